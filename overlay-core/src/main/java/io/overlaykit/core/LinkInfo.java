@@ -1,0 +1,19 @@
+package io.overlaykit.core;
+
+/**
+ * A link as read back from the kernel. {@code kind} is the kernel's own word ({@code veth},
+ * {@code bridge}, {@code vxlan}, {@code openvswitch}, ...), or {@code null} for a link without one
+ * (loopback, physical NICs). Kinds OverlayKit does not model are still listed. {@code vxlan} is filled
+ * for VXLAN devices only.
+ */
+public record LinkInfo(int index, InterfaceName name, String kind, int mtu, MacAddress mac, boolean up,
+                       int masterIndex, int peerIndex, String alias, VxlanTunnel vxlan) {
+
+    public boolean isKind(String k) {
+        return k.equals(kind);
+    }
+
+    public boolean hasMaster() {
+        return masterIndex > 0;
+    }
+}

@@ -1,0 +1,63 @@
+package io.overlaykit.core;
+
+import java.util.HexFormat;
+
+/** A 48-bit Ethernet address. {@link #ZERO} is the VXLAN flood (all-zero) FDB address. */
+public record MacAddress(long bits) {
+    public static final MacAddress ZERO = new MacAddress(0L);
+
+    public MacAddress {
+        if ((bits & ~0xFFFF_FFFF_FFFFL) != 0) {
+            throw new InvalidSpecException("mac", Long.toHexString(bits), "is wider than 48 bits");
+        }
+    }
+
+    /** Parses {@code aa:bb:cc:dd:ee:ff} (or with dashes). */
+    public static MacAddress parse(String text) {
+        String[] parts = text == null ? new String[0] : text.trim().split("[:-]");
+        if (parts.length != 6) {
+            throw new InvalidSpecException("mac", text, "expected six hex octets such as 02:00:00:00:00:01");
+        }
+        long bits = 0;
+        for (String part : parts) {
+            if (part.length() != 2) {
+                throw new InvalidSpecException("mac", text, "each octet is two hex digits");
+            }
+            try {
+                bits = (bits << 8) | Integer.parseInt(part, 16);
+            } catch (NumberFormatException e) {
+                throw new InvalidSpecException("mac", text, "'" + part + "' is not hex");
+            }
+        }
+        return new MacAddress(bits);
+    }
+
+    public static MacAddress ofBytes(byte[] six) {
+        if (six.length != 6) {
+            throw new InvalidSpecException("mac", HexFormat.of().formatHex(six), "must be 6 bytes");
+        }
+        long bits = 0;
+        for (byte b : six) {
+            bits = (bits << 8) | (b & 0xFF);
+        }
+        return new MacAddress(bits);
+    }
+
+    public byte[] toBytes() {
+        byte[] out = new byte[6];
+        for (int i = 5; i >= 0; i--) {
+            out[i] = (byte) (bits >>> (8 * (5 - i)));
+        }
+        return out;
+    }
+
+    /** True for the locally administered, unicast addresses we generate. */
+    public boolean isLocallyAdministered() {
+        return (bits >>> 40 & 0x02) != 0;
+    }
+
+    @Override
+    public String toString() {
+        return HexFormat.ofDelimiter(":").formatHex(toBytes());
+    }
+}

@@ -1,0 +1,27 @@
+package io.overlaykit.core;
+
+/** MTU rules shared by every link type. */
+public final class Mtu {
+    /** The smallest IPv4 MTU (RFC 791). */
+    public static final int MIN = 68;
+    /** The largest MTU a Linux link accepts. */
+    public static final int MAX = 65535;
+    /** What a VXLAN encapsulation over IPv4 costs: outer IP 20 + UDP 8 + VXLAN 8 + inner Ethernet 14. */
+    public static final int VXLAN_OVERHEAD = 50;
+
+    private Mtu() {
+    }
+
+    /** Returns {@code mtu} or throws naming {@code field}. */
+    public static int check(String field, int mtu) {
+        if (mtu < MIN || mtu > MAX) {
+            throw new InvalidSpecException(field, mtu, "MTU must be between " + MIN + " and " + MAX);
+        }
+        return mtu;
+    }
+
+    /** The largest overlay MTU that fits in an underlay of {@code underlayMtu} without fragmenting. */
+    public static int overlayFor(int underlayMtu) {
+        return check("mtu", underlayMtu - VXLAN_OVERHEAD);
+    }
+}

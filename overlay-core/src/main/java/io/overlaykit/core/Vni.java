@@ -1,0 +1,21 @@
+package io.overlaykit.core;
+
+/** A VXLAN network identifier (24 bits: 0 to 16777215). Also the OVS tunnel {@code key}. */
+public record Vni(int value) {
+    public static final int MAX = (1 << 24) - 1;
+
+    public Vni {
+        if (value < 0 || value > MAX) {
+            throw new InvalidSpecException("vni", value, "must be between 0 and " + MAX);
+        }
+    }
+
+    public static Vni of(int value) {
+        return new Vni(value);
+    }
+
+    @Override
+    public String toString() {
+        return Integer.toString(value);
+    }
+}

@@ -1,0 +1,55 @@
+package io.overlaykit.core.spi;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** A container engine (podman) seen through what OverlayKit needs of it. */
+public interface ContainerRuntime extends AutoCloseable {
+
+    /** Creates and starts a container with no network; returns it running. */
+    ContainerInfo run(ContainerRequest request);
+
+    /** Starts an existing, stopped container. */
+    ContainerInfo start(String nameOrId);
+
+    Optional<ContainerInfo> inspect(String nameOrId);
+
+    /** Stops a container, killing it after {@code timeout}. */
+    void stop(String nameOrId, Duration timeout);
+
+    /** Removes a container (forced, running or not); false when it did not exist. */
+    boolean remove(String nameOrId);
+
+    /** Containers (running or not) that carry every one of {@code labels}. */
+    List<ContainerInfo> list(Map<String, String> labels);
+
+    /** Runs a command inside a running container and collects its output. */
+    ExecResult exec(String nameOrId, List<String> command, Duration timeout);
+
+    /** Whether the image exists locally. */
+    boolean imageExists(String image);
+
+    /**
+     * Delivers start, died and remove events of containers carrying {@code labels} until the returned
+     * handle is closed.
+     */
+    AutoCloseable events(Map<String, String> labels, Consumer<ContainerEvent> listener);
+
+    @Override
+    void close();
+
+    /** The result of {@link #exec}: exit code and the two output streams. */
+    record ExecResult(int exitCode, String stdout, String stderr) {
+        public boolean succeeded() {
+            return exitCode == 0;
+        }
+    }
+
+    /** A lifecycle event of a container. */
+    record ContainerEvent(Type type, String id, String name, Map<String, String> labels) {
+        public enum Type { CREATE, START, DIED, STOP, REMOVE, OTHER }
+    }
+}

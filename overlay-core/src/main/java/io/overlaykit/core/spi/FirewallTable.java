@@ -1,0 +1,56 @@
+package io.overlaykit.core.spi;
+
+import io.overlaykit.core.InterfaceName;
+import io.overlaykit.core.IpPrefix;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One nftables table of ours (family {@code inet}), described as data: the backend turns it into
+ * chains and rules. A table is replaced whole, so it is the unit of apply and of undo.
+ */
+public record FirewallTable(String name, List<Rule> rules) {
+
+    public FirewallTable {
+        Objects.requireNonNull(name, "name");
+        rules = List.copyOf(rules);
+    }
+
+    /** A rule kind the backend knows how to render. */
+    public sealed interface Rule permits Masquerade, Dnat, Connmark, ForwardAccept {
+    }
+
+    /**
+     * Source NAT to the outgoing interface's address for packets from {@code source} leaving through
+     * {@code outInterface} (null: any), except those headed to {@code exceptDestination} (null: none).
+     * With {@code onlyDnatted}, only connections that were destination-NATed (hairpin).
+     */
+    public record Masquerade(IpPrefix source, InterfaceName outInterface, IpPrefix exceptDestination,
+                             boolean onlyDnatted) implements Rule {
+    }
+
+    /** Destination NAT in prerouting and output: {@code listen:port} becomes {@code target:targetPort}. */
+    public record Dnat(Protocol protocol, InetAddress listen, int port, InetAddress target, int targetPort)
+            implements Rule {
+    }
+
+    /**
+     * New connections arriving on {@code inInterface} from link-layer source {@code fromMac} get
+     * connection mark {@code mark}; packets of marked connections leaving this namespace get
+     * {@code mark} as packet mark, so a policy route can send replies back the way the request came.
+     */
+    public record Connmark(InterfaceName inInterface, io.overlaykit.core.MacAddress fromMac, int mark)
+            implements Rule {
+    }
+
+    /**
+     * Forward filter: packets between {@code subnet} and anything else are accepted only when they are
+     * of connections the subnet started, or DNATed to it; everything else crossing into the subnet is
+     * dropped. {@code bridge} is the overlay-side interface.
+     */
+    public record ForwardAccept(IpPrefix subnet, InterfaceName bridge) implements Rule {
+    }
+
+    public enum Protocol { TCP, UDP }
+}

@@ -1,0 +1,24 @@
+package io.overlaykit.core.spi;
+
+import io.overlaykit.core.NetNamespace;
+
+/**
+ * The kernel's network stack as one handle: namespaces, and per namespace its links, addresses,
+ * routes, neighbours and firewall. Handles for a namespace are opened lazily, cached and closed with
+ * the stack.
+ */
+public interface NetworkStack extends AutoCloseable {
+
+    /** Creating, entering and deleting namespaces, and their sysctls. */
+    Namespaces namespaces();
+
+    /** Link, address, route and neighbour operations inside {@code ns}. */
+    Links links(NetNamespace ns);
+
+    /** The nftables tables of {@code ns}. */
+    Firewall firewall(NetNamespace ns);
+
+    /** Closes every per-namespace handle; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,8 @@
+/** OverlayKit core: value types, the overlay spec, backend interfaces, planner and forwarder. */
+module io.overlaykit.core {
+    requires transitive java.logging;
+    requires com.fasterxml.jackson.databind;
+
+    exports io.overlaykit.core;
+    exports io.overlaykit.core.spi;
+}

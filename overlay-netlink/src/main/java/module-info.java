@@ -1,0 +1,8 @@
+/** Native rtnetlink, network namespaces, ethtool and nftables through JNA. */
+module io.overlaykit.netlink {
+    requires transitive io.overlaykit.core;
+    requires com.sun.jna;
+    requires com.fasterxml.jackson.databind;
+
+    // exports io.overlaykit.netlink;  (enabled once the package has classes)
+}
