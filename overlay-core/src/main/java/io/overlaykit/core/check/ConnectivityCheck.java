@@ -58,6 +58,14 @@ public final class ConnectivityCheck {
     private static final int CHUNK = 64 * 1024;
     /** A prime, so a stream that lost or repeated bytes no longer matches the pattern. */
     private static final int PATTERN_MODULUS = 251;
+    /** Byte i is i mod 251; long enough to compare a full chunk from any phase. */
+    private static final byte[] PATTERN = new byte[CHUNK + PATTERN_MODULUS];
+
+    static {
+        for (int i = 0; i < PATTERN.length; i++) {
+            PATTERN[i] = (byte) (i % PATTERN_MODULUS);
+        }
+    }
 
     private final Namespaces namespaces;
     private final int parallelism;
@@ -304,14 +312,11 @@ public final class ConnectivityCheck {
     }
 
     private static void writePattern(OutputStream out, long bytes) throws IOException {
-        byte[] buf = new byte[CHUNK - CHUNK % PATTERN_MODULUS]; // a whole number of periods: reusable
-        for (int i = 0; i < buf.length; i++) {
-            buf[i] = (byte) (i % PATTERN_MODULUS);
-        }
+        int period = CHUNK - CHUNK % PATTERN_MODULUS; // whole periods, so every write starts at phase 0
         long left = bytes;
         while (left > 0) {
-            int n = (int) Math.min(buf.length, left);
-            out.write(buf, 0, n);
+            int n = (int) Math.min(period, left);
+            out.write(PATTERN, 0, n);
             left -= n;
         }
         out.flush();
@@ -323,10 +328,10 @@ public final class ConnectivityCheck {
         long pos = offset;
         int n;
         while ((n = in.read(buf)) > 0) {
-            for (int i = 0; i < n; i++) {
-                if (buf[i] != (byte) ((pos + i) % PATTERN_MODULUS)) {
-                    throw new IOException("data " + what + " damaged at byte " + (pos + i));
-                }
+            int phase = (int) (pos % PATTERN_MODULUS);
+            int bad = Arrays.mismatch(buf, 0, n, PATTERN, phase, phase + n);
+            if (bad >= 0) {
+                throw new IOException("data " + what + " damaged at byte " + (pos + bad));
             }
             pos += n;
         }
