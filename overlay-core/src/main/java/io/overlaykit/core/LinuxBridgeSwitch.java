@@ -4,7 +4,6 @@ import io.overlaykit.core.spi.Links;
 import io.overlaykit.core.spi.OverlaySwitch;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.CRC32;
 
 /**
  * The {@code linux} switch: a Linux bridge plus one kernel VXLAN device per VNI, programmed through
@@ -61,28 +59,7 @@ public final class LinuxBridgeSwitch implements OverlaySwitch {
      * runs, distinct for distinct (bridge, VNI) pairs in practice.
      */
     public static InterfaceName vxlanDeviceName(InterfaceName bridge, Vni vni) {
-        String prefix = "vx" + vni.value() + "-";
-        String b = bridge.value();
-        int room = InterfaceName.MAX_BYTES - prefix.length();
-        if (b.getBytes(StandardCharsets.UTF_8).length <= room) {
-            return InterfaceName.of(prefix + b);
-        }
-        // Too long: keep a readable head (ASCII only, so bytes == chars) and add a hash of the full name.
-        String hash = hash4(b);
-        StringBuilder head = new StringBuilder();
-        for (int i = 0; i < b.length() && head.length() < room - hash.length(); i++) {
-            char c = b.charAt(i);
-            if (c < 0x80) {
-                head.append(c);
-            }
-        }
-        return InterfaceName.of(prefix + head + hash);
-    }
-
-    private static String hash4(String s) {
-        CRC32 crc = new CRC32();
-        crc.update(s.getBytes(StandardCharsets.UTF_8));
-        return String.format("%04x", crc.getValue() & 0xFFFF);
+        return VxlanDevices.name(bridge, vni);
     }
 
     @Override
@@ -105,8 +82,18 @@ public final class LinuxBridgeSwitch implements OverlaySwitch {
     public void ensureBridge(Bridge bridge, String owner) {
         String alias = alias(owner);
         Optional<LinkInfo> existing = links.find(bridge.name());
-        existing.ifPresent(link -> checkOurs(link, "bridge", alias));
-        LinkInfo info = links.ensure(bridge.withAlias(alias));
+        LinkInfo info;
+        if (existing.isPresent()) {
+            // Not Links.ensure: it fails on any difference, and an MTU change is ours to converge.
+            info = existing.get();
+            if (!info.isKind("bridge")) {
+                throw new ConflictException("link " + bridge.name() + " in " + ns() + " exists as "
+                        + (info.kind() == null ? "a link without kind" : info.kind()) + ", not as a bridge");
+            }
+            checkOurs(info, "bridge", alias);
+        } else {
+            info = links.ensure(bridge.withAlias(alias));
+        }
         if (bridge.mtu() != null && info.mtu() != bridge.mtu()) {
             links.setMtu(bridge.name(), bridge.mtu());
         }
@@ -184,10 +171,12 @@ public final class LinuxBridgeSwitch implements OverlaySwitch {
     public void addTunnels(InterfaceName bridge, List<VxlanTunnel> tunnels, String owner) {
         String alias = alias(owner);
         LinkInfo br = links.get(bridge);
-        for (Map.Entry<Vni, List<VxlanTunnel>> group : byVni(tunnels).entrySet()) {
-            VxlanTunnel device = deviceFor(bridge, group.getKey(), group.getValue(), alias);
-            links.find(device.name()).ifPresent(link -> checkOurs(link, "vxlan device", alias));
-            LinkInfo info = links.ensure(device);
+        // Validate every group before changing anything.
+        Map<VxlanTunnel, List<VxlanTunnel>> devices = new LinkedHashMap<>();
+        VxlanDevices.byVni(tunnels).forEach((vni, group) -> devices.put(VxlanDevices.deviceFor(bridge, vni, group, alias), group));
+        for (Map.Entry<VxlanTunnel, List<VxlanTunnel>> group : devices.entrySet()) {
+            VxlanTunnel device = group.getKey();
+            LinkInfo info = ensureDevice(device, alias);
             if (info.masterIndex() != br.index()) {
                 links.setMaster(device.name(), bridge);
             }
@@ -211,12 +200,46 @@ public final class LinuxBridgeSwitch implements OverlaySwitch {
     }
 
     /**
+     * Creates the device, or converges an existing one of ours: a new MTU is set in place; a change of
+     * what the kernel cannot change in place (local address, parent device, port, learning, TTL) means
+     * delete and re-create, keeping the flood entries it had.
+     */
+    private LinkInfo ensureDevice(VxlanTunnel want, String alias) {
+        Optional<LinkInfo> existing = links.find(want.name());
+        if (existing.isEmpty()) {
+            return links.ensure(want);
+        }
+        LinkInfo info = existing.get();
+        if (!info.isKind("vxlan")) {
+            throw new ConflictException("link " + want.name() + " in " + ns() + " exists as "
+                    + (info.kind() == null ? "a link without kind" : info.kind()) + ", not as a vxlan device");
+        }
+        checkOurs(info, "vxlan device", alias);
+        String differs = VxlanDevices.difference(info.vxlan(), want);
+        if (differs != null) {
+            List<FdbEntry> floods = links.fdb(want.name()).stream()
+                    .filter(e -> e.isFlood() && e.remote() != null).toList();
+            LOG.log(Level.INFO, () -> "re-creating vxlan device " + want.name() + " in " + ns() + ": " + differs);
+            links.delete(want.name());
+            info = links.ensure(want);
+            for (FdbEntry e : floods) {
+                links.addFdb(FdbEntry.flood(want.name(), e.remote()));
+            }
+            return info;
+        }
+        if (want.mtu() != null && info.mtu() != want.mtu()) {
+            links.setMtu(want.name(), want.mtu());
+        }
+        return info;
+    }
+
+    /**
      * Removes the FDB entries (flood and static unicast) that point at the tunnels' peers; a device left
      * without any flood entry is deleted.
      */
     @Override
     public void removeTunnels(InterfaceName bridge, List<VxlanTunnel> tunnels) {
-        for (Map.Entry<Vni, List<VxlanTunnel>> group : byVni(tunnels).entrySet()) {
+        for (Map.Entry<Vni, List<VxlanTunnel>> group : VxlanDevices.byVni(tunnels).entrySet()) {
             InterfaceName dev = vxlanDeviceName(bridge, group.getKey());
             Optional<LinkInfo> info = links.find(dev);
             if (info.isEmpty() || !info.get().isKind("vxlan")) {
@@ -299,59 +322,6 @@ public final class LinuxBridgeSwitch implements OverlaySwitch {
                     + (link.alias() == null ? "no alias" : "alias '" + link.alias() + "'") + ", expected '"
                     + alias + "')");
         }
-    }
-
-    private static Map<Vni, List<VxlanTunnel>> byVni(List<VxlanTunnel> tunnels) {
-        Map<Vni, List<VxlanTunnel>> groups = new LinkedHashMap<>();
-        for (VxlanTunnel t : tunnels) {
-            if (t.remote() == null) {
-                throw new InvalidSpecException("vxlan " + t.name() + " remote", null,
-                        "the linux switch needs a remote VTEP per tunnel (it becomes a flood FDB entry)");
-            }
-            groups.computeIfAbsent(t.vni(), k -> new ArrayList<>()).add(t);
-        }
-        return groups;
-    }
-
-    /** The shared device for one VNI; every tunnel of the group must agree on the device settings. */
-    private static VxlanTunnel deviceFor(InterfaceName bridge, Vni vni, List<VxlanTunnel> group, String alias) {
-        VxlanTunnel first = group.get(0);
-        for (VxlanTunnel t : group) {
-            mustAgree(t, "local", first.local(), t.local());
-            mustAgree(t, "device", first.device(), t.device());
-            mustAgree(t, "dstPort", first.dstPort(), t.dstPort());
-            mustAgree(t, "ttl", first.ttl(), t.ttl());
-            mustAgree(t, "mtu", first.mtu(), t.mtu());
-            mustAgree(t, "udpChecksum", first.udpChecksum(), t.udpChecksum());
-        }
-        VxlanTunnel.Builder b = VxlanTunnel.builder(vxlanDeviceName(bridge, vni).value(), vni.value())
-                .local(first.local())
-                .dstPort(first.dstPort())
-                .learning(false)
-                .udpChecksum(first.udpChecksum())
-                .alias(alias);
-        if (first.device() != null) {
-            b.device(first.device().value());
-        }
-        if (first.ttl() != null) {
-            b.ttl(first.ttl());
-        }
-        if (first.mtu() != null) {
-            b.mtu(first.mtu());
-        }
-        return b.build();
-    }
-
-    private static void mustAgree(VxlanTunnel t, String field, Object expected, Object actual) {
-        if (!Objects.equals(expected, actual)) {
-            throw new InvalidSpecException("vxlan " + t.name() + " " + field, text(actual),
-                    "tunnels with VNI " + t.vni() + " share one kernel device, so they need the same "
-                            + field + " (" + text(expected) + ")");
-        }
-    }
-
-    private static String text(Object value) {
-        return value instanceof InetAddress a ? a.getHostAddress() : String.valueOf(value);
     }
 
     private String ns() {

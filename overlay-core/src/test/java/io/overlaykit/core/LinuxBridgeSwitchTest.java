@@ -231,6 +231,40 @@ class LinuxBridgeSwitchTest {
     }
 
     @Test
+    void ensureBridgeRefusesALinkOfAnotherKind() {
+        links.addLink("oklsw-br", "veth");
+        assertThatThrownBy(() -> sw.ensureBridge(Bridge.named("oklsw-br"), OWNER))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("exists as veth");
+    }
+
+    @Test
+    void aNewMtuIsSetInPlaceOnTheDevice() {
+        sw.ensureBridge(Bridge.named("oklsw-br"), OWNER);
+        sw.addTunnels(BR, List.of(peer("hostB", 5000, "192.0.2.3")), OWNER);
+        sw.addTunnels(BR, List.of(peer("hostB", 5000, "192.0.2.3").toBuilder().mtu(1400).build()), OWNER);
+        assertThat(links.get(vx5000()).mtu()).isEqualTo(1400);
+        assertThat(links.createCount(vx5000().value())).isEqualTo(1);
+    }
+
+    @Test
+    void aNewLocalAddressRecreatesTheDeviceKeepingItsPeers() {
+        sw.ensureBridge(Bridge.named("oklsw-br"), OWNER);
+        sw.addTunnels(BR, List.of(peer("hostB", 5000, "192.0.2.3"), peer("hostC", 5000, "192.0.2.4")), OWNER);
+        VxlanTunnel moved = peer("hostB", 5000, "192.0.2.3").toBuilder().local("192.0.2.20").build();
+
+        sw.addTunnels(BR, List.of(moved), OWNER);
+
+        LinkInfo info = links.get(vx5000());
+        assertThat(links.createCount(vx5000().value())).isEqualTo(2);
+        assertThat(info.vxlan().local().getHostAddress()).isEqualTo("192.0.2.20");
+        assertThat(info.masterIndex()).isEqualTo(links.get(BR).index());
+        assertThat(info.up()).isTrue();
+        assertThat(floodRemotes(vx5000())).containsExactly("192.0.2.3", "192.0.2.4");
+        sw.addTunnels(BR, List.of(moved), OWNER); // converged: no third create
+        assertThat(links.createCount(vx5000().value())).isEqualTo(2);
+    }
+
+    @Test
     void ownerMustNotBeEmpty() {
         assertThatThrownBy(() -> sw.ensureBridge(Bridge.named("oklsw-br"), " "))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("owner");
