@@ -30,7 +30,8 @@ import java.util.Set;
  *         "demo");
  * }</pre>
  *
- * <p>The switch does not own the {@code Links} handle: {@link #close()} does nothing to it.
+ * <p>The switch does not own the {@code Links} handle: {@link #close()} does nothing to it. Calls
+ * read, compare, then write, so two threads must not change one bridge at the same time.
  */
 public final class LinuxBridgeSwitch implements OverlaySwitch {
     /** The link alias prefix; the owner (spec name) follows. */

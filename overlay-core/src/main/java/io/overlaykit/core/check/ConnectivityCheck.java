@@ -210,10 +210,18 @@ public final class ConnectivityCheck {
      * a few at a time; rows come in the order of {@code endpoints}, ICMP before TCP.
      */
     public CheckReport matrix(List<Endpoint> endpoints, Duration timeout) {
+        return check(endpoints, endpoints, timeout);
+    }
+
+    /**
+     * ICMP and TCP probes from every source to every target other than itself, e.g. from every
+     * container to every host's gateway; rows come in source order, then target order, ICMP before TCP.
+     */
+    public CheckReport check(List<Endpoint> sources, List<Endpoint> targets, Duration timeout) {
         List<java.util.concurrent.Callable<Probe>> work = new ArrayList<>();
-        for (Endpoint a : endpoints) {
-            for (Endpoint b : endpoints) {
-                if (a == b || a.equals(b)) {
+        for (Endpoint a : sources) {
+            for (Endpoint b : targets) {
+                if (a.equals(b)) {
                     continue;
                 }
                 work.add(() -> icmp(a.name(), a.namespace(), b.name(), b.address(), timeout));

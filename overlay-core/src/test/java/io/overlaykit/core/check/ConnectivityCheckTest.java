@@ -114,6 +114,17 @@ class ConnectivityCheckTest {
     }
 
     @Test
+    void checkProbesFromSourcesToTargetsOnly() {
+        Endpoint podA = new Endpoint("podA", A, LO1);
+        Endpoint podB = new Endpoint("podB", B, LO2);
+        Endpoint gw = new Endpoint("gwA", NetNamespace.current(), LO1);
+        CheckReport report = check.check(List.of(podA, podB), List.of(gw, podA), TIMEOUT);
+        assertThat(report.rows()).extracting(p -> p.from() + ">" + p.to() + ":" + p.kind()).containsExactly(
+                "podA>gwA:ICMP", "podA>gwA:TCP", "podB>gwA:ICMP", "podB>gwA:TCP", "podB>podA:ICMP", "podB>podA:TCP");
+        assertThat(report.allOk()).as(report.toTable()).isTrue();
+    }
+
+    @Test
     void matrixOfOneEndpointIsEmpty() {
         assertThat(check.matrix(List.of(new Endpoint("podA", A, LO1))).rows()).isEmpty();
     }
