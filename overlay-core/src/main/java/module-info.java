@@ -5,4 +5,5 @@ module io.overlaykit.core {
 
     exports io.overlaykit.core;
     exports io.overlaykit.core.spi;
+    exports io.overlaykit.core.check;
 }
