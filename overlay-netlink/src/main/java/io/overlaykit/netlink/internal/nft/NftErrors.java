@@ -29,9 +29,4 @@ public final class NftErrors {
         }
         return errors.isEmpty() ? errorBuffer.strip().replace('\n', ' ') : String.join("; ", errors);
     }
-
-    /** True when the error says the object does not exist (ENOENT). */
-    public static boolean isNotFound(String message) {
-        return message != null && message.contains("No such file or directory");
-    }
 }

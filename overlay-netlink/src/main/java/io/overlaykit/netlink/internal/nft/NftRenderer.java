@@ -13,6 +13,7 @@ import io.overlaykit.core.spi.FirewallTable.ForwardAccept;
 import io.overlaykit.core.spi.FirewallTable.Masquerade;
 import io.overlaykit.core.spi.FirewallTable.Rule;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -132,9 +133,9 @@ public final class NftRenderer {
         String ip = d.listen() instanceof Inet4Address ? "ip" : "ip6";
         String l4 = d.protocol() == FirewallTable.Protocol.TCP ? "tcp" : "udp";
         ArrayNode expr = JSON.arrayNode();
-        expr.add(match("==", payload(ip, "daddr"), JSON.textNode(d.listen().getHostAddress())));
+        expr.add(match("==", payload(ip, "daddr"), JSON.textNode(text(d.listen()))));
         expr.add(match("==", payload(l4, "dport"), JSON.numberNode(d.port())));
-        ObjectNode nat = JSON.objectNode().put("family", ip).put("addr", d.target().getHostAddress())
+        ObjectNode nat = JSON.objectNode().put("family", ip).put("addr", text(d.target()))
                 .put("port", d.targetPort());
         expr.add(JSON.objectNode().set("dnat", nat));
         return expr;
@@ -214,10 +215,51 @@ public final class NftRenderer {
     static JsonNode prefix(IpPrefix p) {
         IpPrefix net = p.network();
         if (net.length() == IpPrefix.maxLength(net.address())) {
-            return JSON.textNode(net.address().getHostAddress());
+            return JSON.textNode(text(net.address()));
         }
-        ObjectNode prefix = JSON.objectNode().put("addr", net.address().getHostAddress()).put("len", net.length());
+        ObjectNode prefix = JSON.objectNode().put("addr", text(net.address())).put("len", net.length());
         return JSON.objectNode().set("prefix", prefix);
+    }
+
+    /**
+     * An address as nft prints it: IPv4 dotted, IPv6 in the RFC 5952 short form ({@code fd00::5}, not
+     * Java's {@code fd00:0:0:0:0:0:0:5}), so rendered rules read like nft's own listing.
+     */
+    static String text(InetAddress address) {
+        if (address instanceof Inet4Address) {
+            return address.getHostAddress();
+        }
+        byte[] b = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
+        }
+        int bestStart = -1;
+        int bestLength = 1; // a single zero group is not shortened
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        return sb.toString();
     }
 
     /** Marks are u32: pass them as unsigned numbers. */
