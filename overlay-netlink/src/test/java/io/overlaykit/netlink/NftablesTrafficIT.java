@@ -37,6 +37,9 @@ class NftablesTrafficIT {
     private static final String ROUTER_INSIDE = "198.51.100.1";
     private static final String SERVER = "198.51.100.2";
     private static final IpPrefix OVERLAY = IpPrefix.parse("198.51.100.0/24");
+    private static final String CLIENT6 = "2001:db8:1::2";
+    private static final String LISTEN6 = "2001:db8:1::1";
+    private static final String SERVER6 = "2001:db8:2::2";
 
     private static NetLab lab;
     private static NetNamespace client;
@@ -57,6 +60,14 @@ class NftablesTrafficIT {
             NetLab.ip(client, "route", "add", "default", "via", LISTEN);
             NetLab.ip(server, "route", "add", "default", "via", ROUTER_INSIDE);
             lab.forwarding(router);
+            // IPv6 beside IPv4 (documentation prefix; nodad so the addresses work at once).
+            NetLab.ip(client, "addr", "add", CLIENT6 + "/64", "dev", "c0", "nodad");
+            NetLab.ip(router, "addr", "add", LISTEN6 + "/64", "dev", "r0", "nodad");
+            NetLab.ip(router, "addr", "add", "2001:db8:2::1/64", "dev", "r1", "nodad");
+            NetLab.ip(server, "addr", "add", SERVER6 + "/64", "dev", "s0", "nodad");
+            NetLab.ip(client, "-6", "route", "add", "default", "via", LISTEN6);
+            NetLab.ip(server, "-6", "route", "add", "default", "via", "2001:db8:2::1");
+            NetLab.exec(router, "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1");
             firewall = new NftablesFirewall(lab.namespaces, router);
         } catch (RuntimeException | Error e) {
             lab.close();
@@ -198,6 +209,23 @@ class NftablesTrafficIT {
             CompletableFuture<InetAddress> out = NetLab.echoOnce(outside);
             assertThat(lab.talk(server, CLIENT, 7003, 2000)).as("the overlay still reaches out").isEqualTo("echo:hello");
             assertThat(out.get(5, TimeUnit.SECONDS).getHostAddress()).isEqualTo(SERVER);
+        }
+    }
+
+    @Test
+    void ipv6DnatAndMasquerade() throws Exception {
+        firewall.replaceTable(new FirewallTable(TABLE, List.of(
+                new Dnat(Protocol.TCP, IpPrefix.parseAddress(LISTEN6), 8080, IpPrefix.parseAddress(SERVER6), 80),
+                new Masquerade(IpPrefix.parse("2001:db8:2::/64"), InterfaceName.of("r0"), null, false))));
+        try (ServerSocket service = lab.listen(server, SERVER6, 80);
+             ServerSocket outside = lab.listen(client, CLIENT6, 7004)) {
+            CompletableFuture<InetAddress> seen = NetLab.echoOnce(service);
+            assertThat(lab.talk(client, LISTEN6, 8080, 2000)).isEqualTo("echo:hello");
+            assertThat(seen.get(5, TimeUnit.SECONDS)).isEqualTo(InetAddress.getByName(CLIENT6));
+
+            CompletableFuture<InetAddress> out = NetLab.echoOnce(outside);
+            assertThat(lab.talk(server, CLIENT6, 7004, 2000)).isEqualTo("echo:hello");
+            assertThat(out.get(5, TimeUnit.SECONDS)).isEqualTo(InetAddress.getByName(LISTEN6));
         }
     }
 }
