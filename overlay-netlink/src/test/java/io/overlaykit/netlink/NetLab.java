@@ -29,6 +29,8 @@ final class NetLab implements AutoCloseable {
         NetNamespace ns = namespaces.create(name);
         created.add(name);
         ip(ns, "link", "set", "lo", "up");
+        // Links made later skip duplicate address detection, so IPv6 (link-local too) works at once.
+        exec(ns, "sysctl", "-q", "-w", "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.all.accept_dad=0");
         return ns;
     }
 

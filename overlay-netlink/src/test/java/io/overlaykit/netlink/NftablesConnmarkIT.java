@@ -98,7 +98,7 @@ class NftablesConnmarkIT {
                     "route-output: ct mark 0x00000077 meta mark set 0x00000077");
 
             CompletableFuture<InetAddress> seen = NetLab.echoOnce(service);
-            assertThat(lab.talk(client, "192.0.2.1", 8080, 3000)).isEqualTo("echo:hello");
+            assertThat(lab.talk(client, "192.0.2.1", 8080, 5000)).isEqualTo("echo:hello");
             assertThat(seen.get(5, TimeUnit.SECONDS).getHostAddress()).as("the real client")
                     .isEqualTo("192.0.2.2");
         }

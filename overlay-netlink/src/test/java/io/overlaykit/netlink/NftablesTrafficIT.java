@@ -68,6 +68,9 @@ class NftablesTrafficIT {
             NetLab.ip(client, "-6", "route", "add", "default", "via", LISTEN6);
             NetLab.ip(server, "-6", "route", "add", "default", "via", "2001:db8:2::1");
             NetLab.exec(router, "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1");
+            // Resolve the IPv6 neighbours before any test counts on a connect timeout.
+            NetLab.exec(client, "ping", "-6", "-c", "1", "-W", "5", LISTEN6);
+            NetLab.exec(server, "ping", "-6", "-c", "1", "-W", "5", "2001:db8:2::1");
             firewall = new NftablesFirewall(lab.namespaces, router);
         } catch (RuntimeException | Error e) {
             lab.close();
@@ -97,13 +100,13 @@ class NftablesTrafficIT {
     void masqueradeHidesTheOverlayBehindTheRouter() throws Exception {
         try (ServerSocket outside = lab.listen(client, CLIENT, 7001)) {
             CompletableFuture<InetAddress> seen = NetLab.echoOnce(outside);
-            assertThat(lab.talk(server, CLIENT, 7001, 2000)).isEqualTo("echo:hello");
+            assertThat(lab.talk(server, CLIENT, 7001, 5000)).isEqualTo("echo:hello");
             assertThat(seen.get(5, TimeUnit.SECONDS).getHostAddress()).as("without the table").isEqualTo(SERVER);
 
             firewall.replaceTable(new FirewallTable(TABLE, List.of(
                     new Masquerade(OVERLAY, InterfaceName.of("r0"), null, false))));
             seen = NetLab.echoOnce(outside);
-            assertThat(lab.talk(server, CLIENT, 7001, 2000)).isEqualTo("echo:hello");
+            assertThat(lab.talk(server, CLIENT, 7001, 5000)).isEqualTo("echo:hello");
             assertThat(seen.get(5, TimeUnit.SECONDS).getHostAddress()).isEqualTo(LISTEN);
         }
     }
@@ -114,7 +117,7 @@ class NftablesTrafficIT {
                 new Masquerade(OVERLAY, null, IpPrefix.parse("192.0.2.0/24"), false))));
         try (ServerSocket outside = lab.listen(client, CLIENT, 7002)) {
             CompletableFuture<InetAddress> seen = NetLab.echoOnce(outside);
-            assertThat(lab.talk(server, CLIENT, 7002, 2000)).isEqualTo("echo:hello");
+            assertThat(lab.talk(server, CLIENT, 7002, 5000)).isEqualTo("echo:hello");
             assertThat(seen.get(5, TimeUnit.SECONDS).getHostAddress()).isEqualTo(SERVER);
         }
     }
@@ -124,7 +127,7 @@ class NftablesTrafficIT {
         firewall.replaceTable(new FirewallTable(TABLE, List.of(tcpForward())));
         try (ServerSocket service = lab.listen(server, SERVER, 80)) {
             CompletableFuture<InetAddress> seen = NetLab.echoOnce(service);
-            assertThat(lab.talk(client, LISTEN, 8080, 2000)).isEqualTo("echo:hello");
+            assertThat(lab.talk(client, LISTEN, 8080, 5000)).isEqualTo("echo:hello");
             assertThat(seen.get(5, TimeUnit.SECONDS).getHostAddress()).isEqualTo(CLIENT);
         }
     }
@@ -134,7 +137,7 @@ class NftablesTrafficIT {
         firewall.replaceTable(new FirewallTable(TABLE, List.of(tcpForward())));
         try (ServerSocket service = lab.listen(server, SERVER, 80)) {
             CompletableFuture<InetAddress> seen = NetLab.echoOnce(service);
-            assertThat(lab.talk(router, LISTEN, 8080, 2000)).isEqualTo("echo:hello");
+            assertThat(lab.talk(router, LISTEN, 8080, 5000)).isEqualTo("echo:hello");
             assertThat(seen.get(5, TimeUnit.SECONDS).getHostAddress()).isEqualTo(LISTEN);
         }
     }
@@ -146,7 +149,7 @@ class NftablesTrafficIT {
         try (ServerSocket service = lab.listen(server, SERVER, 80)) {
             CompletableFuture<InetAddress> seen = NetLab.echoOnce(service);
             // The service reaches itself through the listen address: back through the router, SNATed.
-            assertThat(lab.talk(server, LISTEN, 8080, 2000)).isEqualTo("echo:hello");
+            assertThat(lab.talk(server, LISTEN, 8080, 5000)).isEqualTo("echo:hello");
             assertThat(seen.get(5, TimeUnit.SECONDS).getHostAddress()).isEqualTo(ROUTER_INSIDE);
         }
     }
@@ -192,7 +195,7 @@ class NftablesTrafficIT {
         try (ServerSocket service = lab.listen(server, SERVER, 80);
              ServerSocket outside = lab.listen(client, CLIENT, 7003)) {
             CompletableFuture<InetAddress> seen = NetLab.echoOnce(service);
-            assertThat(lab.talk(client, SERVER, 80, 2000)).as("without the table, routed straight in")
+            assertThat(lab.talk(client, SERVER, 80, 5000)).as("without the table, routed straight in")
                     .isEqualTo("echo:hello");
             seen.get(5, TimeUnit.SECONDS);
 
@@ -203,11 +206,11 @@ class NftablesTrafficIT {
                     .hasRootCauseInstanceOf(SocketTimeoutException.class);
 
             seen = NetLab.echoOnce(service);
-            assertThat(lab.talk(client, LISTEN, 8080, 2000)).as("the forward passes").isEqualTo("echo:hello");
+            assertThat(lab.talk(client, LISTEN, 8080, 5000)).as("the forward passes").isEqualTo("echo:hello");
             assertThat(seen.get(5, TimeUnit.SECONDS).getHostAddress()).isEqualTo(CLIENT);
 
             CompletableFuture<InetAddress> out = NetLab.echoOnce(outside);
-            assertThat(lab.talk(server, CLIENT, 7003, 2000)).as("the overlay still reaches out").isEqualTo("echo:hello");
+            assertThat(lab.talk(server, CLIENT, 7003, 5000)).as("the overlay still reaches out").isEqualTo("echo:hello");
             assertThat(out.get(5, TimeUnit.SECONDS).getHostAddress()).isEqualTo(SERVER);
         }
     }
@@ -220,11 +223,11 @@ class NftablesTrafficIT {
         try (ServerSocket service = lab.listen(server, SERVER6, 80);
              ServerSocket outside = lab.listen(client, CLIENT6, 7004)) {
             CompletableFuture<InetAddress> seen = NetLab.echoOnce(service);
-            assertThat(lab.talk(client, LISTEN6, 8080, 2000)).isEqualTo("echo:hello");
+            assertThat(lab.talk(client, LISTEN6, 8080, 5000)).isEqualTo("echo:hello");
             assertThat(seen.get(5, TimeUnit.SECONDS)).isEqualTo(InetAddress.getByName(CLIENT6));
 
             CompletableFuture<InetAddress> out = NetLab.echoOnce(outside);
-            assertThat(lab.talk(server, CLIENT6, 7004, 2000)).isEqualTo("echo:hello");
+            assertThat(lab.talk(server, CLIENT6, 7004, 5000)).isEqualTo("echo:hello");
             assertThat(out.get(5, TimeUnit.SECONDS)).isEqualTo(InetAddress.getByName(LISTEN6));
         }
     }
