@@ -4,5 +4,8 @@ module io.overlaykit.netlink {
     requires com.sun.jna;
     requires com.fasterxml.jackson.databind;
 
-    // exports io.overlaykit.netlink;  (enabled once the package has classes)
+    exports io.overlaykit.netlink;
+
+    // JNA builds a proxy for the libnftables binding, which lives in a non-exported package.
+    opens io.overlaykit.netlink.internal.nft to com.sun.jna;
 }
