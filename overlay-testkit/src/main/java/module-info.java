@@ -6,5 +6,5 @@ module io.overlaykit.testkit {
     requires transitive io.overlaykit.podman;
     requires static org.junit.jupiter.api;
 
-    // exports io.overlaykit.testkit;  (enabled once the package has classes)
+    exports io.overlaykit.testkit;
 }
