@@ -38,6 +38,7 @@ public final class Teardown {
         Teardown t = new Teardown(state);
         t.removeContainers();
         t.killDaemons();
+        t.killStragglers();
         t.deleteNamespaces();
         t.removeDirs();
         if (t.failures.isEmpty()) {
@@ -122,6 +123,33 @@ public final class Teardown {
                 }
             }
         }
+    }
+
+    /**
+     * Kills whatever still names one of the lab's directories on its command line: conmon keeps exec
+     * sessions around for minutes after {@code podman exec} ends ({@code --exit-delay 300}), and its exit
+     * command ({@code podman container cleanup}) outlives {@code podman rm}. The directories are unique to
+     * this run, so nothing else can match.
+     */
+    private void killStragglers() {
+        List<String> dirs = state.entries(LabState.DIRS);
+        if (dirs.isEmpty()) {
+            return;
+        }
+        for (int round = 0; round < 5; round++) {
+            List<ProcessHandle> found = ProcessHandle.allProcesses()
+                    .filter(ph -> ph.pid() != ProcessHandle.current().pid())
+                    .filter(ph -> ProcessInfo.commandLine(ph.pid())
+                            .map(c -> dirs.stream().anyMatch(d -> c.contains(d + "/") || c.endsWith(d)))
+                            .orElse(false))
+                    .toList();
+            if (found.isEmpty()) {
+                return;
+            }
+            found.forEach(ProcessHandle::destroyForcibly);
+            sleep(100);
+        }
+        failures.add("processes naming " + dirs + " keep appearing");
     }
 
     private void deleteNamespaces() {
