@@ -1,5 +1,8 @@
 package io.overlaykit.testkit.internal;
 
+import io.overlaykit.core.ConflictException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +24,13 @@ public final class Wire {
 
     /** Creates the namespaces (wire first); each is recorded in {@code state} before it is made. */
     public static void createNamespaces(LabState state, String wireNamespace, List<String> endpointNamespaces) {
+        // Refuse before recording anything: teardown must never delete a namespace this run did not make.
+        for (String ns : concat(wireNamespace, endpointNamespaces)) {
+            if (Files.exists(Path.of("/run/netns", ns))) {
+                throw new ConflictException("namespace " + ns + " already exists: another lab or spec uses prefix '"
+                        + state.prefix() + "'");
+            }
+        }
         StringBuilder batch = new StringBuilder();
         state.recordNamespace(wireNamespace);
         batch.append("netns add ").append(wireNamespace).append('\n');
@@ -61,6 +71,13 @@ public final class Wire {
         batch(namespace, b.toString());
         txOff(namespace, ENDPOINT_LINK);
         txOff(wireNamespace, wireLink);
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new java.util.ArrayList<>(rest.size() + 1);
+        all.add(first);
+        all.addAll(rest);
+        return all;
     }
 
     /** {@code ethtool -K LINK tx off} inside a namespace. */
