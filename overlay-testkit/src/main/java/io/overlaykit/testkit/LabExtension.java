@@ -70,17 +70,23 @@ public final class LabExtension implements ExecutionCondition, ParameterResolver
         return index < 26 ? "host" + (char) ('A' + index) : "host" + index;
     }
 
+    /** The outermost class context that has the lab: {@code @Nested} classes share their enclosing class's lab. */
     private static ExtensionContext classContext(ExtensionContext context) {
         ExtensionContext c = context;
-        while (c.getTestMethod().isPresent() && c.getParent().isPresent()) {
+        while (c.getParent().isPresent() && spec(c.getParent().get()) != null) {
             c = c.getParent().get();
         }
         return c;
     }
 
     private static WithLab spec(ExtensionContext context) {
-        return context.getTestClass()
-                .flatMap(cls -> AnnotationSupport.findAnnotation(cls, WithLab.class))
-                .orElse(null);
+        Class<?> cls = context.getTestClass().orElse(null);
+        for (; cls != null; cls = cls.getEnclosingClass()) {
+            WithLab spec = AnnotationSupport.findAnnotation(cls, WithLab.class).orElse(null);
+            if (spec != null) {
+                return spec;
+            }
+        }
+        return null;
     }
 }
