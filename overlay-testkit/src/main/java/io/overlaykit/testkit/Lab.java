@@ -79,6 +79,19 @@ public final class Lab implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * Removes a lab by its prefix, whoever started it: the way to take down a {@linkplain Builder#persistent
+     * persistent} lab (e.g. {@code overlay lab down NAME}). Returns false when no such lab is recorded.
+     */
+    public static boolean destroy(String prefix) {
+        LabState s = LabState.of(prefix);
+        if (!s.exists()) {
+            return false;
+        }
+        Teardown.run(s);
+        return true;
+    }
+
     /** The run prefix every name of this lab starts with. */
     public String prefix() {
         return prefix;
@@ -282,6 +295,7 @@ public final class Lab implements AutoCloseable {
         private IpPrefix outside;
         private boolean ovs;
         private boolean podman;
+        private boolean persistent;
 
         private Builder() {
         }
@@ -330,6 +344,16 @@ public final class Lab implements AutoCloseable {
         }
 
         /**
+         * Whether the lab outlives this JVM (default false): no shutdown hook, never swept as a dead run;
+         * removed only by {@link Lab#close()} or {@link Lab#destroy(String)}. For labs brought up from a spec by
+         * a command that exits.
+         */
+        public Builder persistent(boolean persistent) {
+            this.persistent = persistent;
+            return this;
+        }
+
+        /**
          * Sweeps leftovers of dead runs, then builds the lab. A start that fails removes what it made before
          * it throws.
          */
@@ -344,9 +368,14 @@ public final class Lab implements AutoCloseable {
             Teardown.sweepDeadRuns();
             String p = prefix != null ? prefix : randomPrefix();
             Lab lab = new Lab(this, p, LabState.create(p));
+            // Until the start succeeds, even a persistent lab is cleaned up if this JVM dies.
             Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
             try {
                 lab.build(this);
+                if (persistent) {
+                    lab.state.markPersistent();
+                    Runtime.getRuntime().removeShutdownHook(lab.shutdownHook);
+                }
                 return lab;
             } catch (RuntimeException e) {
                 try {

@@ -64,6 +64,25 @@ class LabLifecycleIT {
         }
     }
 
+    @Test
+    void aPersistentLabOutlivesItsJvmAndTheSweeperUntilDestroyedByPrefix() throws Exception {
+        Process child = child("okpersist", "persist", "ovs");
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        try {
+            try (Lab other = Lab.builder().host("hostA", "203.0.113.2/24").start()) { // runs the sweeper
+                assertThat(Cli.run("ip", "netns", "list")).contains("okpersist-hostA").contains("okpersist-wire");
+                Path db = Lab.RUN_ROOT.resolve("okpersist").resolve("hostA").resolve("db.sock");
+                assertThat(Cli.run("ovs-vsctl", "--db=unix:" + db, "list-br")).contains("br-phy");
+                assertThat(Cli.run("ip", "netns", "exec", "okpersist-hostA", "ping", "-c", "1", "-W", "2",
+                        "192.0.2.3")).contains("1 received");
+            }
+        } finally {
+            assertThat(Lab.destroy("okpersist")).isTrue();
+        }
+        assertNothingLeft("okpersist");
+        assertThat(Lab.destroy("okpersist")).isFalse();
+    }
+
     private static void assertNothingLeft(String prefix) {
         assertThat(Cli.run("ip", "netns", "list")).doesNotContain(prefix + "-");
         assertThat(LabState.of(prefix).exists()).isFalse();

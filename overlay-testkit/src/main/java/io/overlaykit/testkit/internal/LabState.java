@@ -100,6 +100,20 @@ public final class LabState {
     }
 
     /**
+     * Marks the run as persistent (a lab brought up from a spec by a command that exits): the sweeper leaves
+     * it alone; only an explicit teardown by prefix removes it.
+     */
+    public void markPersistent() {
+        Path tmp = dir.resolve(OWNER + ".tmp");
+        try {
+            Files.writeString(tmp, "persistent " + ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, dir.resolve(OWNER), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new BackendException("cannot mark lab '" + prefix + "' persistent: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * True when the owning process is gone (or the record has no owner and is older than
      * {@code graceMillis}: a run that died between creating its directory and naming its owner).
      */
@@ -110,6 +124,9 @@ public final class LabState {
                 return Files.getLastModifiedTime(dir).toMillis() < System.currentTimeMillis() - graceMillis;
             }
             String[] parts = Files.readString(owner, StandardCharsets.UTF_8).trim().split("\\s+");
+            if (parts[0].equals("persistent")) {
+                return false;
+            }
             long pid = Long.parseLong(parts[0]);
             Optional<String> start = ProcessInfo.startTime(pid);
             return start.isEmpty() || (parts.length > 1 && !parts[1].equals("0") && !parts[1].equals(start.get()));
