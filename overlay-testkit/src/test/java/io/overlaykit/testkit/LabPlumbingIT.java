@@ -35,6 +35,9 @@ class LabPlumbingIT {
             assertThat(a.uplink()).isEqualTo("br-phy");
             assertThat(a.exec("ip", "-o", "-4", "addr", "show", "dev", "br-phy")).contains("192.0.2.2/24");
             assertThat(Files.exists(a.ovsdbSocket())).isTrue();
+            assertThat(podman(url, "info", "--format", "{{.Store.GraphRoot}} {{.Host.OCIRuntime.Name}}"))
+                    .as("storage apart from the user's, runc").startsWith(lab.runDir().toString()).contains("runc");
+            assertThat(podman(url, "image", "exists", Lab.TEST_IMAGE)).isEmpty();
 
             long pidA = wireContainer(lab, a, b, 1);
             long pidB = wireContainer(lab, b, a, 2);
