@@ -17,18 +17,26 @@ import org.junit.platform.commons.support.AnnotationSupport;
 public final class LabExtension implements ExecutionCondition, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LabExtension.class);
 
+    /** Instantiated by JUnit through {@link WithLab}. */
+    public LabExtension() {
+    }
+
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         WithLab spec = spec(context);
         if (spec == null) {
             return ConditionEvaluationResult.enabled("no @WithLab");
         }
-        List<String> missing = LabPrerequisites.missing(spec.ovs(), spec.podman());
+        return decide(LabPrerequisites.missing(spec.ovs(), spec.podman()), "true".equals(System.getenv("CI")));
+    }
+
+    /** Run when nothing is missing; otherwise skip with one line, or under CI fail naming what is missing. */
+    static ConditionEvaluationResult decide(List<String> missing, boolean ci) {
         if (missing.isEmpty()) {
             return ConditionEvaluationResult.enabled("lab prerequisites present");
         }
         String why = "virtual lab unavailable: " + String.join(", ", missing);
-        if ("true".equals(System.getenv("CI"))) {
+        if (ci) {
             // Under CI a skipped integration test would hide a broken install: fail instead.
             throw new OverlayException(why + " (CI=true: failing instead of skipping)");
         }

@@ -70,6 +70,7 @@ class LabLifecycleIT {
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
         try {
             try (Lab other = Lab.builder().host("hostA", "203.0.113.2/24").start()) { // runs the sweeper
+                assertThat(other.prefix()).isNotEqualTo("okpersist");
                 assertThat(Cli.run("ip", "netns", "list")).contains("okpersist-hostA").contains("okpersist-wire");
                 Path db = Lab.RUN_ROOT.resolve("okpersist").resolve("hostA").resolve("db.sock");
                 assertThat(Cli.run("ovs-vsctl", "--db=unix:" + db, "list-br")).contains("br-phy");

@@ -58,6 +58,16 @@ class LabUnitTest {
     }
 
     @Test
+    void missingPrerequisitesSkipWithOneLineOutsideCiAndFailUnderCi() {
+        assertThat(LabExtension.decide(List.of(), true).isDisabled()).isFalse();
+        var skipped = LabExtension.decide(List.of("not root (the lab creates namespaces)"), false);
+        assertThat(skipped.isDisabled()).isTrue();
+        assertThat(skipped.getReason()).hasValueSatisfying(r -> assertThat(r).doesNotContain("\n").contains("not root"));
+        assertThatThrownBy(() -> LabExtension.decide(List.of("program podman (package podman)"), true))
+                .hasMessageContaining("program podman (package podman)").hasMessageContaining("CI=true");
+    }
+
+    @Test
     void prerequisitesNameWhatIsMissing() {
         // On any machine the answer is a list of readable phrases; as root with everything installed it is empty.
         for (String m : LabPrerequisites.missing(true, true)) {

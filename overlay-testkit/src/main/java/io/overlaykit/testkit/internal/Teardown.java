@@ -55,6 +55,7 @@ public final class Teardown {
      * concurrently). Serialised by a lock file so that two starting labs do not sweep the same run at once.
      * Returns the prefixes swept.
      */
+    @SuppressWarnings("try") // the lock is held for the block's duration, never referenced
     public static List<String> sweepDeadRuns() {
         List<String> swept = new ArrayList<>();
         try {
