@@ -4,7 +4,7 @@ module io.overlaykit.testkit {
     requires transitive io.overlaykit.netlink;
     requires transitive io.overlaykit.ovs;
     requires transitive io.overlaykit.podman;
-    requires static org.junit.jupiter.api;
+    requires static transitive org.junit.jupiter.api;
 
-    // exports io.overlaykit.testkit;  (enabled once the package has classes)
+    exports io.overlaykit.testkit;
 }

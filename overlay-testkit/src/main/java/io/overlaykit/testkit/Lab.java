@@ -1,0 +1,399 @@
+package io.overlaykit.testkit;
+
+import io.overlaykit.core.BackendException;
+import io.overlaykit.core.InvalidSpecException;
+import io.overlaykit.core.IpPrefix;
+import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.OverlayException;
+import io.overlaykit.testkit.internal.Cli;
+import io.overlaykit.testkit.internal.LabState;
+import io.overlaykit.testkit.internal.OvsDaemons;
+import io.overlaykit.testkit.internal.PodmanService;
+import io.overlaykit.testkit.internal.Teardown;
+import io.overlaykit.testkit.internal.TestImage;
+import io.overlaykit.testkit.internal.Wire;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+/**
+ * A virtual lab: several "hosts" on one machine, each a network namespace {@code PREFIX-HOST} joined by an
+ * underlay wire (a Linux bridge in namespace {@code PREFIX-wire}), an optional {@code PREFIX-outside}
+ * namespace standing for the LAN, optionally per host its own ovsdb-server + ovs-vswitchd (userspace
+ * datapath, underlay address on {@code br-phy}), and optionally one private podman service with the busybox
+ * test image.
+ *
+ * <pre>{@code
+ * try (Lab lab = Lab.builder().host("hostA", "192.0.2.2/24").host("hostB", "192.0.2.3/24")
+ *         .outside("192.0.2.100/24").withOvs(true).withPodman(true).start()) {
+ *     lab.host("hostA").exec("ping", "-c1", lab.host("hostB").underlayAddress());
+ * }
+ * }</pre>
+ *
+ * Everything the lab makes carries its prefix and is recorded under {@code /run/overlaykit-lab/PREFIX/}
+ * before it is made; {@link #close()} (also run from a shutdown hook) removes all of it, and the next
+ * start sweeps what a killed run left behind. Requires root.
+ */
+public final class Lab implements AutoCloseable {
+    /** The busybox image every lab with podman has. */
+    public static final String TEST_IMAGE = "localhost/overlaykit/busybox:latest";
+    /** Temporary directories of lab runs: {@code RUN_ROOT/PREFIX/...}. */
+    public static final Path RUN_ROOT = Path.of("/tmp/overlaykit-lab");
+    /** The OVS bridge that holds a host's wire port and its underlay address. */
+    public static final String OVS_UPLINK = "br-phy";
+
+    private static final System.Logger LOG = System.getLogger(Lab.class.getName());
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
+
+    private final String prefix;
+    private final Path runDir;
+    private final LabState state;
+    private final Map<String, LabHost> hosts = new LinkedHashMap<>();
+    private LabHost outside;
+    private final boolean podman;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook;
+    private Duration startDuration = Duration.ZERO;
+
+    private Lab(Builder b, String prefix, LabState state) {
+        this.prefix = prefix;
+        this.runDir = RUN_ROOT.resolve(prefix);
+        this.state = state;
+        this.podman = b.podman;
+        this.shutdownHook = new Thread(this::closeQuietly, "overlaykit-lab-" + prefix + "-shutdown");
+    }
+
+    /** A builder for a lab; nothing happens until {@link Builder#start()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Removes a lab by its prefix, whoever started it: the way to take down a {@linkplain Builder#persistent
+     * persistent} lab (e.g. {@code overlay lab down NAME}). Returns false when no such lab is recorded.
+     */
+    public static boolean destroy(String prefix) {
+        LabState s = LabState.of(prefix);
+        if (!s.exists()) {
+            return false;
+        }
+        Teardown.run(s);
+        return true;
+    }
+
+    /** The run prefix every name of this lab starts with. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** The host called {@code name}. */
+    public LabHost host(String name) {
+        LabHost h = hosts.get(name);
+        if (h == null) {
+            throw new IllegalArgumentException("lab '" + prefix + "' has no host '" + name + "'; hosts: " + hosts.keySet());
+        }
+        return h;
+    }
+
+    /** The hosts in the order they were declared. */
+    public List<LabHost> hosts() {
+        return List.copyOf(hosts.values());
+    }
+
+    /** The {@code outside} endpoint (LAN/internet stand-in); fails if the lab was built without one. */
+    public LabHost outside() {
+        if (outside == null) {
+            throw new IllegalStateException("lab '" + prefix + "' has no outside namespace");
+        }
+        return outside;
+    }
+
+    /** The namespace holding the wire bridge, {@code PREFIX-wire}. */
+    public NetNamespace wireNamespace() {
+        return NetNamespace.named(prefix + "-wire");
+    }
+
+    /** The socket of the lab's podman service. */
+    public Path podmanSocket() {
+        if (!podman) {
+            throw new IllegalStateException("lab '" + prefix + "' runs no podman (build it withPodman(true))");
+        }
+        return PodmanService.socket(runDir.resolve("podman"));
+    }
+
+    /** The podman service as a URL for {@code podman --url}: {@code unix:///...}. */
+    public String podmanUrl() {
+        return "unix://" + podmanSocket();
+    }
+
+    /** The lab's temporary directory ({@code /tmp/overlaykit-lab/PREFIX}). */
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** How long {@link Builder#start()} took. */
+    public Duration startDuration() {
+        return startDuration;
+    }
+
+    /**
+     * Runs a command inside a namespace ({@code ip netns exec} for a named one, {@code nsenter --net} for a
+     * path such as a container's {@code /proc/PID/ns/net}) and returns its stdout; throws a
+     * {@link BackendException} with the command line and stderr when it exits non-zero.
+     */
+    public String exec(NetNamespace ns, String... command) {
+        return exec(Cli.DEFAULT_TIMEOUT, ns, command);
+    }
+
+    /** {@link #exec(NetNamespace, String...)} with a time limit other than 30 s. */
+    public String exec(Duration timeout, NetNamespace ns, String... command) {
+        List<String> cmd;
+        if (ns.isCurrent()) {
+            cmd = List.of(command);
+        } else if (ns.isNamed()) {
+            cmd = Cli.inNamespace(ns.name(), command);
+        } else {
+            cmd = Cli.inNamespaceFile(ns.path(), command);
+        }
+        return Cli.exec(cmd, Map.of(), null, timeout).check().stdout();
+    }
+
+    /**
+     * Removes everything the lab made: containers, daemons, namespaces, temporary directories and its
+     * record. Idempotent; safe to call from any thread.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // Already shutting down: this is the hook itself.
+        }
+        long t0 = System.nanoTime();
+        Teardown.run(state);
+        LOG.log(System.Logger.Level.INFO, "lab ''{0}'' removed in {1} ms", prefix, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing lab '" + prefix + "' failed", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Lab[" + prefix + ", hosts " + hosts.keySet() + (outside != null ? " + outside" : "")
+                + (podman ? ", podman" : "") + "]";
+    }
+
+    private void build(Builder b) {
+        long t0 = System.nanoTime();
+        state.recordDir(runDir);
+        String wire = prefix + "-wire";
+        Map<String, String> wireLinks = new LinkedHashMap<>();
+        List<Endpoint> endpoints = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, IpPrefix> e : b.hosts.entrySet()) {
+            endpoints.add(new Endpoint(e.getKey(), e.getValue(), wireLinkName(i++, e.getKey()), b.ovs));
+        }
+        if (b.outside != null) {
+            endpoints.add(new Endpoint("outside", b.outside, wireLinkName(i, "outside"), false));
+        }
+        for (Endpoint e : endpoints) {
+            wireLinks.put(e.namespace(prefix), e.wireLink);
+        }
+        Wire.createNamespaces(state, wire, List.copyOf(wireLinks.keySet()));
+        Wire.createLinks(wire, wireLinks);
+        long wired = System.nanoTime();
+
+        ExecutorService pool = Executors.newFixedThreadPool(endpoints.size() + 1, r -> {
+            Thread t = new Thread(r, "overlaykit-lab-" + prefix + "-start");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<CompletableFuture<Void>> steps = new ArrayList<>();
+            for (Endpoint e : endpoints) {
+                steps.add(CompletableFuture.runAsync(() -> configure(e, wire), pool));
+            }
+            if (b.podman) {
+                steps.add(CompletableFuture.runAsync(this::startPodman, pool));
+            }
+            CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        } finally {
+            pool.shutdownNow();
+        }
+        for (Endpoint e : endpoints) {
+            LabHost h = new LabHost(this, e.name, NetNamespace.named(e.namespace(prefix)), e.underlay,
+                    e.ovs ? runDir.resolve(e.name) : null);
+            if (e.name.equals("outside")) { // no host may be called "outside": the builder refuses it
+                outside = h;
+            } else {
+                hosts.put(e.name, h);
+            }
+        }
+        startDuration = Duration.ofNanos(System.nanoTime() - t0);
+        LOG.log(System.Logger.Level.INFO, "lab ''{0}'' started in {1} ms (namespaces and wire {2} ms, then hosts{3} in"
+                + " parallel {4} ms)", prefix, startDuration.toMillis(), (wired - t0) / 1_000_000,
+                (b.ovs ? " with OVS" : "") + (b.podman ? ", podman" : ""), (System.nanoTime() - wired) / 1_000_000);
+    }
+
+    private void configure(Endpoint e, String wire) {
+        String ns = e.namespace(prefix);
+        String text = e.underlay.address().getHostAddress() + "/" + e.underlay.length();
+        Wire.configureEndpoint(wire, e.wireLink, ns, e.ovs ? null : text);
+        if (e.ovs) {
+            Path dir = runDir.resolve(e.name);
+            OvsDaemons.start(state, ns, dir);
+            OvsDaemons.vsctl(dir, "add-br", OVS_UPLINK, "--", "set", "bridge", OVS_UPLINK, "datapath_type=netdev",
+                    "--", "add-port", OVS_UPLINK, Wire.ENDPOINT_LINK);
+            Wire.batch(ns, "address add " + text + " dev " + OVS_UPLINK + "\nlink set " + OVS_UPLINK + " up\n");
+            Wire.txOff(ns, OVS_UPLINK);
+        }
+    }
+
+    private void startPodman() {
+        Path dir = runDir.resolve("podman");
+        PodmanService.start(state, dir);
+        PodmanService.importImage(dir, TestImage.build(dir), TEST_IMAGE);
+    }
+
+    /** Wire-side link names live in the wire namespace only: index + host name, cut to 15 bytes. */
+    private static String wireLinkName(int index, String host) {
+        String n = "w" + index + "-" + host.replaceAll("[^A-Za-z0-9_.-]", "");
+        return n.length() > 15 ? n.substring(0, 15) : n;
+    }
+
+    private record Endpoint(String name, IpPrefix underlay, String wireLink, boolean ovs) {
+        String namespace(String prefix) {
+            return prefix + "-" + name;
+        }
+    }
+
+    /** Collects the lab's shape; {@link #start()} builds it. */
+    public static final class Builder {
+        private String prefix;
+        private final Map<String, IpPrefix> hosts = new LinkedHashMap<>();
+        private IpPrefix outside;
+        private boolean ovs;
+        private boolean podman;
+        private boolean persistent;
+
+        private Builder() {
+        }
+
+        /**
+         * The prefix of every name the lab makes (namespaces {@code PREFIX-HOST}); default {@code ok} plus
+         * four random base-36 characters. A spec-driven lab uses the spec's name.
+         */
+        public Builder prefix(String prefix) {
+            if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+                throw new InvalidSpecException("prefix", prefix, "must match " + PREFIX.pattern());
+            }
+            this.prefix = prefix;
+            return this;
+        }
+
+        /** Adds a host with its underlay address, e.g. {@code host("hostA", "192.0.2.2/24")}. */
+        public Builder host(String name, String underlay) {
+            if (name == null || !HOST.matcher(name).matches() || name.equals("wire") || name.equals("outside")) {
+                throw new InvalidSpecException("hosts." + name, name, "must match " + HOST.pattern()
+                        + " and not be 'wire' or 'outside'");
+            }
+            if (hosts.containsKey(name)) {
+                throw new InvalidSpecException("hosts." + name, name, "declared twice");
+            }
+            hosts.put(name, IpPrefix.parse(underlay));
+            return this;
+        }
+
+        /** Adds the {@code outside} namespace on the wire with this address. */
+        public Builder outside(String underlay) {
+            this.outside = IpPrefix.parse(underlay);
+            return this;
+        }
+
+        /** Whether each host runs its own ovsdb-server + ovs-vswitchd with {@code br-phy}. */
+        public Builder withOvs(boolean ovs) {
+            this.ovs = ovs;
+            return this;
+        }
+
+        /** Whether the lab runs a private podman service with {@link Lab#TEST_IMAGE}. */
+        public Builder withPodman(boolean podman) {
+            this.podman = podman;
+            return this;
+        }
+
+        /**
+         * Whether the lab outlives this JVM (default false): no shutdown hook, never swept as a dead run;
+         * removed only by {@link Lab#close()} or {@link Lab#destroy(String)}. For labs brought up from a spec by
+         * a command that exits.
+         */
+        public Builder persistent(boolean persistent) {
+            this.persistent = persistent;
+            return this;
+        }
+
+        /**
+         * Sweeps leftovers of dead runs, then builds the lab. A start that fails removes what it made before
+         * it throws.
+         */
+        public Lab start() {
+            if (hosts.isEmpty() && outside == null) {
+                throw new InvalidSpecException("hosts", null, "a lab needs at least one host");
+            }
+            List<String> missing = LabPrerequisites.missing(ovs, podman);
+            if (!missing.isEmpty()) {
+                throw new OverlayException("cannot start a lab: " + String.join(", ", missing));
+            }
+            Teardown.sweepDeadRuns();
+            String p = prefix != null ? prefix : randomPrefix();
+            Lab lab = new Lab(this, p, LabState.create(p));
+            // Until the start succeeds, even a persistent lab is cleaned up if this JVM dies.
+            Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
+            try {
+                lab.build(this);
+                if (persistent) {
+                    lab.state.markPersistent();
+                    Runtime.getRuntime().removeShutdownHook(lab.shutdownHook);
+                }
+                return lab;
+            } catch (RuntimeException e) {
+                try {
+                    lab.close();
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+        }
+
+        private static String randomPrefix() {
+            SecureRandom r = new SecureRandom();
+            StringBuilder sb = new StringBuilder("ok");
+            for (int i = 0; i < 4; i++) {
+                sb.append(Character.forDigit(r.nextInt(36), 36));
+            }
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.overlaykit.testkit;
+
+import io.overlaykit.testkit.internal.Cli;
+import io.overlaykit.testkit.internal.TestImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a {@link Lab} needs from the machine: root and a handful of programs. */
+public final class LabPrerequisites {
+    private LabPrerequisites() {
+    }
+
+    /**
+     * What is missing for a lab with or without OVS and podman, as short phrases ("not root",
+     * "program ovs-vswitchd (package openvswitch-switch)"); empty when everything is there.
+     */
+    public static List<String> missing(boolean ovs, boolean podman) {
+        List<String> missing = new ArrayList<>();
+        if (!isRoot()) {
+            missing.add("not root (the lab creates namespaces)");
+        }
+        need(missing, "ip", "iproute2");
+        need(missing, "ethtool", "ethtool");
+        need(missing, "nsenter", "util-linux");
+        if (ovs) {
+            for (String p : List.of("ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl")) {
+                need(missing, p, "openvswitch-switch");
+            }
+        }
+        if (podman) {
+            need(missing, "podman", "podman");
+            need(missing, "runc", "runc");
+            need(missing, "tar", "tar");
+            if (!Files.isExecutable(TestImage.BUSYBOX)) {
+                missing.add("program " + TestImage.BUSYBOX + " (package busybox-static)");
+            }
+        }
+        return missing;
+    }
+
+    /** True when the effective user id is 0. */
+    public static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[2].equals("0");
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private static void need(List<String> missing, String program, String pkg) {
+        if (!Cli.onPath(program)) {
+            missing.add("program " + program + " (package " + pkg + ")");
+        }
+    }
+}

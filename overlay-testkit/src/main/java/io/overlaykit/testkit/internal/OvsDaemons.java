@@ -1,0 +1,68 @@
+package io.overlaykit.testkit.internal;
+
+import io.overlaykit.core.BackendException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One simulated host's Open vSwitch: an {@code ovsdb-server} and an {@code ovs-vswitchd} started inside the
+ * host's namespace with all their state (database, sockets, pidfiles, logs) in one directory, and that
+ * directory as {@code OVS_RUNDIR} so that two hosts' bridges do not share {@code *.mgmt} sockets.
+ */
+public final class OvsDaemons {
+    static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
+
+    private OvsDaemons() {
+    }
+
+    /** The OVSDB socket inside a host's OVS directory. */
+    public static Path dbSocket(Path dir) {
+        return dir.resolve("db.sock");
+    }
+
+    /**
+     * Starts both daemons for {@code namespace} with state in {@code dir} (created here), recording the
+     * pidfiles in {@code state} before each daemon starts. Returns when ovs-vswitchd has connected.
+     */
+    public static void start(LabState state, String namespace, Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new BackendException("cannot create OVS directory " + dir + ": " + e.getMessage(), e);
+        }
+        Map<String, String> env = env(dir);
+        Path db = dir.resolve("conf.db");
+        Cli.exec(List.of("ovsdb-tool", "create", db.toString(), SCHEMA.toString()), env, null, Cli.DEFAULT_TIMEOUT)
+                .check();
+        state.recordPidfile(dir.resolve("ovsdb-server.pid"));
+        Cli.exec(Cli.inNamespace(namespace, "ovsdb-server", db.toString(),
+                "--remote=punix:" + dbSocket(dir),
+                "--pidfile=" + dir.resolve("ovsdb-server.pid"),
+                "--unixctl=" + dir.resolve("ovsdb-server.ctl"),
+                "--log-file=" + dir.resolve("ovsdb-server.log"),
+                "--no-chdir", "--detach"), env, null, Cli.DEFAULT_TIMEOUT).check();
+        vsctl(dir, "--no-wait", "init");
+        state.recordPidfile(dir.resolve("ovs-vswitchd.pid"));
+        Cli.exec(Cli.inNamespace(namespace, "ovs-vswitchd", "unix:" + dbSocket(dir),
+                "--pidfile=" + dir.resolve("ovs-vswitchd.pid"),
+                "--unixctl=" + dir.resolve("ovs-vswitchd.ctl"),
+                "--log-file=" + dir.resolve("ovs-vswitchd.log"),
+                "--no-chdir", "--detach"), env, null, Cli.DEFAULT_TIMEOUT).check();
+    }
+
+    /** Runs {@code ovs-vsctl} against this host's database (waiting for ovs-vswitchd unless told not to). */
+    public static String vsctl(Path dir, String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ovs-vsctl", "--db=unix:" + dbSocket(dir), "--timeout=20"));
+        cmd.addAll(List.of(args));
+        return Cli.exec(cmd, env(dir), null, Duration.ofSeconds(30)).check().stdout();
+    }
+
+    /** The environment every OVS tool of this host needs. */
+    public static Map<String, String> env(Path dir) {
+        return Map.of("OVS_RUNDIR", dir.toString(), "OVS_LOGDIR", dir.toString(), "OVS_DBDIR", dir.toString());
+    }
+}

@@ -1,0 +1,132 @@
+package io.overlaykit.testkit.internal;
+
+import io.overlaykit.core.BackendException;
+import io.overlaykit.core.OverlayTimeoutException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The lab's private {@code podman system service}: its own containers.conf (runc, cgroupfs, rlimits this
+ * machine allows), its own storage and run root under the lab directory (so nothing it makes can outlive
+ * the lab or mix with the user's containers), and the busybox test image imported into it.
+ */
+public final class PodmanService {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+    private PodmanService() {
+    }
+
+    public static Path socket(Path dir) {
+        return dir.resolve("podman.sock");
+    }
+
+    /** Starts the service for a lab (state in {@code dir}) and waits until {@code _ping} answers. */
+    public static void start(LabState state, Path dir) {
+        Path conf = dir.resolve("containers.conf");
+        Path storage = dir.resolve("storage");
+        Path runRoot = dir.resolve("run");
+        Path pidfile = dir.resolve("service.pid");
+        try {
+            Files.createDirectories(dir.resolve("tmp"));
+            Files.writeString(conf, containersConf(dir), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BackendException("cannot prepare podman directory " + dir + ": " + e.getMessage(), e);
+        }
+        state.recordPodman(storage, runRoot, conf);
+        state.recordPidfile(pidfile);
+        Process p;
+        try {
+            ProcessBuilder pb = new ProcessBuilder("podman", "--root", storage.toString(), "--runroot",
+                    runRoot.toString(), "system", "service", "--time=0", "unix://" + socket(dir))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("service.log").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().put("CONTAINERS_CONF", conf.toString());
+            p = pb.start();
+            Files.writeString(pidfile, Long.toString(p.pid()));
+        } catch (IOException e) {
+            throw new BackendException("cannot start podman system service in " + dir + ": " + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!ping(socket(dir))) {
+            if (!p.isAlive()) {
+                throw new BackendException("podman system service exited with " + p.exitValue() + ": "
+                        + tail(dir.resolve("service.log")));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new OverlayTimeoutException("podman service on " + socket(dir) + " did not answer _ping within "
+                        + READY_TIMEOUT + ": " + tail(dir.resolve("service.log")));
+            }
+            sleep(25);
+        }
+    }
+
+    /** Imports the busybox test image as {@code name} unless the service already has it. */
+    public static void importImage(Path dir, Path imageTar, String name) {
+        String url = "unix://" + socket(dir);
+        if (Cli.probe("podman", "--url", url, "image", "exists", name).ok()) {
+            return;
+        }
+        Cli.exec(List.of("podman", "--url", url, "import", "--change", "CMD=[\"/bin/sh\"]", imageTar.toString(),
+                name), Map.of(), null, Duration.ofSeconds(60)).check();
+    }
+
+    /** Answers true when {@code GET /_ping} on the socket returns 200. */
+    static boolean ping(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            ch.write(ByteBuffer.wrap("GET /_ping HTTP/1.0\r\nHost: d\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer buf = ByteBuffer.allocate(256);
+            ch.read(buf);
+            return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).startsWith("HTTP/1.")
+                    && new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).contains(" 200 ");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static String containersConf(Path dir) {
+        // The rlimits must not exceed this machine's (no CAP_SYS_RESOURCE); crun fails here, runc works.
+        return """
+                [containers]
+                default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
+
+                [engine]
+                runtime = "runc"
+                cgroup_manager = "cgroupfs"
+                events_logger = "file"
+                events_logfile_path = "%s"
+                tmp_dir = "%s"
+                """.formatted(dir.resolve("events.log"), dir.resolve("tmp"));
+    }
+
+    private static String tail(Path log) {
+        try {
+            String s = Files.readString(log, StandardCharsets.UTF_8).strip();
+            return s.length() > 600 ? s.substring(s.length() - 600) : s;
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendException("interrupted while waiting for podman", e);
+        }
+    }
+}

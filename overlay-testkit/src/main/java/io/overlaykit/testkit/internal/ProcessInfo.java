@@ -1,0 +1,46 @@
+package io.overlaykit.testkit.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** What {@code /proc} says about a process: alive, its start time, its command line. */
+final class ProcessInfo {
+    private ProcessInfo() {
+    }
+
+    /** Field 22 of {@code /proc/PID/stat} (start time in clock ticks), or empty if there is no such process. */
+    static Optional<String> startTime(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+            // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
+            String[] rest = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            return Optional.of(rest[19]);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The command line with NULs turned into spaces, or empty if the process is gone. */
+    static Optional<String> commandLine(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            return Optional.of(new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** True while the process exists and is not a zombie. */
+    static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+            String state = stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+            return !state.equals("Z") && !state.equals("X");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+}

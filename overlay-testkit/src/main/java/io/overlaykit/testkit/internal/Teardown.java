@@ -1,0 +1,244 @@
+package io.overlaykit.testkit.internal;
+
+import io.overlaykit.core.BackendException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Removes everything a lab run recorded in its {@link LabState}: containers first, then daemons (killed by
+ * pidfile and waited for), then namespaces, then temporary directories, finally the record itself. The same
+ * code serves {@code close()}, the shutdown hook and the sweeper, so a crashed run is cleaned exactly like a
+ * finished one. Best effort: every step runs even when an earlier one failed; failures are collected.
+ */
+public final class Teardown {
+    private static final System.Logger LOG = System.getLogger(Teardown.class.getName());
+    private static final Duration DAEMON_GRACE = Duration.ofSeconds(5);
+    /** A record without an owner is only swept when older than this: its run may still be starting. */
+    private static final long OWNERLESS_GRACE_MILLIS = 30_000;
+
+    private final LabState state;
+    private final List<String> failures = new ArrayList<>();
+
+    private Teardown(LabState state) {
+        this.state = state;
+    }
+
+    /** Tears down the run recorded in {@code state}; throws one exception listing what could not be removed. */
+    public static void run(LabState state) {
+        Teardown t = new Teardown(state);
+        t.removeContainers();
+        t.killDaemons();
+        t.killStragglers();
+        t.deleteNamespaces();
+        t.removeDirs();
+        if (t.failures.isEmpty()) {
+            t.removeRecord(); // keep the record while something is left, so a later sweep can retry
+        }
+        if (!t.failures.isEmpty()) {
+            throw new BackendException("lab '" + state.prefix() + "' teardown incomplete: "
+                    + String.join("; ", t.failures));
+        }
+    }
+
+    /**
+     * Tears down every run on this machine whose owner process is dead, never a live one (other labs may run
+     * concurrently). Serialised by a lock file so that two starting labs do not sweep the same run at once.
+     * Returns the prefixes swept.
+     */
+    @SuppressWarnings("try") // the lock is held for the block's duration, never referenced
+    public static List<String> sweepDeadRuns() {
+        List<String> swept = new ArrayList<>();
+        try {
+            Files.createDirectories(LabState.STATE_ROOT);
+            try (FileChannel ch = FileChannel.open(LabState.STATE_ROOT.resolve(".sweep.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                for (LabState s : LabState.all()) {
+                    if (s.exists() && s.ownerDead(OWNERLESS_GRACE_MILLIS)) {
+                        LOG.log(System.Logger.Level.INFO, "sweeping leftovers of dead lab run ''{0}''", s.prefix());
+                        try {
+                            run(s);
+                        } catch (RuntimeException e) {
+                            LOG.log(System.Logger.Level.WARNING, "sweeping lab run '" + s.prefix() + "' failed", e);
+                        }
+                        swept.add(s.prefix());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new BackendException("cannot sweep lab runs under " + LabState.STATE_ROOT + ": " + e.getMessage(), e);
+        }
+        return swept;
+    }
+
+    private void removeContainers() {
+        for (String entry : state.entries(LabState.PODMAN)) {
+            String[] f = entry.split("\t");
+            if (f.length < 3 || !Files.isDirectory(Path.of(f[0]))) {
+                continue;
+            }
+            // Direct mode on the lab's own storage: works whether or not its service is still alive.
+            Cli.Result r = Cli.exec(List.of("podman", "--root", f[0], "--runroot", f[1], "rm", "--all", "--force",
+                    "--time", "0"), Map.of("CONTAINERS_CONF", f[2]), null, Duration.ofSeconds(60));
+            if (!r.ok()) {
+                failures.add("containers in " + f[0] + ": " + r.stderr().strip());
+            }
+        }
+    }
+
+    private void killDaemons() {
+        List<Long> victims = new ArrayList<>();
+        for (String entry : state.entries(LabState.PIDFILES)) {
+            Path pidfile = Path.of(entry);
+            long pid = readPid(pidfile);
+            // Guard against a recycled pid: the daemon's command line names its own state directory.
+            if (pid > 0 && ProcessInfo.commandLine(pid).map(c -> c.contains(pidfile.getParent().toString()))
+                    .orElse(false)) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+                victims.add(pid);
+            }
+        }
+        long deadline = System.nanoTime() + DAEMON_GRACE.toNanos();
+        for (long pid : victims) {
+            while (ProcessInfo.alive(pid) && System.nanoTime() < deadline) {
+                sleep(20);
+            }
+            if (ProcessInfo.alive(pid)) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                long hard = System.nanoTime() + DAEMON_GRACE.toNanos();
+                while (ProcessInfo.alive(pid) && System.nanoTime() < hard) {
+                    sleep(20);
+                }
+                if (ProcessInfo.alive(pid)) {
+                    failures.add("process " + pid + " survived SIGKILL");
+                }
+            }
+        }
+    }
+
+    /**
+     * Kills whatever still names one of the lab's directories on its command line: conmon keeps exec
+     * sessions around for minutes after {@code podman exec} ends ({@code --exit-delay 300}), and its exit
+     * command ({@code podman container cleanup}) outlives {@code podman rm}. The directories are unique to
+     * this run, so nothing else can match.
+     */
+    private void killStragglers() {
+        List<String> dirs = state.entries(LabState.DIRS);
+        if (dirs.isEmpty()) {
+            return;
+        }
+        for (int round = 0; round < 5; round++) {
+            List<ProcessHandle> found = ProcessHandle.allProcesses()
+                    .filter(ph -> ph.pid() != ProcessHandle.current().pid())
+                    .filter(ph -> ProcessInfo.commandLine(ph.pid())
+                            .map(c -> dirs.stream().anyMatch(d -> c.contains(d + "/") || c.endsWith(d)))
+                            .orElse(false))
+                    .toList();
+            if (found.isEmpty()) {
+                return;
+            }
+            found.forEach(ProcessHandle::destroyForcibly);
+            sleep(100);
+        }
+        failures.add("processes naming " + dirs + " keep appearing");
+    }
+
+    private void deleteNamespaces() {
+        for (String ns : state.entries(LabState.NAMESPACES)) {
+            if (!Files.exists(Path.of("/run/netns", ns))) {
+                continue;
+            }
+            // Whatever a test left running inside (an iperf3 -D, a shell) would keep the namespace alive.
+            Cli.Result pids = Cli.probe("ip", "netns", "pids", ns);
+            for (String line : pids.stdout().split("\\s+")) {
+                if (!line.isBlank()) {
+                    ProcessHandle.of(Long.parseLong(line.trim())).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+            Cli.Result r = Cli.probe("ip", "netns", "delete", ns);
+            if (!r.ok() && Files.exists(Path.of("/run/netns", ns))) {
+                failures.add("namespace " + ns + ": " + r.stderr().strip());
+            }
+        }
+    }
+
+    private void removeDirs() {
+        for (String entry : state.entries(LabState.DIRS)) {
+            Path dir = Path.of(entry);
+            unmountBelow(dir);
+            try {
+                deleteTree(dir);
+            } catch (IOException e) {
+                failures.add("directory " + dir + ": " + e);
+            }
+        }
+    }
+
+    private void removeRecord() {
+        try {
+            deleteTree(state.dir());
+        } catch (IOException e) {
+            failures.add("state " + state.dir() + ": " + e);
+        }
+    }
+
+    /** Podman's overlay storage leaves mounts behind when its process is killed; undo them deepest first. */
+    private void unmountBelow(Path dir) {
+        List<String> mounts = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mounts"), StandardCharsets.UTF_8)) {
+                String[] f = line.split(" ");
+                if (f.length > 1 && (f[1].equals(dir.toString()) || f[1].startsWith(dir + "/"))) {
+                    mounts.add(f[1]);
+                }
+            }
+        } catch (IOException e) {
+            failures.add("cannot read mounts: " + e);
+            return;
+        }
+        mounts.sort(Comparator.comparingInt(String::length).reversed());
+        for (String m : mounts) {
+            Cli.Result r = Cli.probe("umount", "-l", m);
+            if (!r.ok()) {
+                failures.add("unmount " + m + ": " + r.stderr().strip());
+            }
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static long readPid(Path pidfile) {
+        try {
+            return Long.parseLong(Files.readString(pidfile, StandardCharsets.UTF_8).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.overlaykit.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** A lab without OVS or podman: hosts and outside reach each other across the wire. */
+@WithLab(hosts = 2)
+class LabWireIT {
+
+    @Test
+    void hostsPingEachOtherAndOutside(Lab lab) {
+        LabHost a = lab.host("hostA");
+        LabHost b = lab.host("hostB");
+        assertThat(a.namespace().name()).isEqualTo(lab.prefix() + "-hostA");
+        assertThat(a.uplink()).isEqualTo("eth0");
+        assertThat(a.exec("ip", "-o", "-4", "addr", "show", "dev", "eth0")).contains("192.0.2.2/24");
+
+        assertThat(a.exec("ping", "-c", "1", "-W", "2", b.underlayAddress())).contains("1 received");
+        assertThat(b.exec("ping", "-c", "1", "-W", "2", lab.outside().underlayAddress())).contains("1 received");
+        assertThat(lab.outside().exec("ping", "-c", "1", "-W", "2", a.underlayAddress())).contains("1 received");
+    }
+
+    @Test
+    void wireLinksHaveTxChecksumOffloadOff(Lab lab) {
+        assertThat(lab.host("hostA").exec("ethtool", "-k", "eth0")).contains("tx-checksumming: off");
+        String wireLinks = lab.exec(lab.wireNamespace(), "ip", "-o", "link", "show", "master", "br0");
+        assertThat(wireLinks).contains("w0-hostA").contains("w1-hostB").contains("w2-outside");
+        assertThat(lab.exec(lab.wireNamespace(), "ethtool", "-k", "w0-hostA")).contains("tx-checksumming: off");
+    }
+
+    @Test
+    void loopbackIsUpInEveryNamespace(Lab lab) {
+        assertThat(lab.outside().exec("ip", "-o", "link", "show", "lo")).contains("UP");
+        assertThat(lab.exec(lab.wireNamespace(), "ip", "-o", "link", "show", "lo")).contains("UP");
+    }
+}
