@@ -1,0 +1,38 @@
+package io.overlaykit.core.internal.forward;
+
+import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.spi.Namespaces;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * Validated settings of one TCP forward, as the engine needs them. {@code namespaces} may be null only
+ * when both namespaces are the current one; {@code idleTimeoutNanos} 0 means no idle timeout.
+ */
+public record ForwardSettings(
+        InetSocketAddress listen,
+        InetSocketAddress target,
+        NetNamespace listenNamespace,
+        NetNamespace targetNamespace,
+        Namespaces namespaces,
+        long connectTimeoutNanos,
+        long idleTimeoutNanos,
+        int maxConnections,
+        int bufferSize,
+        int backlog,
+        boolean proxyProtocol) {
+
+    public ForwardSettings {
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(listenNamespace, "listenNamespace");
+        Objects.requireNonNull(targetNamespace, "targetNamespace");
+    }
+
+    /** Short label for logs and thread names: {@code 127.0.0.1:8080 -> 10.1.0.5:80}. */
+    String label() {
+        return listen.getAddress().getHostAddress() + ":" + listen.getPort() + " -> "
+                + target.getAddress().getHostAddress() + ":" + target.getPort()
+                + (targetNamespace.isCurrent() ? "" : " in " + targetNamespace.displayName());
+    }
+}
