@@ -36,6 +36,7 @@ public final class ForwardEngine implements AutoCloseable {
     private final SelectionKey serverKey;
     private final Selector selector;
     private final InetSocketAddress localAddress;
+    private final String label;
     private final ForwardCounters counters = new ForwardCounters();
     private final BufferPool pool;
     private final Set<ForwardedConnection> connections = new LinkedHashSet<>();
@@ -52,6 +53,7 @@ public final class ForwardEngine implements AutoCloseable {
         this.server = server;
         this.selector = selector;
         this.localAddress = (InetSocketAddress) server.getLocalAddress();
+        this.label = settings.label(localAddress);
         this.pool = new BufferPool(settings.bufferSize(), MAX_IDLE_BUFFERS);
         server.configureBlocking(false);
         this.serverKey = server.register(selector, SelectionKey.OP_ACCEPT);
@@ -94,12 +96,12 @@ public final class ForwardEngine implements AutoCloseable {
             selector = Selector.open();
             ForwardEngine engine = new ForwardEngine(settings, server, selector);
             engine.thread.start();
-            LOG.log(Level.INFO, "forwarding {0} (listening on {1})", settings.label(), engine.localAddress);
+            LOG.log(Level.INFO, "forwarding {0}", engine.label);
             return engine;
         } catch (IOException e) {
             closeQuietly(server);
             closeQuietly(selector);
-            throw new BackendException("cannot start forward " + settings.label() + ": " + e.getMessage(), e);
+            throw new BackendException("cannot start forward " + settings.label(settings.listen()) + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             closeQuietly(server);
             closeQuietly(selector);
@@ -155,7 +157,7 @@ public final class ForwardEngine implements AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "forward " + settings.label() + " stopped on an unexpected error", e);
+            LOG.log(Level.ERROR, "forward " + label + " stopped on an unexpected error", e);
         } finally {
             shutdown();
         }
@@ -179,7 +181,7 @@ public final class ForwardEngine implements AutoCloseable {
             try {
                 client = server.accept();
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "forward {0}: accept failed, pausing 100 ms: {1}", settings.label(), e.toString());
+                LOG.log(Level.WARNING, "forward {0}: accept failed, pausing 100 ms: {1}", label, e.toString());
                 serverKey.interestOps(0);
                 acceptPaused = true;
                 acceptResumeAt = now + ACCEPT_PAUSE_NANOS;
@@ -191,7 +193,7 @@ public final class ForwardEngine implements AutoCloseable {
             if (connections.size() >= settings.maxConnections()) {
                 counters.refused.incrementAndGet();
                 closeQuietly(client);
-                LOG.log(Level.DEBUG, "forward {0}: refused a client, {1} connections open", settings.label(),
+                LOG.log(Level.DEBUG, "forward {0}: refused a client, {1} connections open", label,
                         connections.size());
                 continue;
             }
@@ -262,7 +264,7 @@ public final class ForwardEngine implements AutoCloseable {
             }
             finishOrUpdate(c);
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "forward {0}: {1} ended: {2}", settings.label(), c, e.toString());
+            LOG.log(Level.DEBUG, "forward {0}: {1} ended: {2}", label, c, e.toString());
             closeConnection(c);
         }
     }
@@ -271,7 +273,7 @@ public final class ForwardEngine implements AutoCloseable {
         try {
             connected(c, now);
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "forward {0}: {1} ended: {2}", settings.label(), c, e.toString());
+            LOG.log(Level.DEBUG, "forward {0}: {1} ended: {2}", label, c, e.toString());
             closeConnection(c);
         }
     }
@@ -301,9 +303,8 @@ public final class ForwardEngine implements AutoCloseable {
         counters.upstreamFailures.incrementAndGet();
         Level level = upstreamFailureLogged ? Level.DEBUG : Level.WARNING;
         upstreamFailureLogged = true;
-        LOG.log(level, "forward {0}: cannot reach target {1} from namespace {2}: {3}{4}", settings.label(),
-                settings.target(), settings.targetNamespace().displayName(), e.toString(),
-                level == Level.WARNING ? " (further failures are logged at DEBUG)" : "");
+        LOG.log(level, "forward {0}: cannot connect to the target: {1}{2}", label, e.toString(),
+                level == Level.WARNING ? " (further failures of this forward are logged at DEBUG)" : "");
         if (c != null) {
             closeConnection(c);
         }
@@ -327,7 +328,7 @@ public final class ForwardEngine implements AutoCloseable {
                 upstreamFailed(c, new IOException("connect timed out after "
                         + TimeUnit.NANOSECONDS.toMillis(settings.connectTimeoutNanos()) + " ms"));
             } else {
-                LOG.log(Level.DEBUG, "forward {0}: {1} idle, closed", settings.label(), c);
+                LOG.log(Level.DEBUG, "forward {0}: {1} idle, closed", label, c);
                 closeConnection(c);
             }
         }
@@ -348,7 +349,7 @@ public final class ForwardEngine implements AutoCloseable {
         counters.active = 0;
         closeQuietly(selector); // deregisters the keys, which releases the closed channels' descriptors
         pool.clear();
-        LOG.log(Level.INFO, "forward {0} stopped", settings.label());
+        LOG.log(Level.INFO, "forward {0} stopped", label);
     }
 
     /** Work that opens a socket and may throw {@link IOException}. */

@@ -29,10 +29,15 @@ public record ForwardSettings(
         Objects.requireNonNull(targetNamespace, "targetNamespace");
     }
 
-    /** Short label for logs and thread names: {@code 127.0.0.1:8080 -> 10.1.0.5:80}. */
-    String label() {
-        return listen.getAddress().getHostAddress() + ":" + listen.getPort() + " -> "
-                + target.getAddress().getHostAddress() + ":" + target.getPort()
+    /** Short label for messages: {@code 127.0.0.1:8080 in hostA -> 10.1.0.5:80 in hostB}. */
+    String label(InetSocketAddress bound) {
+        return hostPort(bound) + (listenNamespace.isCurrent() ? "" : " in " + listenNamespace.displayName())
+                + " -> " + hostPort(target)
                 + (targetNamespace.isCurrent() ? "" : " in " + targetNamespace.displayName());
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }
