@@ -65,6 +65,31 @@ class PortForwardTest {
     }
 
     @Test
+    void slowClientThrottlesTheTargetInsteadOfBufferingEverything() throws Exception {
+        int total = 64 << 20; // far more than the socket buffers and the forwarder's buffers hold together
+        CompletableFuture<Long> targetDoneAt = new CompletableFuture<>();
+        try (Upstream up = Upstream.start(s -> {
+                    byte[] chunk = new byte[1 << 20];
+                    Arrays.fill(chunk, (byte) 'x');
+                    for (int sent = 0; sent < total; sent += chunk.length) {
+                        s.getOutputStream().write(chunk);
+                    }
+                    targetDoneAt.complete(System.nanoTime());
+                    s.shutdownOutput();
+                });
+                PortForward fwd = PortForward.tcp(ANY_LOOPBACK, up.address()).start();
+                Socket client = connect(fwd)) {
+            Thread.sleep(500); // not reading: the target must block, not the forwarder's memory grow
+            assertThat(targetDoneAt).isNotDone();
+            long readingFrom = System.nanoTime();
+            byte[] got = Upstream.readAll(client.getInputStream());
+            assertThat(got).hasSize(total);
+            assertThat(targetDoneAt.get(10, TimeUnit.SECONDS)).isGreaterThan(readingFrom);
+            assertThat(fwd.stats().bytesToClient()).isEqualTo(total);
+        }
+    }
+
+    @Test
     void refusedUpstreamClosesTheClient() throws Exception {
         InetSocketAddress closedPort;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -101,8 +126,9 @@ class PortForwardTest {
                 assertClosedByPeer(client);
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 assertThat(ms).isGreaterThanOrEqualTo(300);
-                awaitTrue(() -> fwd.stats().timedOut() == 1 && fwd.stats().upstreamFailures() == 1, "timeout counted");
-                assertThat(fwd.stats().active()).isZero();
+                awaitTrue(() -> fwd.stats().timedOut() == 1 && fwd.stats().upstreamFailures() == 1
+                        && fwd.stats().active() == 0, "timeout counted, pair closed");
+                assertThat(fwd.stats().accepted()).isEqualTo(1);
             }
         } finally {
             for (Socket s : fillers) {
@@ -218,8 +244,11 @@ class PortForwardTest {
                 for (int i = 0; i < 10; i++) {
                     open.get(i).close(); // the rest stay open: close() must cut them
                 }
-            } finally {
                 fwd.close();
+                for (Socket s : open.subList(10, 20)) {
+                    assertClosedByPeer(s);
+                }
+            } finally {
                 fwd.close(); // idempotent
                 for (Socket s : open) {
                     s.close();

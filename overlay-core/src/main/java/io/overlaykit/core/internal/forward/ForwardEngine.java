@@ -300,14 +300,14 @@ public final class ForwardEngine implements AutoCloseable {
 
     /** Logs the first upstream failure of this forward at WARNING, the rest at DEBUG. */
     private void upstreamFailed(ForwardedConnection c, Exception e) {
+        if (c != null) {
+            closeConnection(c); // before counting, so a reader seeing the failure also sees it closed
+        }
         counters.upstreamFailures.incrementAndGet();
         Level level = upstreamFailureLogged ? Level.DEBUG : Level.WARNING;
         upstreamFailureLogged = true;
         LOG.log(level, "forward {0}: cannot connect to the target: {1}{2}", label, e.toString(),
                 level == Level.WARNING ? " (further failures of this forward are logged at DEBUG)" : "");
-        if (c != null) {
-            closeConnection(c);
-        }
     }
 
     private void sweep(long now) {
@@ -323,13 +323,13 @@ public final class ForwardEngine implements AutoCloseable {
             }
         }
         for (ForwardedConnection c : expired) {
+            closeConnection(c);
             counters.timedOut.incrementAndGet();
             if (!c.connected) {
-                upstreamFailed(c, new IOException("connect timed out after "
+                upstreamFailed(null, new IOException("connect timed out after "
                         + TimeUnit.NANOSECONDS.toMillis(settings.connectTimeoutNanos()) + " ms"));
             } else {
                 LOG.log(Level.DEBUG, "forward {0}: {1} idle, closed", label, c);
-                closeConnection(c);
             }
         }
     }
