@@ -1,10 +1,7 @@
 package io.overlaykit.core.internal.forward;
 
 import io.overlaykit.core.BackendException;
-import io.overlaykit.core.NetNamespace;
-import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -76,14 +73,14 @@ public final class ForwardEngine implements AutoCloseable {
     public static ForwardEngine start(ForwardSettings settings) {
         ServerSocketChannel server;
         try {
-            server = inNamespace(settings, settings.listenNamespace(), () -> {
+            server = Sockets.openIn(settings, settings.listenNamespace(), () -> {
                 ServerSocketChannel ch = ServerSocketChannel.open();
                 try {
                     ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                     ch.bind(settings.listen(), settings.backlog());
                     return ch;
                 } catch (IOException | RuntimeException e) {
-                    closeQuietly(ch);
+                    Sockets.closeQuietly(ch);
                     throw e;
                 }
             });
@@ -99,12 +96,12 @@ public final class ForwardEngine implements AutoCloseable {
             LOG.log(Level.INFO, "forwarding {0}", engine.label);
             return engine;
         } catch (IOException e) {
-            closeQuietly(server);
-            closeQuietly(selector);
+            Sockets.closeQuietly(server);
+            Sockets.closeQuietly(selector);
             throw new BackendException("cannot start forward " + settings.label(settings.listen()) + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
-            closeQuietly(server);
-            closeQuietly(selector);
+            Sockets.closeQuietly(server);
+            Sockets.closeQuietly(selector);
             throw e;
         }
     }
@@ -192,7 +189,7 @@ public final class ForwardEngine implements AutoCloseable {
             }
             if (connections.size() >= settings.maxConnections()) {
                 counters.refused.incrementAndGet();
-                closeQuietly(client);
+                Sockets.closeQuietly(client);
                 LOG.log(Level.DEBUG, "forward {0}: refused a client, {1} connections open", label,
                         connections.size());
                 continue;
@@ -209,7 +206,7 @@ public final class ForwardEngine implements AutoCloseable {
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
             InetSocketAddress from = (InetSocketAddress) client.getRemoteAddress();
             InetSocketAddress on = (InetSocketAddress) client.getLocalAddress();
-            upstream = inNamespace(settings, settings.targetNamespace(), () -> {
+            upstream = Sockets.openIn(settings, settings.targetNamespace(), () -> {
                 SocketChannel ch = SocketChannel.open();
                 try {
                     ch.configureBlocking(false);
@@ -217,7 +214,7 @@ public final class ForwardEngine implements AutoCloseable {
                     ch.connect(settings.target());
                     return ch;
                 } catch (IOException | RuntimeException e) {
-                    closeQuietly(ch);
+                    Sockets.closeQuietly(ch);
                     throw e;
                 }
             });
@@ -233,8 +230,8 @@ public final class ForwardEngine implements AutoCloseable {
                 connectedOrClose(c, now); // loopback may connect at once
             }
         } catch (IOException | RuntimeException e) {
-            closeQuietly(client);
-            closeQuietly(upstream);
+            Sockets.closeQuietly(client);
+            Sockets.closeQuietly(upstream);
             upstreamFailed(null, e);
         }
     }
@@ -341,53 +338,14 @@ public final class ForwardEngine implements AutoCloseable {
     }
 
     private void shutdown() {
-        closeQuietly(server);
+        Sockets.closeQuietly(server);
         for (ForwardedConnection c : connections) {
             c.close(pool);
         }
         connections.clear();
         counters.active = 0;
-        closeQuietly(selector); // deregisters the keys, which releases the closed channels' descriptors
+        Sockets.closeQuietly(selector); // deregisters the keys, which releases the closed channels' descriptors
         pool.clear();
         LOG.log(Level.INFO, "forward {0} stopped", label);
-    }
-
-    /** Work that opens a socket and may throw {@link IOException}. */
-    @FunctionalInterface
-    private interface SocketOpener<T> {
-        T open() throws IOException;
-    }
-
-    /**
-     * Opens a socket inside {@code ns} through the injected {@code Namespaces} (the socket stays in the
-     * namespace it was created in, whatever thread uses it later); without one, opens it right here.
-     */
-    private static <T> T inNamespace(ForwardSettings settings, NetNamespace ns, SocketOpener<T> opener)
-            throws IOException {
-        if (settings.namespaces() == null) {
-            return opener.open();
-        }
-        try {
-            return settings.namespaces().callIn(ns, () -> {
-                try {
-                    return opener.open();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-    }
-
-    static void closeQuietly(Closeable c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "close failed: {0}", e.toString());
-        }
     }
 }

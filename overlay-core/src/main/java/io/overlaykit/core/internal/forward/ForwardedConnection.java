@@ -147,8 +147,8 @@ final class ForwardedConnection {
         closed = true;
         releasePending(toTarget, pool);
         releasePending(toClient, pool);
-        ForwardEngine.closeQuietly(client);
-        ForwardEngine.closeQuietly(upstream);
+        Sockets.closeQuietly(client);
+        Sockets.closeQuietly(upstream);
     }
 
     private static void releasePending(Direction d, BufferPool pool) {
