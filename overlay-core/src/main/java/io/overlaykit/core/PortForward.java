@@ -13,7 +13,7 @@ import java.util.Objects;
 /**
  * A userspace TCP forward (the seed's {@code tcpforward}, docker-proxy's job): accepts clients on a
  * listen address and relays each to a target, optionally across network namespaces. Non-blocking NIO
- * on one selector thread, pooled direct buffers, back-pressure, half-close passed through, connect and
+ * on one selector thread (or a few, see {@link Builder#selectorThreads}), pooled direct buffers, back-pressure, half-close passed through, connect and
  * idle timeouts, a connection cap, and an optional PROXY protocol v2 header so the target learns the
  * real client address.
  *
@@ -27,16 +27,18 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * A handle: {@link #close()} stops accepting, closes every connection and joins the selector thread;
+ * A handle: {@link #close()} stops accepting, closes every connection and joins the selector thread(s);
  * it is idempotent.
  */
 public final class PortForward implements AutoCloseable {
     private final ForwardSettings settings;
-    private final ForwardEngine engine;
+    private final ForwardCounters counters;
+    private final List<ForwardEngine> engines;
 
-    private PortForward(ForwardSettings settings, ForwardEngine engine) {
+    private PortForward(ForwardSettings settings, ForwardCounters counters, List<ForwardEngine> engines) {
         this.settings = settings;
-        this.engine = engine;
+        this.counters = counters;
+        this.engines = List.copyOf(engines);
     }
 
     /** Starts describing a TCP forward from {@code listen} (port 0 picks a free port) to {@code target}. */
@@ -46,7 +48,7 @@ public final class PortForward implements AutoCloseable {
 
     /** The address clients connect to; the actual port when port 0 was asked for. */
     public InetSocketAddress localAddress() {
-        return engine.localAddress();
+        return engines.get(0).localAddress();
     }
 
     /** Where connections are relayed to. */
@@ -66,20 +68,21 @@ public final class PortForward implements AutoCloseable {
 
     /** A snapshot of the counters. */
     public Stats stats() {
-        ForwardCounters c = engine.counters();
+        ForwardCounters c = counters;
         return new Stats(c.active(), c.accepted(), c.refused(), c.upstreamFailures(), c.timedOut(),
                 c.bytesToTarget(), c.bytesToClient());
     }
 
     /** True until {@link #close()} (or a fatal error) stopped the forward. */
     public boolean isOpen() {
-        return engine.isRunning();
+        return engines.stream().allMatch(ForwardEngine::isRunning);
     }
 
-    /** Stops accepting, closes every connection and waits for the selector thread. Idempotent. */
+    /** Stops accepting, closes every connection and waits for the selector threads. Idempotent. */
     @Override
     public void close() {
-        engine.close();
+        engines.forEach(ForwardEngine::stop); // all listeners stop together, then wait for each thread
+        engines.forEach(ForwardEngine::close);
     }
 
     @Override
@@ -117,6 +120,7 @@ public final class PortForward implements AutoCloseable {
         private int bufferSize = 256 * 1024;
         private int backlog = 1024;
         private boolean proxyProtocol;
+        private int selectorThreads = 1;
 
         private Builder(InetSocketAddress listen, InetSocketAddress target) {
             this.listen = listen;
@@ -181,6 +185,16 @@ public final class PortForward implements AutoCloseable {
         }
 
         /**
+         * Number of selector threads (default 1). More than one binds one listener per thread with
+         * {@code SO_REUSEPORT} and lets the kernel spread clients over them: worth it only with many
+         * busy connections and idle cores, since one thread already moves several Gbit/s.
+         */
+        public Builder selectorThreads(int threads) {
+            this.selectorThreads = threads;
+            return this;
+        }
+
+        /**
          * Binds the listen address and starts forwarding.
          *
          * @throws InvalidSpecException when an option is invalid (every problem listed)
@@ -188,7 +202,19 @@ public final class PortForward implements AutoCloseable {
          */
         public PortForward start() {
             ForwardSettings settings = validate();
-            return new PortForward(settings, ForwardEngine.start(settings));
+            ForwardCounters counters = new ForwardCounters();
+            List<ForwardEngine> engines = new ArrayList<>();
+            try {
+                engines.add(ForwardEngine.start(settings, counters, settings.listen(), 0));
+                for (int i = 1; i < settings.selectorThreads(); i++) {
+                    // the others bind the port the first one got (port 0 picks it)
+                    engines.add(ForwardEngine.start(settings, counters, engines.get(0).localAddress(), i));
+                }
+            } catch (RuntimeException | Error e) {
+                engines.forEach(ForwardEngine::close); // a partial start undoes itself
+                throw e;
+            }
+            return new PortForward(settings, counters, engines);
         }
 
         private ForwardSettings validate() {
@@ -216,6 +242,9 @@ public final class PortForward implements AutoCloseable {
             if (bufferSize < 1024 || bufferSize > 64 * 1024 * 1024) {
                 problems.add(problem("portForward.bufferSize", bufferSize, "must be between 1 KiB and 64 MiB"));
             }
+            if (selectorThreads < 1 || selectorThreads > 64) {
+                problems.add(problem("portForward.selectorThreads", selectorThreads, "must be between 1 and 64"));
+            }
             if (backlog < 1) {
                 problems.add(problem("portForward.backlog", backlog, "must be at least 1"));
             }
@@ -224,7 +253,7 @@ public final class PortForward implements AutoCloseable {
             }
             return new ForwardSettings(listen, target, listenNamespace, targetNamespace, namespaces,
                     connectTimeout.toNanos(), idleTimeout.toNanos(), maxConnections, bufferSize, backlog,
-                    proxyProtocol);
+                    proxyProtocol, selectorThreads);
         }
 
         private static InvalidSpecException.Problem problem(String path, Object value, String reason) {

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Volume through the forwarder on loopback: 100 MB each way byte-exact (CRC32C at both ends, with the
@@ -114,8 +116,9 @@ class PortForwardLoadTest {
         }
     }
 
-    @Test
-    void thousandConcurrentConnectionsEachEchoTheirOwnPayload() throws Exception {
+    @ParameterizedTest(name = "{0} selector thread(s)")
+    @ValueSource(ints = {1, 2})
+    void thousandConcurrentConnectionsEachEchoTheirOwnPayload(int selectorThreads) throws Exception {
         int connections = 1000;
         long limit = openFileLimit();
         // client + forwarder (two per pair) + echo server: four descriptors per connection, plus the JVM's own
@@ -125,7 +128,7 @@ class PortForwardLoadTest {
         List<byte[]> payloads = new ArrayList<>();
         List<Socket> clients = new ArrayList<>();
         try (Upstream echo = Upstream.echo();
-                PortForward fwd = PortForward.tcp(ANY_LOOPBACK, echo.address()).start()) {
+                PortForward fwd = PortForward.tcp(ANY_LOOPBACK, echo.address()).selectorThreads(selectorThreads).start()) {
             try {
                 long start = System.nanoTime();
                 for (int i = 0; i < connections; i++) {
@@ -144,7 +147,8 @@ class PortForwardLoadTest {
                     assertThat(back).as("echo of connection %d", i).isEqualTo(payloads.get(i));
                 }
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                System.out.printf("PortForward: %d concurrent echo connections in %d ms%n", connections, ms);
+                System.out.printf("PortForward: %d concurrent echo connections in %d ms with %d selector thread(s)%n",
+                        connections, ms, selectorThreads);
             } finally {
                 for (Socket s : clients) {
                     s.close();

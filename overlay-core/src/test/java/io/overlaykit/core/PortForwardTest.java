@@ -230,7 +230,7 @@ class PortForwardTest {
             assertClosedByPeer(c);
         }
         try (Upstream up = Upstream.echo()) {
-            PortForward fwd = PortForward.tcp(ANY_LOOPBACK, up.address()).maxConnections(20).start();
+            PortForward fwd = PortForward.tcp(ANY_LOOPBACK, up.address()).maxConnections(20).selectorThreads(2).start();
             List<Socket> open = new ArrayList<>();
             try {
                 for (int i = 0; i < 20; i++) {

@@ -1,8 +1,9 @@
 package io.overlaykit.core.internal.forward;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters written by the selector thread and read by any thread. */
+/** Counters of one forward, shared by its selector threads and read by any thread. */
 public final class ForwardCounters {
     final AtomicLong accepted = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
@@ -10,11 +11,25 @@ public final class ForwardCounters {
     final AtomicLong timedOut = new AtomicLong();
     final AtomicLong bytesToTarget = new AtomicLong();
     final AtomicLong bytesToClient = new AtomicLong();
-    volatile int active;
+    final AtomicInteger active = new AtomicInteger();
 
     /** Connections currently forwarded (including those still connecting upstream). */
     public int active() {
-        return active;
+        return active.get();
+    }
+
+    /** Takes one of {@code max} connection slots; false when all are taken. */
+    boolean tryReserve(int max) {
+        for (int now = active.get(); now < max; now = active.get()) {
+            if (active.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void releaseSlot() {
+        active.decrementAndGet();
     }
 
     /** Client connections accepted and forwarded, over the forward's life. */

@@ -34,7 +34,7 @@ public final class ForwardEngine implements AutoCloseable {
     private final Selector selector;
     private final InetSocketAddress localAddress;
     private final String label;
-    private final ForwardCounters counters = new ForwardCounters();
+    private final ForwardCounters counters;
     private final BufferPool pool;
     private final Set<ForwardedConnection> connections = new LinkedHashSet<>();
     private final long sweepIntervalNanos;
@@ -44,9 +44,10 @@ public final class ForwardEngine implements AutoCloseable {
     private long acceptResumeAt;
     private boolean acceptPaused;
 
-    private ForwardEngine(ForwardSettings settings, ServerSocketChannel server, Selector selector)
-            throws IOException {
+    private ForwardEngine(ForwardSettings settings, ForwardCounters counters, ServerSocketChannel server,
+            Selector selector, int index) throws IOException {
         this.settings = settings;
+        this.counters = counters;
         this.server = server;
         this.selector = selector;
         this.localAddress = (InetSocketAddress) server.getLocalAddress();
@@ -60,24 +61,30 @@ public final class ForwardEngine implements AutoCloseable {
         }
         this.sweepIntervalNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
                 Math.min(TimeUnit.SECONDS.toNanos(1), shortest / 4));
-        this.thread = new Thread(this::run, "overlaykit-forward-" + localAddress.getPort());
+        this.thread = new Thread(this::run, "overlaykit-forward-" + localAddress.getPort()
+                + (settings.selectorThreads() > 1 ? "-" + index : ""));
         thread.setDaemon(true);
     }
 
     /**
-     * Binds the listening socket (in the listen namespace) and starts the selector thread. A failure
-     * leaves nothing open behind.
+     * Binds a listening socket to {@code bindTo} (in the listen namespace) and starts selector thread
+     * number {@code index}, counting into {@code counters}. A failure leaves nothing open behind.
      *
      * @throws BackendException when the address cannot be bound or the selector cannot be opened
      */
-    public static ForwardEngine start(ForwardSettings settings) {
+    public static ForwardEngine start(ForwardSettings settings, ForwardCounters counters, InetSocketAddress bindTo,
+            int index) {
         ServerSocketChannel server;
         try {
             server = Sockets.openIn(settings, settings.listenNamespace(), () -> {
                 ServerSocketChannel ch = ServerSocketChannel.open();
                 try {
                     ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                    ch.bind(settings.listen(), settings.backlog());
+                    if (settings.selectorThreads() > 1) {
+                        // one listener per selector thread; the kernel spreads new connections over them
+                        ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                    }
+                    ch.bind(bindTo, settings.backlog());
                     return ch;
                 } catch (IOException | RuntimeException e) {
                     Sockets.closeQuietly(ch);
@@ -85,15 +92,17 @@ public final class ForwardEngine implements AutoCloseable {
                 }
             });
         } catch (IOException e) {
-            throw new BackendException("cannot listen on " + settings.listen() + " in namespace "
+            throw new BackendException("cannot listen on " + bindTo + " in namespace "
                     + settings.listenNamespace().displayName() + ": " + e.getMessage(), e);
         }
         Selector selector = null;
         try {
             selector = Selector.open();
-            ForwardEngine engine = new ForwardEngine(settings, server, selector);
+            ForwardEngine engine = new ForwardEngine(settings, counters, server, selector, index);
             engine.thread.start();
-            LOG.log(Level.INFO, "forwarding {0}", engine.label);
+            if (index == 0) {
+                LOG.log(Level.INFO, "forwarding {0}", engine.label);
+            }
             return engine;
         } catch (IOException e) {
             Sockets.closeQuietly(server);
@@ -120,11 +129,16 @@ public final class ForwardEngine implements AutoCloseable {
         return thread.isAlive();
     }
 
+    /** Asks the selector thread to stop; {@link #close()} also waits for it. */
+    public void stop() {
+        stopping = true;
+        selector.wakeup();
+    }
+
     /** Stops accepting, closes every connection and waits for the selector thread to finish. */
     @Override
     public void close() {
-        stopping = true;
-        selector.wakeup();
+        stop();
         if (Thread.currentThread() == thread) {
             return; // the loop sees the flag when the current event returns
         }
@@ -187,20 +201,25 @@ public final class ForwardEngine implements AutoCloseable {
             if (client == null) {
                 return;
             }
-            if (connections.size() >= settings.maxConnections()) {
+            if (!counters.tryReserve(settings.maxConnections())) {
                 counters.refused.incrementAndGet();
                 Sockets.closeQuietly(client);
                 LOG.log(Level.DEBUG, "forward {0}: refused a client, {1} connections open", label,
-                        connections.size());
+                        counters.active());
                 continue;
             }
             open(client, now);
         }
     }
 
-    /** Starts forwarding one accepted client: opens the upstream socket and registers both. */
+    /**
+     * Starts forwarding one accepted client, for which a connection slot is reserved: opens the upstream
+     * socket and registers both. The slot goes back when this fails or the connection closes.
+     */
     private void open(SocketChannel client, long now) {
         SocketChannel upstream = null;
+        ForwardedConnection c = null;
+        boolean added = false;
         try {
             client.configureBlocking(false);
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -218,13 +237,13 @@ public final class ForwardEngine implements AutoCloseable {
                     throw e;
                 }
             });
-            ForwardedConnection c = new ForwardedConnection(client, upstream, from, on, counters);
+            c = new ForwardedConnection(client, upstream, from, on, counters);
             c.clientKey = client.register(selector, 0, c);
             c.upstreamKey = upstream.register(selector, SelectionKey.OP_CONNECT, c);
             c.connectDeadline = now + settings.connectTimeoutNanos();
             c.lastActivity = now;
             connections.add(c);
-            counters.active = connections.size();
+            added = true;
             counters.accepted.incrementAndGet();
             if (upstream.isConnected()) {
                 connectedOrClose(c, now); // loopback may connect at once
@@ -232,6 +251,9 @@ public final class ForwardEngine implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             Sockets.closeQuietly(client);
             Sockets.closeQuietly(upstream);
+            if (!added || connections.remove(c)) {
+                counters.releaseSlot(); // unless closeConnection already gave it back
+            }
             upstreamFailed(null, e);
         }
     }
@@ -333,17 +355,18 @@ public final class ForwardEngine implements AutoCloseable {
 
     private void closeConnection(ForwardedConnection c) {
         c.close(pool);
-        connections.remove(c);
-        counters.active = connections.size();
+        if (connections.remove(c)) {
+            counters.releaseSlot();
+        }
     }
 
     private void shutdown() {
         Sockets.closeQuietly(server);
         for (ForwardedConnection c : connections) {
             c.close(pool);
+            counters.releaseSlot();
         }
         connections.clear();
-        counters.active = 0;
         Sockets.closeQuietly(selector); // deregisters the keys, which releases the closed channels' descriptors
         pool.clear();
         LOG.log(Level.INFO, "forward {0} stopped", label);

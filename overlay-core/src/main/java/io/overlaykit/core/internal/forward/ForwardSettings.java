@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * Validated settings of one TCP forward, as the engine needs them. {@code namespaces} may be null only
- * when both namespaces are the current one; {@code idleTimeoutNanos} 0 means no idle timeout.
+ * when both namespaces are the current one; {@code idleTimeoutNanos} 0 means no idle timeout; with more
+ * than one selector thread, each has its own listening socket on the same port ({@code SO_REUSEPORT}).
  */
 public record ForwardSettings(
         InetSocketAddress listen,
@@ -20,7 +21,8 @@ public record ForwardSettings(
         int maxConnections,
         int bufferSize,
         int backlog,
-        boolean proxyProtocol) {
+        boolean proxyProtocol,
+        int selectorThreads) {
 
     public ForwardSettings {
         Objects.requireNonNull(listen, "listen");
