@@ -93,6 +93,27 @@ class PortForwardTest {
     }
 
     @Test
+    void clientResetIsPassedOnAsAReset() throws Exception {
+        CompletableFuture<String> upstreamSaw = new CompletableFuture<>();
+        try (Upstream up = Upstream.start(s -> {
+                    s.getOutputStream().write('!');
+                    try {
+                        upstreamSaw.complete(s.getInputStream().read() < 0 ? "eof" : "data");
+                    } catch (SocketException e) {
+                        upstreamSaw.complete("reset");
+                    }
+                });
+                PortForward fwd = PortForward.tcp(ANY_LOOPBACK, up.address()).start()) {
+            Socket client = connect(fwd);
+            assertThat(client.getInputStream().read()).isEqualTo('!');
+            client.setSoLinger(true, 0);
+            client.close(); // RST
+            assertThat(upstreamSaw.get(10, TimeUnit.SECONDS)).isEqualTo("reset");
+            awaitTrue(() -> fwd.stats().active() == 0, "pair closed");
+        }
+    }
+
+    @Test
     void refusedUpstreamClosesTheClient() throws Exception {
         InetSocketAddress closedPort;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -283,7 +283,8 @@ public final class ForwardEngine implements AutoCloseable {
             }
             finishOrUpdate(c);
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "forward {0}: {1} ended: {2}", label, c, e.toString());
+            LOG.log(Level.DEBUG, "forward {0}: {1} aborted: {2}", label, c, e.toString());
+            c.abortOnClose(); // a reset on one side must not look like a clean end on the other
             closeConnection(c);
         }
     }
@@ -292,7 +293,8 @@ public final class ForwardEngine implements AutoCloseable {
         try {
             connected(c, now);
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "forward {0}: {1} ended: {2}", label, c, e.toString());
+            LOG.log(Level.DEBUG, "forward {0}: {1} aborted: {2}", label, c, e.toString());
+            c.abortOnClose(); // a reset on one side must not look like a clean end on the other
             closeConnection(c);
         }
     }

@@ -2,6 +2,7 @@ package io.overlaykit.core.internal.forward;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -136,6 +137,22 @@ final class ForwardedConnection {
     private static void setInterest(SelectionKey key, int ops) {
         if (key.isValid() && key.interestOps() != ops) {
             key.interestOps(ops);
+        }
+    }
+
+    /**
+     * Makes the coming {@link #close} send a reset instead of a FIN (SO_LINGER 0), so that when one side
+     * failed or reset, the other side learns the stream was cut rather than complete.
+     */
+    void abortOnClose() {
+        for (SocketChannel ch : new SocketChannel[] {client, upstream}) {
+            try {
+                if (ch.isOpen()) {
+                    ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+                }
+            } catch (IOException e) {
+                // the socket is already dead: closing it is all that is left
+            }
         }
     }
 
