@@ -4,5 +4,7 @@ module io.overlaykit.netlink {
     requires com.sun.jna;
     requires com.fasterxml.jackson.databind;
 
-    // exports io.overlaykit.netlink;  (enabled once the package has classes)
+    exports io.overlaykit.netlink;
+    // JNA builds proxies of the libc interface by reflection
+    opens io.overlaykit.netlink.internal to com.sun.jna;
 }
