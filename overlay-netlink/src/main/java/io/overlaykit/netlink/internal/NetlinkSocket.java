@@ -126,7 +126,8 @@ public final class NetlinkSocket implements AutoCloseable {
                 throw new BackendException(operation + " in namespace " + where + ": reply of " + n
                         + " bytes exceeds the receive buffer");
             }
-            for (NlMessage m : NlMessage.parseAll(recvBuffer, n)) {
+            // copy: messages keep views of their datagram, and the buffer is reused for the next one
+            for (NlMessage m : NlMessage.parseAll(java.util.Arrays.copyOf(recvBuffer, n), n)) {
                 if (m.seq() != mySeq || (m.pid() != portId && m.pid() != 0)) {
                     LOG.log(Level.DEBUG, "{0}: dropping stale message {1}", where, m);
                     continue;
@@ -171,7 +172,8 @@ public final class NetlinkSocket implements AutoCloseable {
     public List<NlMessage> receiveEvents() {
         try {
             int n = Sys.recv(fd, recvBuffer);
-            return NlMessage.parseAll(recvBuffer, Math.min(n, recvBuffer.length));
+            int len = Math.min(n, recvBuffer.length);
+            return NlMessage.parseAll(java.util.Arrays.copyOf(recvBuffer, len), len);
         } catch (SysCallException e) {
             if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR) {
                 return List.of();
