@@ -16,8 +16,8 @@ public record Route(IpPrefix destination, InetAddress gateway, InterfaceName dev
         if (destination == null && gateway == null && device == null) {
             throw new InvalidSpecException("route", "default", "needs a gateway or a device");
         }
-        if (table < 1 || table > 0xFFFF_FFF0) {
-            throw new InvalidSpecException("route table", table, "must be 1..4294967280");
+        if (table < 1) { // an int cannot exceed the kernel's maximum table id; 0xFFFF_FFF0 as an int is -16
+            throw new InvalidSpecException("route table", table, "must be positive");
         }
         if (destination != null && gateway != null
                 && destination.isIpv4() != (gateway instanceof java.net.Inet4Address)) {

@@ -209,6 +209,13 @@ final class Routing {
         if (l.isEmpty()) {
             return false;
         }
+        // a VXLAN device acknowledges deleting a remote it does not have, so look first
+        boolean present = fdb(e.device()).stream().anyMatch(x -> x.mac().equals(e.mac())
+                && java.util.Objects.equals(x.remote(), e.remote())
+                && (e.vni() == null || x.vni() == null || e.vni().equals(x.vni())));
+        if (!present) {
+            return false;
+        }
         try {
             links.call(RtnlMessages.neigh(RTM_DELNEIGH, RtnlMessages.PLAIN, LibC.AF_BRIDGE, l.get().index(),
                     NUD_PERMANENT, NTF_SELF, e.remote(), e.mac().toBytes(), e.vni()), "delete fdb " + e);
