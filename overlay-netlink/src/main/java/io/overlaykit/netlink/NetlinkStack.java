@@ -2,7 +2,6 @@ package io.overlaykit.netlink;
 
 import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.spi.Firewall;
-import io.overlaykit.core.spi.Links;
 import io.overlaykit.core.spi.NetworkStack;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -4,7 +4,6 @@ import static io.overlaykit.netlink.internal.Rtnl.*;
 
 import io.overlaykit.core.AddressInfo;
 import io.overlaykit.core.Bridge;
-import io.overlaykit.core.ConflictException;
 import io.overlaykit.core.FdbEntry;
 import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.IpPrefix;
@@ -18,7 +17,6 @@ import io.overlaykit.core.Route;
 import io.overlaykit.core.VethPair;
 import io.overlaykit.core.VxlanTunnel;
 import io.overlaykit.core.spi.Links;
-import io.overlaykit.netlink.internal.LibC;
 import io.overlaykit.netlink.internal.LinkKind;
 import io.overlaykit.netlink.internal.NetlinkSocket;
 import io.overlaykit.netlink.internal.NetlinkSocket.NetlinkError;
@@ -33,7 +31,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -154,105 +151,17 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
 
     @Override
     public LinkInfo ensure(VethPair veth) {
-        return ensure(veth.name(), "veth", () -> create(veth), have -> {
-            List<String> diffs = new ArrayList<>();
-            diffMtu(diffs, have, veth.mtu());
-            diffAlias(diffs, have, veth.alias());
-            if (veth.peerNamespace() == null && have.peerIndex() > 0) {
-                Optional<LinkInfo> peer = find(have.peerIndex());
-                if (peer.isPresent() && !peer.get().name().equals(veth.peerName())) {
-                    diffs.add("peer " + peer.get().name() + ", wanted " + veth.peerName());
-                }
-            }
-            return diffs;
-        });
+        return LinkEnsure.veth(this, veth);
     }
 
     @Override
     public LinkInfo ensure(Bridge bridge) {
-        return ensure(bridge.name(), "bridge", () -> create(bridge), have -> {
-            List<String> diffs = new ArrayList<>();
-            diffMtu(diffs, have, bridge.mtu());
-            diffAlias(diffs, have, bridge.alias());
-            return diffs;
-        });
+        return LinkEnsure.bridge(this, bridge);
     }
 
     @Override
-    public LinkInfo ensure(VxlanTunnel want) {
-        return ensure(want.name(), "vxlan", () -> create(want), have -> {
-            List<String> diffs = new ArrayList<>();
-            VxlanTunnel v = have.vxlan();
-            diff(diffs, "vni", v.vni(), want.vni());
-            diff(diffs, "remote", v.remote(), want.remote());
-            diff(diffs, "group", v.group(), want.group());
-            diff(diffs, "local", v.local(), want.local());
-            diff(diffs, "device", v.device(), want.device());
-            diff(diffs, "dstport", v.dstPort(), want.dstPort());
-            diff(diffs, "learning", v.learning(), want.learning());
-            diff(diffs, "udpcsum", v.udpChecksum(), want.udpChecksum());
-            if (want.ttl() != null) {
-                diff(diffs, "ttl", v.ttl(), want.ttl());
-            }
-            diffMtu(diffs, have, want.mtu());
-            diffAlias(diffs, have, want.alias());
-            return diffs;
-        });
-    }
-
-    private interface Differ {
-        List<String> differences(LinkInfo have);
-    }
-
-    private interface Creator {
-        LinkInfo create();
-    }
-
-    private LinkInfo ensure(InterfaceName name, String kind, Creator creator, Differ differ) {
-        Optional<LinkInfo> existing = find(name);
-        if (existing.isEmpty()) {
-            try {
-                return creator.create();
-            } catch (ConflictException e) {
-                existing = find(name); // created concurrently: compare with that one
-                if (existing.isEmpty()) {
-                    throw e;
-                }
-            }
-        }
-        LinkInfo have = existing.get();
-        if (!kind.equals(have.kind())) {
-            throw new ConflictException("link '" + name + "' exists in namespace " + label + " as "
-                    + (have.kind() == null ? "a device without kind" : have.kind()) + ", wanted " + kind);
-        }
-        List<String> diffs = differ.differences(have);
-        if (!diffs.isEmpty()) {
-            throw new ConflictException("link '" + name + "' exists in namespace " + label + " as " + kind
-                    + " with other settings: " + String.join("; ", diffs));
-        }
-        return have;
-    }
-
-    private static void diff(List<String> diffs, String what, Object have, Object want) {
-        if (!Objects.equals(have, want)) {
-            diffs.add(what + " " + show(have) + ", wanted " + show(want));
-        }
-    }
-
-    private static String show(Object o) {
-        return o instanceof java.net.InetAddress a ? a.getHostAddress() : String.valueOf(o);
-    }
-
-    private static void diffMtu(List<String> diffs, LinkInfo have, Integer want) {
-        if (want != null && have.mtu() != want) {
-            diffs.add("mtu " + have.mtu() + ", wanted " + want);
-        }
-    }
-
-    private static void diffAlias(List<String> diffs, LinkInfo have, String want) {
-        if (want != null && !want.equals(have.alias())) {
-            diffs.add("alias '" + have.alias() + "', wanted '" + want + "'");
-        }
+    public LinkInfo ensure(VxlanTunnel vxlan) {
+        return LinkEnsure.vxlan(this, vxlan);
     }
 
     // ---- read ----
@@ -266,7 +175,7 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
         }
     }
 
-    private Optional<LinkInfo> find(int index) {
+    Optional<LinkInfo> find(int index) {
         try {
             List<NlMessage> r = call(RtnlMessages.getLink(index), "get link #" + index);
             return r.isEmpty() ? Optional.empty() : Optional.of(toInfo(RtnlMessages.decodeLink(r.get(0)), null));
@@ -518,13 +427,10 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
     /** SIOCETHTOOL on an AF_INET datagram socket opened inside the namespace (the ioctl acts on its netns). */
     private int ethtool(InterfaceName link, int cmd, int data, String op) {
         return namespaces.callIn(ns, () -> {
-            int fd = Sys.socket(LibC.AF_INET, LibC.SOCK_DGRAM, 0);
             try {
-                return Sys.ethtoolValue(fd, link.value(), cmd, data);
+                return Sys.ethtoolInCurrentNamespace(link.value(), cmd, data);
             } catch (SysCallException e) {
                 throw NetlinkException.typed(op, label, e.errno(), null, e);
-            } finally {
-                Sys.closeQuietly(fd);
             }
         });
     }

@@ -22,15 +22,43 @@ public final class NetlinkSocket implements AutoCloseable {
     private static final int RECV_BUFFER = 32 * 1024;
     private static final int SOCKADDR_NL_LEN = 12;
 
-    private final int fd;
+    private final Datagrams io;
     private final int portId;
     private final String where;
     private final byte[] recvBuffer = new byte[RECV_BUFFER];
     private final AtomicBoolean closed = new AtomicBoolean();
     private int seq = (int) (System.nanoTime() & 0x3FFF_FFFF);
 
-    private NetlinkSocket(int fd, int portId, String where) {
-        this.fd = fd;
+    /** The datagram transport underneath: a netlink fd, or a scripted peer in tests. */
+    interface Datagrams {
+        void send(byte[] message);
+
+        /** One datagram into {@code buffer}; returns its real length, which may exceed the buffer. */
+        int receive(byte[] buffer);
+
+        void close();
+    }
+
+    /** A kernel socket. */
+    private record FdDatagrams(int fd) implements Datagrams {
+        @Override
+        public void send(byte[] message) {
+            Sys.send(fd, message);
+        }
+
+        @Override
+        public int receive(byte[] buffer) {
+            return Sys.recv(fd, buffer);
+        }
+
+        @Override
+        public void close() {
+            Sys.closeQuietly(fd);
+        }
+    }
+
+    NetlinkSocket(Datagrams io, int portId, String where) {
+        this.io = io;
         this.portId = portId;
         this.where = where;
     }
@@ -61,7 +89,7 @@ public final class NetlinkSocket implements AutoCloseable {
             addr.putShort(0, (short) LibC.AF_NETLINK).putInt(8, groups);
             Sys.bind(fd, addr.array());
             int pid = ByteBuffer.wrap(Sys.getsockname(fd, SOCKADDR_NL_LEN)).order(ByteOrder.nativeOrder()).getInt(4);
-            return new NetlinkSocket(fd, pid, where);
+            return new NetlinkSocket(new FdDatagrams(fd), pid, where);
         } catch (RuntimeException e) {
             Sys.closeQuietly(fd);
             throw e;
@@ -108,13 +136,13 @@ public final class NetlinkSocket implements AutoCloseable {
             throw new BackendException(operation + " in namespace " + where + ": netlink socket is closed");
         }
         int mySeq = ++seq;
-        Sys.send(fd, message.finish(mySeq, portId));
+        io.send(message.finish(mySeq, portId));
         List<NlMessage> out = new ArrayList<>();
         boolean interrupted = false;
         while (true) {
             int n;
             try {
-                n = Sys.recv(fd, recvBuffer);
+                n = io.receive(recvBuffer);
             } catch (SysCallException e) {
                 if (e.errno() == Errno.EAGAIN) {
                     throw new OverlayTimeoutException(operation + " in namespace " + where
@@ -171,7 +199,7 @@ public final class NetlinkSocket implements AutoCloseable {
      */
     public List<NlMessage> receiveEvents() {
         try {
-            int n = Sys.recv(fd, recvBuffer);
+            int n = io.receive(recvBuffer);
             int len = Math.min(n, recvBuffer.length);
             return NlMessage.parseAll(java.util.Arrays.copyOf(recvBuffer, len), len);
         } catch (SysCallException e) {
@@ -189,7 +217,7 @@ public final class NetlinkSocket implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            Sys.closeQuietly(fd);
+            io.close();
         }
     }
 

@@ -135,6 +135,16 @@ public final class Sys {
         }
     }
 
+    /** {@link #ethtoolValue} on a throwaway AF_INET datagram socket of the calling thread's namespace. */
+    public static int ethtoolInCurrentNamespace(String ifname, int cmd, int data) {
+        int fd = socket(LibC.AF_INET, LibC.SOCK_DGRAM, 0);
+        try {
+            return ethtoolValue(fd, ifname, cmd, data);
+        } finally {
+            closeQuietly(fd);
+        }
+    }
+
     /**
      * Runs an {@code ethtool_value} command ({@code cmd}, {@code data}) against interface {@code ifname}
      * through SIOCETHTOOL on {@code fd}; returns the data word the kernel wrote back.
