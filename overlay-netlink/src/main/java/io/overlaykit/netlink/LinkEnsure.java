@@ -4,6 +4,7 @@ import io.overlaykit.core.Bridge;
 import io.overlaykit.core.ConflictException;
 import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.LinkInfo;
+import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.VethPair;
 import io.overlaykit.core.VxlanTunnel;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ final class LinkEnsure {
                 if (peer.isPresent() && !peer.get().name().equals(veth.peerName())) {
                     diffs.add("peer " + peer.get().name() + ", wanted " + veth.peerName());
                 }
+            } else if (veth.peerNamespace() != null) {
+                diffPeerElsewhere(links, veth, have, diffs);
             }
             return diffs;
         });
@@ -118,6 +121,23 @@ final class LinkEnsure {
     private static void diffAlias(List<String> diffs, LinkInfo have, String want) {
         if (want != null && !want.equals(have.alias())) {
             diffs.add("alias '" + have.alias() + "', wanted '" + want + "'");
+        }
+    }
+
+    /** The peer must be a veth of the wanted name in the wanted namespace, at the index this end points to. */
+    private static void diffPeerElsewhere(RtnetlinkLinks links, VethPair veth, LinkInfo have, List<String> diffs) {
+        NetNamespace peerNs = veth.peerNamespace();
+        if (!links.namespaces().exists(peerNs)) {
+            diffs.add("peer namespace " + peerNs.displayName() + " does not exist");
+            return;
+        }
+        try (RtnetlinkLinks there = RtnetlinkLinks.open(links.namespaces(), peerNs)) {
+            Optional<LinkInfo> peer = there.find(veth.peerName());
+            if (peer.isEmpty()) {
+                diffs.add("no peer '" + veth.peerName() + "' in namespace " + peerNs.displayName());
+            } else if (!"veth".equals(peer.get().kind()) || peer.get().index() != have.peerIndex()) {
+                diffs.add("'" + veth.peerName() + "' in namespace " + peerNs.displayName() + " is not its peer");
+            }
         }
     }
 }

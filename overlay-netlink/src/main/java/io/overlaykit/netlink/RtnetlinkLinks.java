@@ -238,7 +238,9 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
             });
         }
         MacAddress mac = l.mac() != null && l.mac().length == 6 ? MacAddress.ofBytes(l.mac()) : null;
-        int peer = l.link() != l.index() ? l.link() : 0;
+        // the kernel sends IFLA_LINK only when it differs from the link itself; for a veth whose peer lives
+        // in another namespace it may equal our own index by coincidence, so take it as it is
+        int peer = l.link();
         return new LinkInfo(l.index(), InterfaceName.of(l.name()), l.kind(), l.mtu(), mac, l.up(), l.master(), peer,
                 l.alias(), vx);
     }

@@ -67,6 +67,11 @@ class LinksIT {
         assertThat(there.path("address").asText()).isEqualTo("02:00:00:00:00:0b");
         assertThat(stack.links(peerNs).get(n("eth0")).kind()).isEqualTo("veth");
 
+        VethPair same = VethPair.builder("oknl-a").peer("eth0").peerNamespace(peerNs).mtu(1450).build();
+        assertThat(links.ensure(same).index()).isEqualTo(info.index());
+        assertThatThrownBy(() -> links.ensure(VethPair.builder("oknl-a").peer("eth1").peerNamespace(peerNs).build()))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("no peer 'eth1' in namespace " + PEER_NS);
+
         assertThat(links.delete(n("oknl-a"))).isTrue();
         assertThat(links.find(n("oknl-a"))).isEmpty();
         assertThat(Oracle.json(PEER_NS, "ip", "-j", "link").findValuesAsText("ifname")).containsExactly("lo");
@@ -171,5 +176,30 @@ class LinksIT {
         // nothing left behind: no half-made veth, the bridge untouched
         assertThat(Oracle.json(NS, "ip", "-j", "link").findValuesAsText("ifname")).containsExactlyInAnyOrder("lo", "oknl-e");
         assertThat(Oracle.link(NS, "oknl-e").path("linkinfo").path("info_kind").asText()).isEqualTo("bridge");
+    }
+
+    @Test
+    void wiringFiftyContainerLinksIsFast() {
+        NetNamespace peerNs = stack.namespaces().create(PEER_NS);
+        Links there = stack.links(peerNs);
+        links.create(Bridge.named("oknl-sw"));
+        int count = 50;
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            // what one container costs: veth into its namespace, plug, address, up on both sides
+            InterfaceName host = n("oknl-h" + i);
+            InterfaceName inside = n("oknl-c" + i);
+            links.create(VethPair.builder(host.value()).peer(inside.value()).peerNamespace(peerNs).mtu(1450).build());
+            links.setMaster(host, n("oknl-sw"));
+            links.setUp(host);
+            there.addAddress(inside, io.overlaykit.core.IpPrefix.parse("10.77." + (i / 200) + "." + (i % 200 + 2) + "/16"));
+            there.setUp(inside);
+        }
+        double perLinkMs = (System.nanoTime() - start) / 1e6 / count;
+        System.out.printf("wired %d container links: %.2f ms each%n", count, perLinkMs);
+
+        JsonNode ports = Oracle.json(NS, "ip", "-j", "link", "show", "master", "oknl-sw");
+        assertThat(ports).hasSize(count);
+        assertThat(Oracle.json(PEER_NS, "ip", "-j", "-4", "addr").findValuesAsText("local")).hasSize(count);
     }
 }

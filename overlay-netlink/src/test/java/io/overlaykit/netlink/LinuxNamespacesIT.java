@@ -95,4 +95,26 @@ class LinuxNamespacesIT {
                 .hasMessageContaining("oknl-missing").hasMessageContaining("does not exist");
         assertThat(Path.of("/run/netns/oknl-missing")).doesNotExist();
     }
+
+    @Test
+    void aThreadThatWanderedOffIsRetiredAndWorkStillRunsInTheRightNamespace() {
+        NetNamespace ns = namespaces.create(NS);
+        long expected = NsExecutor.inodeOf(ns.path());
+        long home = NsExecutor.currentInode();
+
+        // misbehaving work: moves its thread back to the namespace the JVM started in
+        long[] wandered = new long[1];
+        namespaces.runIn(ns, () -> {
+            int fd = io.overlaykit.netlink.internal.Sys.openReadOnly("/proc/self/ns/net");
+            try {
+                io.overlaykit.netlink.internal.Sys.setns(fd, "home");
+            } finally {
+                io.overlaykit.netlink.internal.Sys.closeQuietly(fd);
+            }
+            wandered[0] = NsExecutor.currentInode();
+        });
+
+        assertThat(wandered[0]).isEqualTo(home);
+        assertThat(namespaces.callIn(ns, NsExecutor::currentInode)).isEqualTo(expected);
+    }
 }
