@@ -49,6 +49,7 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
     private final String label;
     private final NetlinkSocket socket;
     private final Routing routing;
+    private final java.util.Set<LinkEvents> subscriptions = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private RtnetlinkLinks(LinuxNamespaces namespaces, NetNamespace ns, NetlinkSocket socket) {
         this.namespaces = namespaces;
@@ -441,12 +442,20 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
 
     @Override
     public AutoCloseable subscribe(Consumer<LinkEvent> listener) {
-        return LinkEvents.start(this, listener);
+        LinkEvents events = LinkEvents.start(this, listener);
+        subscriptions.add(events);
+        return () -> {
+            subscriptions.remove(events);
+            events.close();
+        };
     }
 
     /** Releases the socket; idempotent. */
     @Override
     public void close() {
+        // a subscription's socket would keep the namespace alive after it is deleted
+        subscriptions.forEach(LinkEvents::close);
+        subscriptions.clear();
         socket.close();
     }
 

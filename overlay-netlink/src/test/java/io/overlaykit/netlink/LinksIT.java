@@ -202,4 +202,16 @@ class LinksIT {
         assertThat(ports).hasSize(count);
         assertThat(Oracle.json(PEER_NS, "ip", "-j", "-4", "addr").findValuesAsText("local")).hasSize(count);
     }
+
+    @Test
+    void unknownKindsAreListedWithTheirKindString() {
+        Oracle.in(NS, "ip", "link", "add", "oknl-ifb", "type", "ifb"); // a kind OverlayKit does not model
+
+        assertThat(links.list()).filteredOn(l -> l.name().value().equals("oknl-ifb"))
+                .singleElement().satisfies(l -> assertThat(l.kind()).isEqualTo("ifb"));
+        assertThatThrownBy(() -> links.ensure(Bridge.named("oknl-ifb"))).isInstanceOf(ConflictException.class)
+                .hasMessage("link 'oknl-ifb' exists in namespace " + NS + " as ifb, wanted bridge");
+        assertThat(links.delete(n("oknl-ifb"))).isTrue();
+        assertThat(Oracle.json(NS, "ip", "-j", "link").findValuesAsText("ifname")).containsExactly("lo");
+    }
 }
