@@ -6,6 +6,7 @@ module io.overlaykit.netlink {
 
     exports io.overlaykit.netlink;
 
-    // JNA builds a proxy for the libnftables binding, which lives in a non-exported package.
+    // JNA builds proxies of the libc and libnftables interfaces by reflection.
+    opens io.overlaykit.netlink.internal to com.sun.jna;
     opens io.overlaykit.netlink.internal.nft to com.sun.jna;
 }

@@ -9,6 +9,7 @@ import io.overlaykit.core.LinkInfo;
 import io.overlaykit.core.MacAddress;
 import io.overlaykit.core.Neighbour;
 import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.PolicyRule;
 import io.overlaykit.core.Route;
 import io.overlaykit.core.VethPair;
 import io.overlaykit.core.VxlanTunnel;
@@ -101,6 +102,25 @@ public interface Links {
 
     /** Whether TX checksum offload is on. */
     boolean txChecksum(InterfaceName link);
+
+    /**
+     * Adds a policy-routing rule (FIB rule).
+     *
+     * @throws io.overlaykit.core.ConflictException when the same rule exists
+     */
+    default void addRule(PolicyRule rule) {
+        throw new UnsupportedOperationException("policy rules are not supported by " + getClass().getName());
+    }
+
+    /** Deletes a policy-routing rule; returns false when there was no such rule. */
+    default boolean deleteRule(PolicyRule rule) {
+        throw new UnsupportedOperationException("policy rules are not supported by " + getClass().getName());
+    }
+
+    /** Policy-routing rules (IPv4 and IPv6) that look up a table, including the kernel's defaults. */
+    default List<PolicyRule> rules() {
+        throw new UnsupportedOperationException("policy rules are not supported by " + getClass().getName());
+    }
 
     /** Delivers link and address changes to {@code listener} until the returned handle is closed. */
     AutoCloseable subscribe(Consumer<LinkEvent> listener);

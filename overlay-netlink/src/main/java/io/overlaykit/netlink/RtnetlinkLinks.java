@@ -1,0 +1,466 @@
+package io.overlaykit.netlink;
+
+import static io.overlaykit.netlink.internal.Rtnl.*;
+
+import io.overlaykit.core.AddressInfo;
+import io.overlaykit.core.Bridge;
+import io.overlaykit.core.FdbEntry;
+import io.overlaykit.core.InterfaceName;
+import io.overlaykit.core.IpPrefix;
+import io.overlaykit.core.LinkInfo;
+import io.overlaykit.core.MacAddress;
+import io.overlaykit.core.Neighbour;
+import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.NotFoundException;
+import io.overlaykit.core.PolicyRule;
+import io.overlaykit.core.Route;
+import io.overlaykit.core.VethPair;
+import io.overlaykit.core.VxlanTunnel;
+import io.overlaykit.core.spi.Links;
+import io.overlaykit.netlink.internal.LinkKind;
+import io.overlaykit.netlink.internal.NetlinkSocket;
+import io.overlaykit.netlink.internal.NetlinkSocket.NetlinkError;
+import io.overlaykit.netlink.internal.NlMessage;
+import io.overlaykit.netlink.internal.NlWriter;
+import io.overlaykit.netlink.internal.RtnlMessages;
+import io.overlaykit.netlink.internal.RtnlMessages.RawLink;
+import io.overlaykit.netlink.internal.Sys;
+import io.overlaykit.netlink.internal.SysCallException;
+import io.overlaykit.netlink.internal.VxlanMapping;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Links, addresses, routes, neighbours, FDB entries and policy rules of one namespace over one
+ * NETLINK_ROUTE socket. The socket is created on a thread inside the namespace and then used from any
+ * thread; requests are serialized. Close it (or the {@link NetlinkStack}) to release the socket.
+ */
+public final class RtnetlinkLinks implements Links, AutoCloseable {
+    private static final int TIMEOUT_MILLIS = 5000;
+    private static final int ETHTOOL_GTXCSUM = 0x16;
+    private static final int ETHTOOL_STXCSUM = 0x17;
+
+    private final LinuxNamespaces namespaces;
+    private final NetNamespace ns;
+    private final String label;
+    private final NetlinkSocket socket;
+    private final Routing routing;
+    private final java.util.Set<LinkEvents> subscriptions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private RtnetlinkLinks(LinuxNamespaces namespaces, NetNamespace ns, NetlinkSocket socket) {
+        this.namespaces = namespaces;
+        this.ns = ns;
+        this.label = ns.displayName();
+        this.socket = socket;
+        this.routing = new Routing(this);
+    }
+
+    /** Opens a handle for {@code ns}: its socket is created by a thread inside {@code ns}. */
+    public static RtnetlinkLinks open(LinuxNamespaces namespaces, NetNamespace ns) {
+        String label = ns.displayName();
+        NetlinkSocket s = namespaces.callIn(ns, () -> NetlinkSocket.open(0, label, TIMEOUT_MILLIS));
+        return new RtnetlinkLinks(namespaces, ns, s);
+    }
+
+    @Override
+    public NetNamespace namespace() {
+        return ns;
+    }
+
+    String label() {
+        return label;
+    }
+
+    LinuxNamespaces namespaces() {
+        return namespaces;
+    }
+
+    boolean isClosed() {
+        return socket.isClosed();
+    }
+
+    List<NlMessage> call(NlWriter w, String operation) {
+        try {
+            return socket.request(w, operation);
+        } catch (NetlinkError e) {
+            throw NetlinkException.typed(operation, label, e.errno(), e.extAck(), e);
+        }
+    }
+
+    List<NlMessage> dump(NlWriter w, String operation) {
+        try {
+            return socket.dump(w, operation);
+        } catch (NetlinkError e) {
+            throw NetlinkException.typed(operation, label, e.errno(), e.extAck(), e);
+        }
+    }
+
+    // ---- create / ensure ----
+
+    @Override
+    public LinkInfo create(VethPair veth) {
+        String op = "create veth '" + veth.name() + "'";
+        int fd = -1;
+        if (veth.peerNamespace() != null) {
+            fd = openNamespace(veth.peerNamespace(), op);
+        }
+        try {
+            call(RtnlMessages.newVeth(veth.name().value(), veth.mtu(), veth.peerName().value(), fd,
+                    veth.peerMac() == null ? null : veth.peerMac().toBytes()), op);
+        } finally {
+            Sys.closeQuietly(fd);
+        }
+        return finishCreate(veth.name(), veth.alias());
+    }
+
+    @Override
+    public LinkInfo create(Bridge bridge) {
+        call(RtnlMessages.newLink(LinkKind.BRIDGE, bridge.name().value(), bridge.mtu(), Map.of()),
+                "create bridge '" + bridge.name() + "'");
+        return finishCreate(bridge.name(), bridge.alias());
+    }
+
+    @Override
+    public LinkInfo create(VxlanTunnel vxlan) {
+        String op = "create vxlan '" + vxlan.name() + "'";
+        int device = vxlan.device() == null ? 0 : get(vxlan.device()).index();
+        call(RtnlMessages.newLink(LinkKind.VXLAN, vxlan.name().value(), vxlan.mtu(),
+                VxlanMapping.toAttributes(vxlan, device)), op);
+        return finishCreate(vxlan.name(), vxlan.alias());
+    }
+
+    /** Sets what the create message cannot carry; a failure removes the half-made link. */
+    private LinkInfo finishCreate(InterfaceName name, String alias) {
+        try {
+            if (alias != null) {
+                setAlias(name, alias);
+            }
+            return get(name);
+        } catch (RuntimeException e) {
+            try {
+                delete(name);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public LinkInfo ensure(VethPair veth) {
+        return LinkEnsure.veth(this, veth);
+    }
+
+    @Override
+    public LinkInfo ensure(Bridge bridge) {
+        return LinkEnsure.bridge(this, bridge);
+    }
+
+    @Override
+    public LinkInfo ensure(VxlanTunnel vxlan) {
+        return LinkEnsure.vxlan(this, vxlan);
+    }
+
+    // ---- read ----
+
+    @Override
+    public Optional<LinkInfo> find(InterfaceName name) {
+        try {
+            return Optional.of(get(name));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    Optional<LinkInfo> find(int index) {
+        try {
+            List<NlMessage> r = call(RtnlMessages.getLink(index), "get link #" + index);
+            return r.isEmpty() ? Optional.empty() : Optional.of(toInfo(RtnlMessages.decodeLink(r.get(0)), null));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public LinkInfo get(InterfaceName name) {
+        List<NlMessage> r;
+        try {
+            r = call(RtnlMessages.getLink(name.value()), "get link '" + name + "'");
+        } catch (NotFoundException e) {
+            throw new NotFoundException("link '" + name + "' not found in namespace " + label, e);
+        }
+        if (r.isEmpty()) {
+            throw new NotFoundException("link '" + name + "' not found in namespace " + label);
+        }
+        return toInfo(RtnlMessages.decodeLink(r.get(0)), null);
+    }
+
+    @Override
+    public List<LinkInfo> list() {
+        List<RawLink> raw = new ArrayList<>();
+        for (NlMessage m : dump(RtnlMessages.dump(RTM_GETLINK, 0, IFINFOMSG_LEN), "list links")) {
+            if (m.type() == RTM_NEWLINK) {
+                raw.add(RtnlMessages.decodeLink(m));
+            }
+        }
+        Map<Integer, String> names = new HashMap<>();
+        raw.forEach(l -> names.put(l.index(), l.name()));
+        return raw.stream().map(l -> toInfo(l, names)).toList();
+    }
+
+    /** Index to name of every link, for decoding references. */
+    Map<Integer, String> names() {
+        Map<Integer, String> names = new HashMap<>();
+        for (NlMessage m : dump(RtnlMessages.dump(RTM_GETLINK, 0, IFINFOMSG_LEN), "list links")) {
+            if (m.type() == RTM_NEWLINK) {
+                RawLink l = RtnlMessages.decodeLink(m);
+                names.put(l.index(), l.name());
+            }
+        }
+        return names;
+    }
+
+    int indexOf(InterfaceName name) {
+        return get(name).index();
+    }
+
+    LinkInfo toInfo(RawLink l, Map<Integer, String> names) {
+        VxlanTunnel vx = null;
+        if (LinkKind.VXLAN.kind().equals(l.kind())) {
+            vx = VxlanMapping.fromAttributes(l.name(), l.kindData(), l.mtu(), l.alias(), idx -> {
+                if (names != null) {
+                    return names.get(idx);
+                }
+                return find(idx).map(i -> i.name().value()).orElse(null);
+            });
+        }
+        MacAddress mac = l.mac() != null && l.mac().length == 6 ? MacAddress.ofBytes(l.mac()) : null;
+        // the kernel sends IFLA_LINK only when it differs from the link itself; for a veth whose peer lives
+        // in another namespace it may equal our own index by coincidence, so take it as it is
+        int peer = l.link();
+        return new LinkInfo(l.index(), InterfaceName.of(l.name()), l.kind(), l.mtu(), mac, l.up(), l.master(), peer,
+                l.alias(), vx);
+    }
+
+    // ---- change ----
+
+    @Override
+    public boolean delete(InterfaceName name) {
+        Optional<LinkInfo> l = find(name);
+        if (l.isEmpty()) {
+            return false;
+        }
+        try {
+            call(RtnlMessages.delLink(l.get().index()), "delete link '" + name + "'");
+            return true;
+        } catch (NotFoundException e) {
+            return false; // gone meanwhile
+        }
+    }
+
+    @Override
+    public void setUp(InterfaceName name) {
+        call(RtnlMessages.setUp(indexOf(name), true), "set link '" + name + "' up");
+    }
+
+    @Override
+    public void setDown(InterfaceName name) {
+        call(RtnlMessages.setUp(indexOf(name), false), "set link '" + name + "' down");
+    }
+
+    @Override
+    public void setMtu(InterfaceName name, int mtu) {
+        io.overlaykit.core.Mtu.check("link " + name + " mtu", mtu);
+        call(RtnlMessages.setLink(indexOf(name)).attrU32(IFLA_MTU, mtu), "set mtu " + mtu + " on link '" + name + "'");
+    }
+
+    @Override
+    public void setMac(InterfaceName name, MacAddress mac) {
+        call(RtnlMessages.setLink(indexOf(name)).attr(IFLA_ADDRESS, mac.toBytes()),
+                "set mac " + mac + " on link '" + name + "'");
+    }
+
+    @Override
+    public void setMaster(InterfaceName name, InterfaceName master) {
+        int masterIndex = master == null ? 0 : indexOf(master);
+        call(RtnlMessages.setLink(indexOf(name)).attrU32(IFLA_MASTER, masterIndex),
+                master == null ? "release link '" + name + "' from its master" : "set master of '" + name + "' to '"
+                        + master + "'");
+    }
+
+    @Override
+    public void setAlias(InterfaceName name, String alias) {
+        call(RtnlMessages.setLink(indexOf(name)).attrString(IFLA_IFALIAS, alias == null ? "" : alias),
+                "set alias of link '" + name + "'");
+    }
+
+    @Override
+    public void rename(InterfaceName name, InterfaceName newName) {
+        call(RtnlMessages.setLink(indexOf(name)).attrString(IFLA_IFNAME, newName.value()),
+                "rename link '" + name + "' to '" + newName + "'");
+    }
+
+    @Override
+    public void moveTo(InterfaceName name, NetNamespace target) {
+        String op = "move link '" + name + "' to namespace " + target.displayName();
+        int index = indexOf(name);
+        int fd = openNamespace(target, op);
+        try {
+            call(RtnlMessages.setLink(index).attrU32(IFLA_NET_NS_FD, fd), op);
+        } finally {
+            Sys.closeQuietly(fd);
+        }
+    }
+
+    private int openNamespace(NetNamespace target, String op) {
+        if (!namespaces.exists(target)) {
+            throw new NotFoundException(op + ": namespace " + target.displayName() + " does not exist ("
+                    + target.path() + ")");
+        }
+        try {
+            return Sys.openReadOnly(target.path().toString());
+        } catch (SysCallException e) {
+            throw NetlinkException.typed(op + " (open " + target.path() + ")", label, e.errno(), null, e);
+        }
+    }
+
+    // ---- addresses, routes, neighbours, FDB, rules: see Routing ----
+
+    @Override
+    public void addAddress(InterfaceName link, IpPrefix address) {
+        routing.address(RTM_NEWADDR, RtnlMessages.CREATE_EXCL, link, address);
+    }
+
+    @Override
+    public void replaceAddress(InterfaceName link, IpPrefix address) {
+        routing.address(RTM_NEWADDR, RtnlMessages.CREATE_REPLACE, link, address);
+    }
+
+    @Override
+    public boolean deleteAddress(InterfaceName link, IpPrefix address) {
+        return routing.deleteAddress(link, address);
+    }
+
+    @Override
+    public List<AddressInfo> addresses(InterfaceName link) {
+        return routing.addresses(link);
+    }
+
+    @Override
+    public void addRoute(Route route) {
+        routing.route(RTM_NEWROUTE, RtnlMessages.CREATE_EXCL, route, "add");
+    }
+
+    @Override
+    public void replaceRoute(Route route) {
+        routing.route(RTM_NEWROUTE, RtnlMessages.CREATE_REPLACE, route, "replace");
+    }
+
+    @Override
+    public boolean deleteRoute(Route route) {
+        return routing.deleteRoute(route);
+    }
+
+    @Override
+    public List<Route> routes(int table) {
+        return routing.routes(table);
+    }
+
+    @Override
+    public void addNeighbour(Neighbour neighbour) {
+        routing.addNeighbour(neighbour);
+    }
+
+    @Override
+    public boolean deleteNeighbour(Neighbour neighbour) {
+        return routing.deleteNeighbour(neighbour);
+    }
+
+    @Override
+    public List<Neighbour> neighbours(InterfaceName link) {
+        return routing.neighbours(link);
+    }
+
+    @Override
+    public void addFdb(FdbEntry entry) {
+        routing.addFdb(entry);
+    }
+
+    @Override
+    public boolean deleteFdb(FdbEntry entry) {
+        return routing.deleteFdb(entry);
+    }
+
+    @Override
+    public List<FdbEntry> fdb(InterfaceName link) {
+        return routing.fdb(link);
+    }
+
+    @Override
+    public void addRule(PolicyRule rule) {
+        routing.addRule(rule);
+    }
+
+    @Override
+    public boolean deleteRule(PolicyRule rule) {
+        return routing.deleteRule(rule);
+    }
+
+    @Override
+    public List<PolicyRule> rules() {
+        return routing.rules();
+    }
+
+    // ---- offloads ----
+
+    @Override
+    public void disableTxChecksum(InterfaceName link) {
+        ethtool(link, ETHTOOL_STXCSUM, 0, "turn tx checksum offload off on '" + link + "'");
+    }
+
+    @Override
+    public boolean txChecksum(InterfaceName link) {
+        return ethtool(link, ETHTOOL_GTXCSUM, 0, "read tx checksum offload of '" + link + "'") != 0;
+    }
+
+    /** SIOCETHTOOL on an AF_INET datagram socket opened inside the namespace (the ioctl acts on its netns). */
+    private int ethtool(InterfaceName link, int cmd, int data, String op) {
+        return namespaces.callIn(ns, () -> {
+            try {
+                return Sys.ethtoolInCurrentNamespace(link.value(), cmd, data);
+            } catch (SysCallException e) {
+                throw NetlinkException.typed(op, label, e.errno(), null, e);
+            }
+        });
+    }
+
+    // ---- events ----
+
+    @Override
+    public AutoCloseable subscribe(Consumer<LinkEvent> listener) {
+        LinkEvents events = LinkEvents.start(this, listener);
+        subscriptions.add(events);
+        return () -> {
+            subscriptions.remove(events);
+            events.close();
+        };
+    }
+
+    /** Releases the socket; idempotent. */
+    @Override
+    public void close() {
+        // a subscription's socket would keep the namespace alive after it is deleted
+        subscriptions.forEach(LinkEvents::close);
+        subscriptions.clear();
+        socket.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RtnetlinkLinks[" + label + "]";
+    }
+}

@@ -1,0 +1,244 @@
+package io.overlaykit.netlink.internal;
+
+import io.overlaykit.core.BackendException;
+import io.overlaykit.core.OverlayTimeoutException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A NETLINK_ROUTE socket: the connection layer. It must be opened on a thread inside the namespace it
+ * should serve (a netlink socket belongs to the namespace it was created in); afterwards any thread may
+ * use it. Requests are serialized; replies are matched by sequence number and port id, dumps are read
+ * to NLMSG_DONE, errors carry the kernel's extended-ACK text. Nothing blocks longer than the receive
+ * timeout.
+ */
+public final class NetlinkSocket implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(NetlinkSocket.class.getName());
+    private static final int RCVBUF = 1 << 20;
+    private static final int RECV_BUFFER = 32 * 1024;
+    private static final int SOCKADDR_NL_LEN = 12;
+
+    private final Datagrams io;
+    private final int portId;
+    private final String where;
+    private final byte[] recvBuffer = new byte[RECV_BUFFER];
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private int seq = (int) (System.nanoTime() & 0x3FFF_FFFF);
+
+    /** The datagram transport underneath: a netlink fd, or a scripted peer in tests. */
+    interface Datagrams {
+        void send(byte[] message);
+
+        /** One datagram into {@code buffer}; returns its real length, which may exceed the buffer. */
+        int receive(byte[] buffer);
+
+        void close();
+    }
+
+    /** A kernel socket. */
+    private record FdDatagrams(int fd) implements Datagrams {
+        @Override
+        public void send(byte[] message) {
+            Sys.send(fd, message);
+        }
+
+        @Override
+        public int receive(byte[] buffer) {
+            return Sys.recv(fd, buffer);
+        }
+
+        @Override
+        public void close() {
+            Sys.closeQuietly(fd);
+        }
+    }
+
+    NetlinkSocket(Datagrams io, int portId, String where) {
+        this.io = io;
+        this.portId = portId;
+        this.where = where;
+    }
+
+    /**
+     * Opens, configures and binds a socket in the calling thread's namespace.
+     *
+     * @param groups multicast groups to join (0 for a request socket)
+     * @param where  the namespace's label, for messages
+     * @param timeoutMillis receive timeout
+     */
+    public static NetlinkSocket open(int groups, String where, int timeoutMillis) {
+        int fd = Sys.socket(LibC.AF_NETLINK, LibC.SOCK_RAW, Rtnl.NETLINK_ROUTE);
+        try {
+            byte[] one = intBytes(1);
+            Sys.setsockopt(fd, Rtnl.SOL_NETLINK, Rtnl.NETLINK_EXT_ACK, one, "NETLINK_EXT_ACK");
+            Sys.setsockopt(fd, Rtnl.SOL_NETLINK, Rtnl.NETLINK_CAP_ACK, one, "NETLINK_CAP_ACK");
+            try {
+                Sys.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, intBytes(RCVBUF), "SO_RCVBUFFORCE");
+            } catch (SysCallException e) {
+                // without CAP_NET_ADMIN the capped variant still helps
+                Sys.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, intBytes(RCVBUF), "SO_RCVBUF");
+            }
+            ByteBuffer tv = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+            tv.putLong(0, timeoutMillis / 1000).putLong(8, (timeoutMillis % 1000) * 1000L);
+            Sys.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, tv.array(), "SO_RCVTIMEO");
+            ByteBuffer addr = ByteBuffer.allocate(SOCKADDR_NL_LEN).order(ByteOrder.nativeOrder());
+            addr.putShort(0, (short) LibC.AF_NETLINK).putInt(8, groups);
+            Sys.bind(fd, addr.array());
+            int pid = ByteBuffer.wrap(Sys.getsockname(fd, SOCKADDR_NL_LEN)).order(ByteOrder.nativeOrder()).getInt(4);
+            return new NetlinkSocket(new FdDatagrams(fd), pid, where);
+        } catch (RuntimeException e) {
+            Sys.closeQuietly(fd);
+            throw e;
+        }
+    }
+
+    private static byte[] intBytes(int v) {
+        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
+    }
+
+    public int portId() {
+        return portId;
+    }
+
+    /**
+     * Sends a request with NLM_F_ACK and returns the replies that precede the ACK (for a GET, the object).
+     *
+     * @throws NetlinkError when the kernel answers with an error
+     */
+    public synchronized List<NlMessage> request(NlWriter message, String operation) {
+        return exchange(message, operation, false);
+    }
+
+    /**
+     * Sends a dump request and returns every message up to NLMSG_DONE. An interrupted dump
+     * (NLM_F_DUMP_INTR: the table changed meanwhile) is repeated up to three times, then reported as a
+     * retryable {@link BackendException}.
+     */
+    public synchronized List<NlMessage> dump(NlWriter message, String operation) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return exchange(message, operation, true);
+            } catch (BackendException e) {
+                if (!e.isRetryable() || attempt >= 3) {
+                    throw e;
+                }
+                LOG.log(Level.DEBUG, "{0}: dump interrupted, attempt {1}", operation, attempt);
+            }
+        }
+    }
+
+    private List<NlMessage> exchange(NlWriter message, String operation, boolean dump) {
+        if (closed.get()) {
+            throw new BackendException(operation + " in namespace " + where + ": netlink socket is closed");
+        }
+        int mySeq = ++seq;
+        io.send(message.finish(mySeq, portId));
+        List<NlMessage> out = new ArrayList<>();
+        boolean interrupted = false;
+        while (true) {
+            int n;
+            try {
+                n = io.receive(recvBuffer);
+            } catch (SysCallException e) {
+                if (e.errno() == Errno.EAGAIN) {
+                    throw new OverlayTimeoutException(operation + " in namespace " + where
+                            + ": no answer from the kernel in time", e);
+                }
+                throw new BackendException(operation + " in namespace " + where + ": " + e.getMessage(), e);
+            }
+            if (n > recvBuffer.length) {
+                throw new BackendException(operation + " in namespace " + where + ": reply of " + n
+                        + " bytes exceeds the receive buffer");
+            }
+            // copy: messages keep views of their datagram, and the buffer is reused for the next one
+            for (NlMessage m : NlMessage.parseAll(java.util.Arrays.copyOf(recvBuffer, n), n)) {
+                if (m.seq() != mySeq || (m.pid() != portId && m.pid() != 0)) {
+                    LOG.log(Level.DEBUG, "{0}: dropping stale message {1}", where, m);
+                    continue;
+                }
+                interrupted |= (m.flags() & Rtnl.NLM_F_DUMP_INTR) != 0;
+                switch (m.type()) {
+                    case Rtnl.NLMSG_ERROR -> {
+                        int errno = m.errno();
+                        if (errno == 0) {
+                            return out;
+                        }
+                        throw new NetlinkError(errno, m.extAckMessage());
+                    }
+                    case Rtnl.NLMSG_DONE -> {
+                        if (m.body().limit() >= 4 && m.body().getInt(0) < 0) {
+                            throw new NetlinkError(-m.body().getInt(0), null);
+                        }
+                        if (interrupted) {
+                            throw new BackendException(operation + " in namespace " + where
+                                    + ": dump interrupted by a concurrent change (NLM_F_DUMP_INTR)", null, true);
+                        }
+                        return out;
+                    }
+                    case Rtnl.NLMSG_NOOP, Rtnl.NLMSG_OVERRUN -> {
+                        // nothing to keep
+                    }
+                    default -> {
+                        out.add(m);
+                        if (!dump && (m.flags() & Rtnl.NLM_F_MULTI) == 0 && (message.flags() & Rtnl.NLM_F_ACK) == 0) {
+                            return out;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Receives one datagram for a subscription: returns its messages, or an empty list when the
+     * receive timeout passed without one.
+     */
+    public List<NlMessage> receiveEvents() {
+        try {
+            int n = io.receive(recvBuffer);
+            int len = Math.min(n, recvBuffer.length);
+            return NlMessage.parseAll(java.util.Arrays.copyOf(recvBuffer, len), len);
+        } catch (SysCallException e) {
+            if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            io.close();
+        }
+    }
+
+    /** The kernel refused a request: errno and its extended-ACK text. Turned into public exceptions by callers. */
+    public static final class NetlinkError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+        private final String extAck;
+
+        public NetlinkError(int errno, String extAck) {
+            super(Errno.describe(errno) + (extAck == null ? "" : ": " + extAck), null, false, false);
+            this.errno = errno;
+            this.extAck = extAck;
+        }
+
+        public int errno() {
+            return errno;
+        }
+
+        public String extAck() {
+            return extAck;
+        }
+    }
+}
