@@ -326,7 +326,7 @@ public final class PodmanClient implements ContainerRuntime {
         HttpRequest start = HttpRequest.postJson(P + "/exec/" + session + "/start", "{\"Detach\":false,\"Tty\":false}")
                 .withHeader("Connection", "Upgrade").withHeader("Upgrade", "tcp").withReadTimeout(timeout);
         MultiplexedStream.Output output;
-        try (HttpResponse response = calls.send(start, operation)) {
+        try (HttpResponse response = calls.send(start, operation, 101)) {
             output = MultiplexedStream.demux(response.body(), MAX_EXEC_OUTPUT, deadline, socket.toString());
         } catch (IOException e) {
             throw calls.ioFailure(operation, e);
@@ -373,8 +373,14 @@ public final class PodmanClient implements ContainerRuntime {
         Http1Connection connection = null;
         try {
             connection = calls.http().openConnection();
+            // Podman ORs several label filters of an event stream (a list ANDs them): check all of them here.
+            Consumer<ContainerEvent> matching = event -> {
+                if (event.labels().entrySet().containsAll(labels.entrySet())) {
+                    listener.accept(event);
+                }
+            };
             EventSubscription subscription = EventSubscription.start(connection, request,
-                    calls.http().readTimeout().toMillis(), json, listener, socket.toString());
+                    calls.http().readTimeout().toMillis(), json, matching, socket.toString());
             subscriptions.add(subscription);
             return () -> {
                 subscriptions.remove(subscription);

@@ -23,6 +23,9 @@ public final class LibpodCalls {
     private static final int MAX_JSON_BYTES = 32 * 1024 * 1024;
     private static final int MAX_ERROR_BYTES = 64 * 1024;
 
+    private static final java.util.Set<String> NOT_FOUND_CAUSES =
+            java.util.Set.of("image not known", "no such container", "no such image", "no such exec session");
+
     private final UnixHttpClient http;
     private final LibpodJson json;
 
@@ -84,10 +87,12 @@ public final class LibpodCalls {
     public OverlayException statusFailure(String operation, int status, String body) {
         String message = json.errorMessage(body);
         String text = operation + " failed on podman at " + http.peer() + ": " + message + " (HTTP " + status + ")";
-        if (status == 404) {
+        String cause = json.errorCause(body);
+        // Podman 4 answers some of these with 500; its "cause" field says what it really was.
+        if (status == 404 || (status == 500 && NOT_FOUND_CAUSES.contains(cause))) {
             return new NotFoundException(text);
         }
-        if (status == 409 || (status == 500 && json.errorCause(body).contains("already in use"))) {
+        if (status == 409 || (status == 500 && cause.contains("already in use"))) {
             return new ConflictException(text);
         }
         return new BackendException(text, null, status == 503);
