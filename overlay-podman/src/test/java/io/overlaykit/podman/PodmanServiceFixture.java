@@ -133,6 +133,7 @@ final class PodmanServiceFixture implements AutoCloseable {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+            killLeftovers(dir);
             unmountUnder(dir);
             try (Stream<Path> walk = Files.walk(dir)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -142,6 +143,14 @@ final class PodmanServiceFixture implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Exec sessions leave conmon processes behind for minutes (--exit-delay); ours name our directory. */
+    private static void killLeftovers(Path dir) {
+        String marker = dir.toString();
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains(marker)).orElse(false))
+                .forEach(ProcessHandle::destroy);
     }
 
     private static void unmountUnder(Path dir) throws IOException, InterruptedException {

@@ -133,8 +133,9 @@ final class BodyStreams {
         }
 
         private void expectCrlf() throws IOException {
-            String rest = source.readLine(2, "chunk terminator");
-            if (rest == null || !rest.isEmpty()) {
+            byte[] crlf = new byte[2];
+            source.readFully(crlf, 0, 2, "chunk terminator");
+            if (crlf[0] != '\r' || crlf[1] != '\n') {
                 throw new HttpProtocolException("chunk from " + connection.peer() + " is not followed by CRLF");
             }
         }
