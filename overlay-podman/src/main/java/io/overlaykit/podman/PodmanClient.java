@@ -10,9 +10,9 @@ import io.overlaykit.core.spi.ContainerInfo;
 import io.overlaykit.core.spi.ContainerRequest;
 import io.overlaykit.core.spi.ContainerRuntime;
 import io.overlaykit.podman.internal.EventSubscription;
+import io.overlaykit.podman.internal.ExecCall;
 import io.overlaykit.podman.internal.LibpodCalls;
 import io.overlaykit.podman.internal.LibpodJson;
-import io.overlaykit.podman.internal.MultiplexedStream;
 import io.overlaykit.podman.internal.http.Http1Connection;
 import io.overlaykit.podman.internal.http.HttpRequest;
 import io.overlaykit.podman.internal.http.HttpResponse;
@@ -54,7 +54,7 @@ public final class PodmanClient implements ContainerRuntime {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
     private static final String P = LibpodCalls.PREFIX;
-    private static final int MAX_EXEC_OUTPUT = 16 * 1024 * 1024;
+    private static final int MAX_INSPECT_BYTES = 16 * 1024 * 1024;
     private static final List<String> EVENT_ACTIONS = List.of("create", "start", "died", "stop", "remove");
 
     private final Path socket;
@@ -260,7 +260,7 @@ public final class PodmanClient implements ContainerRuntime {
     private Optional<JsonNode> inspectJson(String nameOrId) {
         String operation = "inspect container '" + nameOrId + "'";
         try (HttpResponse response = calls.send(HttpRequest.get(P + "/containers/" + name(nameOrId) + "/json"), operation, 404)) {
-            byte[] body = response.bodyBytes(MAX_EXEC_OUTPUT);
+            byte[] body = response.bodyBytes(MAX_INSPECT_BYTES);
             return response.status() == 404 ? Optional.empty() : Optional.of(json.mapper().readTree(body));
         } catch (IOException e) {
             throw calls.ioFailure(operation, e);
@@ -316,42 +316,7 @@ public final class PodmanClient implements ContainerRuntime {
 
     @Override
     public ExecResult exec(String nameOrId, List<String> command, Duration timeout) {
-        String operation = "exec " + command + " in container '" + nameOrId + "'";
-        long deadline = System.nanoTime() + timeout.toNanos();
-        var create = json.mapper().createObjectNode().put("AttachStdout", true).put("AttachStderr", true);
-        command.forEach(create.putArray("Cmd")::add);
-        String session = calls.sendJson(HttpRequest.postJson(P + "/containers/" + name(nameOrId) + "/exec", create.toString()),
-                operation).path("Id").asText();
-        // Asking for an upgrade makes podman answer 101 and then hand over the raw multiplexed stream.
-        HttpRequest start = HttpRequest.postJson(P + "/exec/" + session + "/start", "{\"Detach\":false,\"Tty\":false}")
-                .withHeader("Connection", "Upgrade").withHeader("Upgrade", "tcp").withReadTimeout(timeout);
-        MultiplexedStream.Output output;
-        try (HttpResponse response = calls.send(start, operation, 101)) {
-            output = MultiplexedStream.demux(response.body(), MAX_EXEC_OUTPUT, deadline, socket.toString());
-        } catch (IOException e) {
-            throw calls.ioFailure(operation, e);
-        }
-        return new ExecResult(exitCode(session, operation, deadline), new String(output.stdout(), StandardCharsets.UTF_8),
-                new String(output.stderr(), StandardCharsets.UTF_8));
-    }
-
-    private int exitCode(String session, String operation, long deadline) {
-        while (true) {
-            JsonNode inspect = calls.sendJson(HttpRequest.get(P + "/exec/" + session + "/json"), operation);
-            if (!inspect.path("Running").asBoolean(false)) {
-                return inspect.path("ExitCode").asInt(-1);
-            }
-            // The stream can end a moment before podman records the exit code.
-            if (System.nanoTime() - deadline > 0) {
-                throw new OverlayTimeoutException(operation + " on podman at " + socket + ": output ended but the process still runs");
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BackendException(operation + " interrupted", e);
-            }
-        }
+        return new ExecCall(calls, socket.toString()).run(name(nameOrId), nameOrId, command, timeout);
     }
 
     @Override

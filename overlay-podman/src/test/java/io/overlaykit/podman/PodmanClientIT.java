@@ -92,8 +92,10 @@ class PodmanClientIT {
 
     @Test
     void runsAContainerWithOnlyLoopbackInItsOwnNamespace() throws Exception {
+        long t0 = System.nanoTime();
         ContainerInfo info = podman.run(request("net").hostname("okpod-host").env("OKPOD", "yes")
                 .sysctl("net.ipv4.ip_forward", "1").capAdd("NET_ADMIN").build());
+        System.out.printf("okpod: run (create+start+inspect) %.1f ms%n", (System.nanoTime() - t0) / 1e6);
         assertThat(info.running()).isTrue();
         assertThat(info.name()).isEqualTo(name("net"));
         assertThat(info.labels()).containsEntry("okpod.run", RUN);
@@ -115,10 +117,25 @@ class PodmanClientIT {
     }
 
     @Test
+    void keepAliveCallsAreCheap() {
+        podman.imageExists(IMAGE); // warm the pool
+        int calls = 100;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            assertThat(podman.imageExists(IMAGE)).isTrue();
+        }
+        double perCallMillis = (System.nanoTime() - t0) / 1e6 / calls;
+        System.out.printf("okpod: imageExists over a pooled connection: %.2f ms per call%n", perCallMillis);
+        assertThat(perCallMillis).isLessThan(50.0);
+    }
+
+    @Test
     void execReportsExitCodeAndStderr() {
         podman.run(request("exec").build());
+        long t0 = System.nanoTime();
         ExecResult result = podman.exec(name("exec"), List.of("sh", "-c", "echo out; echo err >&2; exit 3"),
                 Duration.ofSeconds(10));
+        System.out.printf("okpod: exec round trip %.1f ms%n", (System.nanoTime() - t0) / 1e6);
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.succeeded()).isFalse();
         assertThat(result.stdout()).isEqualTo("out\n");
