@@ -145,12 +145,31 @@ final class PodmanServiceFixture implements AutoCloseable {
         }
     }
 
-    /** Exec sessions leave conmon processes behind for minutes (--exit-delay); ours name our directory. */
-    private static void killLeftovers(Path dir) {
+    /**
+     * Exec sessions leave conmon processes behind for minutes (--exit-delay), and their exit commands run
+     * {@code podman container cleanup}, which mounts the storage again: stop every process that names our
+     * directory, until none is left, before unmounting.
+     */
+    private static void killLeftovers(Path dir) throws InterruptedException {
         String marker = dir.toString();
-        ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains(marker)).orElse(false))
-                .forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            List<ProcessHandle> ours = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains(marker)).orElse(false))
+                    .toList();
+            if (ours.isEmpty()) {
+                return;
+            }
+            ours.forEach(ProcessHandle::destroy);
+            for (ProcessHandle p : ours) {
+                try {
+                    p.onExit().get(2, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    p.destroyForcibly();
+                }
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static void unmountUnder(Path dir) throws IOException, InterruptedException {
