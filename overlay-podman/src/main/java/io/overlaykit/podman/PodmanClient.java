@@ -320,7 +320,7 @@ public final class PodmanClient implements ContainerRuntime {
     }
 
     @Override
-    public AutoCloseable events(Map<String, String> labels, Consumer<ContainerEvent> listener) {
+    public ContainerEvents events(Map<String, String> labels, Consumer<ContainerEvent> listener) {
         return events(labels, null, listener);
     }
 
@@ -329,7 +329,7 @@ public final class PodmanClient implements ContainerRuntime {
      * background thread, until the returned handle is closed. The request is on its way when this returns;
      * {@code since} (nullable) replays the events podman logged from then on.
      */
-    public AutoCloseable events(Map<String, String> labels, Instant since, Consumer<ContainerEvent> listener) {
+    public ContainerEvents events(Map<String, String> labels, Instant since, Consumer<ContainerEvent> listener) {
         String target = P + "/events?stream=true&filters=" + json.filters(labels,
                 Map.of("type", List.of("container"), "event", EVENT_ACTIONS))
                 + (since == null ? "" : "&since=" + since.getEpochSecond());
@@ -347,10 +347,7 @@ public final class PodmanClient implements ContainerRuntime {
             EventSubscription subscription = EventSubscription.start(connection, request,
                     calls.http().readTimeout().toMillis(), json, matching, socket.toString());
             subscriptions.add(subscription);
-            return () -> {
-                subscriptions.remove(subscription);
-                subscription.close();
-            };
+            return new ContainerEvents(subscription, () -> subscriptions.remove(subscription));
         } catch (IOException e) {
             if (connection != null) {
                 connection.close();

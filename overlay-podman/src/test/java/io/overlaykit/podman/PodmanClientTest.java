@@ -234,7 +234,7 @@ class PodmanClientTest {
             return false;
         }); PodmanClient podman = PodmanClient.connect(server.socket())) {
             BlockingQueue<ContainerEvent> events = new LinkedBlockingQueue<>();
-            AutoCloseable handle = podman.events(Map.of("app", "web", "spec", "s1"), events::add);
+            ContainerEvents handle = podman.events(Map.of("app", "web", "spec", "s1"), events::add);
             assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo(new ContainerEvent(ContainerEvent.Type.START, "c1",
                     "okpod-a", Map.of("app", "web", "spec", "s1")));
             ContainerEvent next = events.poll(5, TimeUnit.SECONDS);
@@ -247,12 +247,51 @@ class PodmanClientTest {
                     .contains("\"event\":[\"create\",\"start\",\"died\",\"stop\",\"remove\"]");
             long before = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("overlaykit-podman-events")).count();
             assertThat(before).isPositive();
+            assertThat(handle.isActive()).isTrue();
             handle.close();
             handle.close(); // idempotent
+            assertThat(handle.isActive()).isFalse();
+            assertThat(handle.failure()).as("closing is not a failure").isEmpty();
             closed.countDown();
             assertThat(Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().startsWith("overlaykit-podman-events") && t.isAlive()).count()).isLessThan(before);
             assertThat(events).isEmpty();
+        }
+    }
+
+    @Test
+    void anEndedEventStreamReportsWhyAndClientCloseStopsTheRest() throws Exception {
+        try (TestUnixServer server = fakePodman((req, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            if (req.target().contains("since=")) {
+                TestUnixServer.chunk(out, "{\"Type\":\"container\",\"Action\":\"remove\",\"Actor\":{\"ID\":\"c9\",\"Attributes\":{}}}\n");
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                return true;
+            }
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        })) {
+            PodmanClient podman = PodmanClient.connect(server.socket());
+            BlockingQueue<ContainerEvent> events = new LinkedBlockingQueue<>();
+            ContainerEvents ended = podman.events(Map.of(), java.time.Instant.ofEpochSecond(1_700_000_000L), events::add);
+            assertThat(events.poll(5, TimeUnit.SECONDS)).extracting(ContainerEvent::type).isEqualTo(ContainerEvent.Type.REMOVE);
+            for (int i = 0; i < 100 && ended.isActive(); i++) {
+                Thread.sleep(20);
+            }
+            assertThat(ended.isActive()).isFalse();
+            assertThat(ended.failure()).get().asString().contains("ended the event stream");
+            assertThat(server.requests.get(1).target()).endsWith("&since=1700000000");
+
+            ContainerEvents open = podman.events(Map.of("a", "b"), events::add);
+            assertThat(open.isActive()).isTrue();
+            podman.close();
+            podman.close();
+            assertThat(open.isActive()).isFalse();
+            assertThatThrownBy(() -> podman.imageExists("x")).isInstanceOf(BackendException.class).hasMessageContaining("closed");
         }
     }
 }
