@@ -88,6 +88,12 @@ class PodmanClientIT {
         assertThat(podman.version()).matches("[45]\\..*");
         assertThat(podman.imageExists(IMAGE)).isTrue();
         assertThat(podman.imageExists("localhost/overlaykit/none:latest")).isFalse();
+        String extra = "localhost/overlaykit/okpod-" + RUN + ":latest";
+        podman.importImage(new ByteArrayInputStream(new TestTar().directory("tmp").finish()), extra);
+        assertThat(podman.imageExists(extra)).isTrue();
+        assertThat(podman.removeImage(extra, true)).isTrue();
+        assertThat(podman.imageExists(extra)).isFalse();
+        assertThat(podman.removeImage(extra, true)).isFalse();
     }
 
     @Test

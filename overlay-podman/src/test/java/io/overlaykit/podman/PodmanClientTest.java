@@ -294,4 +294,27 @@ class PodmanClientTest {
             assertThatThrownBy(() -> podman.imageExists("x")).isInstanceOf(BackendException.class).hasMessageContaining("closed");
         }
     }
+
+    @Test
+    void aResponseCutShortIsABackendErrorNamingTheSocket() throws IOException {
+        try (TestUnixServer server = fakePodman((req, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n[{\"Id\":".getBytes(StandardCharsets.ISO_8859_1));
+            return false;
+        }); PodmanClient podman = PodmanClient.connect(server.socket())) {
+            assertThatThrownBy(() -> podman.list(Map.of("a", "b"))).isInstanceOf(BackendException.class)
+                    .hasMessageContaining("list containers {a=b} failed on podman at " + server.socket())
+                    .hasMessageContaining("closed in the middle of the response body")
+                    .hasCauseInstanceOf(io.overlaykit.podman.internal.http.HttpProtocolException.class)
+                    .matches(e -> ((BackendException) e).isRetryable());
+        }
+    }
+
+    @Test
+    void defaultSocketIsRootfulForRoot() {
+        if ("root".equals(System.getProperty("user.name"))) {
+            assertThat(PodmanClient.defaultSocket()).isEqualTo(PodmanClient.ROOTFUL_SOCKET);
+        } else {
+            assertThat(PodmanClient.defaultSocket().toString()).endsWith("/podman/podman.sock").doesNotStartWith("/run/podman");
+        }
+    }
 }
