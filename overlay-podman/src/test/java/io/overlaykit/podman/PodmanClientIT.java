@@ -210,6 +210,8 @@ class PodmanClientIT {
     void eventsReportStartAndDeath() throws Exception {
         BlockingQueue<ContainerEvent> events = new LinkedBlockingQueue<>();
         Map<String, String> labels = Map.of("okpod.run", RUN, "okpod.events", "yes");
+        java.time.Instant before = java.time.Instant.now().minusSeconds(1);
+        String id;
         try (ContainerEvents subscription = podman.events(labels, events::add)) {
             assertThat(subscription.isActive()).isTrue();
             // An unlabelled container must not show up.
@@ -222,8 +224,15 @@ class PodmanClientIT {
             assertThat(died.labels()).containsEntry("okpod.events", "yes");
             podman.remove(name("ev"));
             assertThat(next(events, ContainerEvent.Type.REMOVE).id()).isEqualTo(info.id());
+            id = info.id();
         }
         assertThat(events).noneMatch(e -> e.name().equals(name("quiet")));
+        // A late subscriber replays what it missed with since (crash recovery of a re-wiring loop).
+        BlockingQueue<ContainerEvent> replay = new LinkedBlockingQueue<>();
+        try (ContainerEvents late = podman.events(labels, before, replay::add)) {
+            assertThat(next(replay, ContainerEvent.Type.START).id()).isEqualTo(id);
+            assertThat(next(replay, ContainerEvent.Type.DIED).id()).isEqualTo(id);
+        }
     }
 
     private static ContainerEvent next(BlockingQueue<ContainerEvent> events, ContainerEvent.Type type)

@@ -10,7 +10,6 @@ import io.overlaykit.core.spi.ContainerRuntime.ContainerEvent;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -99,8 +98,7 @@ public final class LibpodJson {
         String id = actor.path("ID").asText(event.path("id").asText(""));
         JsonNode attributes = actor.path("Attributes");
         Map<String, String> labels = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = attributes.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : attributes.properties()) {
             if (!EVENT_ATTRIBUTES.contains(field.getKey())) {
                 labels.put(field.getKey(), field.getValue().asText());
             }
@@ -164,7 +162,7 @@ public final class LibpodJson {
     private static Map<String, String> labels(JsonNode node) {
         Map<String, String> labels = new TreeMap<>();
         if (node.isObject()) {
-            node.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            node.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         }
         return labels;
     }

@@ -71,14 +71,4 @@ public record HttpRequest(String method, String target, Map<String, String> head
     public String toString() {
         return method + " " + target;
     }
-
-    @Override
-    public boolean equals(Object o) {
-        return this == o;
-    }
-
-    @Override
-    public int hashCode() {
-        return System.identityHashCode(this);
-    }
 }
