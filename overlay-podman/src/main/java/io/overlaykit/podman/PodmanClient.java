@@ -307,8 +307,9 @@ public final class PodmanClient implements ContainerRuntime {
 
     @Override
     public List<ContainerInfo> list(Map<String, String> labels) {
-        JsonNode answer = calls.sendJson(HttpRequest.get(P + "/containers/json?all=true&filters="
-                + json.filters(labels, Map.of())), "list containers " + labels);
+        String filters = labels.isEmpty() ? "" : "&filters=" + json.filters(labels, Map.of());
+        JsonNode answer = calls.sendJson(HttpRequest.get(P + "/containers/json?all=true" + filters),
+                "list containers " + labels);
         List<ContainerInfo> containers = new ArrayList<>();
         answer.forEach(entry -> containers.add(json.containerFromList(entry)));
         return List.copyOf(containers);

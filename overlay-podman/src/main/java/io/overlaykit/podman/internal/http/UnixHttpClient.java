@@ -85,6 +85,11 @@ public final class UnixHttpClient implements AutoCloseable {
 
     /** A new connection outside the pool, for a long stream that the caller closes itself. */
     public Http1Connection openConnection() throws IOException {
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("HTTP client for " + peer + " is closed");
+            }
+        }
         Transport transport = connector.open(connectTimeoutMillis);
         opened.incrementAndGet();
         return new Http1Connection(transport);
