@@ -175,6 +175,7 @@ class PodmanClientIT {
         List<ContainerInfo> web = podman.list(Map.of("okpod.run", RUN, "okpod.role", "web"));
         assertThat(web).extracting(ContainerInfo::name).containsExactlyInAnyOrder(name("l1"), name("l2"));
         assertThat(web).allMatch(c -> c.running() && c.pid() > 0);
+        assertThat(podman.list(Map.of())).extracting(ContainerInfo::name).contains(name("l1"), name("l2"), name("l3"));
         List<ContainerInfo> db = podman.list(Map.of("okpod.run", RUN, "okpod.role", "db"));
         assertThat(db).singleElement().satisfies(c -> {
             assertThat(c.name()).isEqualTo(name("l3"));
