@@ -3,5 +3,5 @@ module io.overlaykit.podman {
     requires transitive io.overlaykit.core;
     requires com.fasterxml.jackson.databind;
 
-    // exports io.overlaykit.podman;  (enabled once the package has classes)
+    exports io.overlaykit.podman;
 }
