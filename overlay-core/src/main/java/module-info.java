@@ -5,4 +5,6 @@ module io.overlaykit.core {
 
     exports io.overlaykit.core;
     exports io.overlaykit.core.spi;
+    exports io.overlaykit.core.spec;
+    exports io.overlaykit.core.plan;
 }

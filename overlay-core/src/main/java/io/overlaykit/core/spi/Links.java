@@ -9,6 +9,7 @@ import io.overlaykit.core.LinkInfo;
 import io.overlaykit.core.MacAddress;
 import io.overlaykit.core.Neighbour;
 import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.PolicyRule;
 import io.overlaykit.core.Route;
 import io.overlaykit.core.VethPair;
 import io.overlaykit.core.VxlanTunnel;
@@ -101,6 +102,21 @@ public interface Links {
 
     /** Whether TX checksum offload is on. */
     boolean txChecksum(InterfaceName link);
+
+    /** Adds a routing policy rule (IPv4). */
+    default void addRule(PolicyRule rule) {
+        throw new UnsupportedOperationException("policy rules are not supported by " + getClass().getName());
+    }
+
+    /** Deletes a routing policy rule; false when it was already gone. */
+    default boolean deleteRule(PolicyRule rule) {
+        throw new UnsupportedOperationException("policy rules are not supported by " + getClass().getName());
+    }
+
+    /** The IPv4 policy rules of this namespace. */
+    default List<PolicyRule> rules() {
+        throw new UnsupportedOperationException("policy rules are not supported by " + getClass().getName());
+    }
 
     /** Delivers link and address changes to {@code listener} until the returned handle is closed. */
     AutoCloseable subscribe(Consumer<LinkEvent> listener);

@@ -1,0 +1,19 @@
+package io.overlaykit.core.spec;
+
+import io.overlaykit.core.InterfaceName;
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * One host of the overlay: its VTEP address ({@code underlay}), its own gateway address in the overlay
+ * (distinct per host), the uplink for egress (null: the link holding {@code underlay}), whether
+ * containers masquerade out of it, its containers and its ingress forwards.
+ */
+public record HostSpec(String name, InetAddress underlay, InetAddress gateway, InterfaceName uplink,
+                       boolean egress, List<ContainerSpec> containers, List<ForwardSpec> forwards) {
+
+    public HostSpec {
+        containers = containers == null ? List.of() : List.copyOf(containers);
+        forwards = forwards == null ? List.of() : List.copyOf(forwards);
+    }
+}
