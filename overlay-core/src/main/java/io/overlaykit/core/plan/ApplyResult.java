@@ -1,0 +1,44 @@
+package io.overlaykit.core.plan;
+
+import java.time.Duration;
+import java.util.List;
+
+/** What an apply did on one host: per step whether it changed something, and how long it took. */
+public record ApplyResult(String spec, String host, List<StepOutcome> steps, Duration took) {
+
+    /** One step's outcome. */
+    public record StepOutcome(String id, String description, boolean changed, Duration took) {
+        @Override
+        public String toString() {
+            return (changed ? "changed   " : "unchanged ") + id + " (" + took.toMillis() + " ms)";
+        }
+    }
+
+    public ApplyResult {
+        steps = List.copyOf(steps);
+    }
+
+    public long changed() {
+        return steps.stream().filter(StepOutcome::changed).count();
+    }
+
+    public long unchanged() {
+        return steps.size() - changed();
+    }
+
+    /** True when the host was already as the spec says. */
+    public boolean isUnchanged() {
+        return changed() == 0;
+    }
+
+    /** Ids of the steps that changed something. */
+    public List<String> changedSteps() {
+        return steps.stream().filter(StepOutcome::changed).map(StepOutcome::id).toList();
+    }
+
+    @Override
+    public String toString() {
+        return "spec " + spec + " on host " + host + ": " + (isUnchanged() ? "nothing to change, "
+                : changed() + " changed, ") + unchanged() + " unchanged, " + took.toMillis() + " ms";
+    }
+}
