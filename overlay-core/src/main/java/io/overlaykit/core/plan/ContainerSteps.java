@@ -122,12 +122,15 @@ final class ContainerSteps {
                 .apply(() -> {
                     NetNamespace target = ctx.require(c).namespace();
                     old.clear();
-                    want.forEach((k, v) -> old.put(k, ns.writeSysctl(target, k, v)));
+                    want.forEach((k, v) -> old.put(k, ns.writeSysctl(target, k, v).trim()));
+                    if (c.existing()) {
+                        // an existing container outlives teardown: remember what to put back
+                        old.forEach((k, v) -> ctx.state.put(HostState.SYSCTL_PREFIX + c.name() + "/" + k, v));
+                    }
                 })
                 .undo(() -> ctx.running(c).ifPresent(ci -> old.forEach((k, v) -> {
-                    if (v != null) {
-                        ns.writeSysctl(ci.namespace(), k, v.trim());
-                    }
+                    ns.writeSysctl(ci.namespace(), k, v);
+                    ctx.state.remove(HostState.SYSCTL_PREFIX + c.name() + "/" + k);
                 })))
                 .build();
     }

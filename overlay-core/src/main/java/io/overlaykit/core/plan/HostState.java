@@ -23,6 +23,7 @@ final class HostState {
     static final String FIREWALL_HASH = "firewall.applied";
     static final String ADDRESS_PREFIX = "address.added.";
     static final String RESOLV_PREFIX = "resolv.previous.";
+    static final String SYSCTL_PREFIX = "sysctl.previous.";
 
     private final Path dir;
     private final Path file;

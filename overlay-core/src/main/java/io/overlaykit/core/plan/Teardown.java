@@ -114,6 +114,11 @@ public final class Teardown {
             } catch (UnsupportedOperationException e) {
                 LOG.log(Level.DEBUG, "no policy rules support: " + e.getMessage());
             }
+            state.withPrefix(HostState.SYSCTL_PREFIX + c.name() + "/").forEach((key, value) -> {
+                host.namespaces().writeSysctl(ns, key, value);
+                state.remove(HostState.SYSCTL_PREFIX + c.name() + "/" + key);
+                done.add("restored " + key + "=" + value + " in " + c.name());
+            });
             String saved = state.get(HostState.RESOLV_PREFIX + c.name());
             if (saved != null) {
                 Dns.restore(Dns.file(host, ci.get()), saved);

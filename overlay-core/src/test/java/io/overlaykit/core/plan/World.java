@@ -51,8 +51,12 @@ final class World {
         StringBuilder sb = new StringBuilder();
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                Path rel = dir.relativize(p);
+                if (rel.startsWith("roots") && runtime.inspect(rel.getName(1).toString()).isEmpty()) {
+                    continue; // a removed container's file system is gone with it
+                }
                 String content = Files.readString(p).lines().filter(l -> !l.startsWith("#")).toList().toString();
-                sb.append("file ").append(dir.relativize(p)).append(' ').append(content).append('\n');
+                sb.append("file ").append(rel).append(' ').append(content).append('\n');
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
