@@ -47,8 +47,8 @@ final class ContainerSteps {
         if (ctx.sw.needsTxChecksumOff()) {
             steps.add(Step.named("txoff " + n, "tx checksum offload off on " + hostEnd + " and " + ETH0 + " in "
                             + ctx.podName(c))
-                    .done(() -> !links.txChecksum(hostEnd)
-                            && ctx.containerLinks(c).map(l -> !l.txChecksum(ETH0)).orElse(false))
+                    .done(() -> Planner.txOff(links, hostEnd)
+                            && ctx.containerLinks(c).map(l -> Planner.txOff(l, ETH0)).orElse(false))
                     .apply(() -> {
                         links.disableTxChecksum(hostEnd);
                         inner.get().disableTxChecksum(ETH0);

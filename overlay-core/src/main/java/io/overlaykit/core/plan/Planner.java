@@ -114,7 +114,7 @@ public final class Planner {
         steps.add(attachStep(ctx, "gateway attach", port));
         if (ctx.sw.needsTxChecksumOff()) {
             steps.add(Step.named("gateway txoff", "tx checksum offload off on " + port + " and " + gw)
-                    .done(() -> !links.txChecksum(port) && !links.txChecksum(gw))
+                    .done(() -> txOff(links, port) && txOff(links, gw))
                     .apply(() -> {
                         links.disableTxChecksum(port);
                         links.disableTxChecksum(gw);
@@ -127,6 +127,11 @@ public final class Planner {
                 .undo(() -> links.deleteAddress(gw, address))
                 .build());
         steps.add(upStep("gateway up", () -> links, port, gw));
+    }
+
+    /** True when the link exists and has TX checksum offload off. */
+    static boolean txOff(Links links, InterfaceName name) {
+        return links.find(name).isPresent() && !links.txChecksum(name);
     }
 
     /** Sets the MTU on two link ends; undo restores what they had. */

@@ -16,4 +16,14 @@ public record HostSpec(String name, InetAddress underlay, InetAddress gateway, I
         containers = containers == null ? List.of() : List.copyOf(containers);
         forwards = forwards == null ? List.of() : List.copyOf(forwards);
     }
+
+    /** The forwards of one mode: {@code USERSPACE} ones are what the {@code serve} command runs. */
+    public List<ForwardSpec> forwards(ForwardSpec.Mode mode) {
+        return forwards.stream().filter(f -> f.mode() == mode).toList();
+    }
+
+    /** The container called {@code containerName}, if this host has it. */
+    public java.util.Optional<ContainerSpec> container(String containerName) {
+        return containers.stream().filter(c -> c.name().equals(containerName)).findFirst();
+    }
 }
