@@ -112,17 +112,23 @@ final class ContainerSteps {
 
     private static Step sysctls(HostContext ctx, ContainerSpec c) {
         Map<String, String> want = new LinkedHashMap<>();
-        want.put("net.ipv6.conf.all.autoconf", "0"); // no SLAAC addresses from stray router adverts
-        want.put("net.ipv4.conf.all.arp_notify", "1"); // announce the MAC at once when eth0 comes up
+        want.put("net.ipv6.conf.eth0.autoconf", "0"); // no SLAAC addresses from stray router adverts
+        want.put("net.ipv4.conf.eth0.arp_notify", "1"); // announce the MAC at once when eth0 comes up
         Map<String, String> old = new LinkedHashMap<>();
         var ns = ctx.host.namespaces();
         return Step.named("sysctl " + c.name(), "sysctls " + want + " in " + ctx.podName(c))
-                .done(() -> ctx.running(c).map(ci -> want.entrySet().stream().allMatch(e ->
-                        e.getValue().equals(ns.readSysctl(ci.namespace(), e.getKey()).trim()))).orElse(false))
+                .done(() -> ctx.running(c).map(ci -> want.entrySet().stream().allMatch(e -> {
+                    String now = readOrNull(ns, ci.namespace(), e.getKey());
+                    return now == null || e.getValue().equals(now);
+                })).orElse(false))
                 .apply(() -> {
                     NetNamespace target = ctx.require(c).namespace();
                     old.clear();
-                    want.forEach((k, v) -> old.put(k, ns.writeSysctl(target, k, v).trim()));
+                    want.forEach((k, v) -> {
+                        if (readOrNull(ns, target, k) != null) { // a kernel without IPv6 has no ipv6 keys
+                            old.put(k, ns.writeSysctl(target, k, v).trim());
+                        }
+                    });
                     if (c.existing()) {
                         // an existing container outlives teardown: remember what to put back
                         old.forEach((k, v) -> ctx.state.put(HostState.SYSCTL_PREFIX + c.name() + "/" + k, v));
@@ -133,6 +139,14 @@ final class ContainerSteps {
                     ctx.state.remove(HostState.SYSCTL_PREFIX + c.name() + "/" + k);
                 })))
                 .build();
+    }
+
+    private static String readOrNull(io.overlaykit.core.spi.Namespaces ns, NetNamespace target, String key) {
+        try {
+            return ns.readSysctl(target, key).trim();
+        } catch (NotFoundException e) {
+            return null;
+        }
     }
 
     static Step routeStep(String id, HostContext ctx, ContainerSpec c, Route route) {

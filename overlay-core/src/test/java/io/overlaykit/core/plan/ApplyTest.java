@@ -49,7 +49,7 @@ class ApplyTest {
         assertThat(podA.get(ETH0).up()).isTrue();
         assertThat(podA.txChecksum(ETH0)).isFalse();
         assertThat(podA.routes(254)).extracting(Object::toString).containsExactly("default via 172.16.0.1 dev eth0");
-        assertThat(podA.sysctls).containsEntry("net.ipv6.conf.all.autoconf", "0");
+        assertThat(podA.sysctls).containsEntry("net.ipv6.conf.eth0.autoconf", "0").containsEntry("net.ipv4.conf.eth0.arp_notify", "1");
         assertThat(podA.tables()).containsExactly("overlaykit_okcore");
         assertThat(podA.rules()).hasSize(1);
         assertThat(podA.routes(podA.rules().get(0).table())).extracting(Object::toString)
@@ -206,5 +206,21 @@ class ApplyTest {
         assertThat(s.toMap()).containsEntry("clean", false);
         assertThat(s.toText()).contains("2 differences").contains("missing gateway up");
         assertThat(apply(Specs.twoHosts(), w).changedSteps()).containsExactly("gateway up", "listen 192.0.2.5");
+    }
+
+    @Test
+    void aContainerWithoutIpv6SkipsTheIpv6Sysctl() {
+        World w = new World(tmp, "hostA", true);
+        OverlayEngine.apply(Planner.plan(Specs.twoHosts(), w.host), new ProgressListener() {
+            @Override
+            public void stepStarted(Step step) {
+                if (step.id().equals("sysctl podA")) {
+                    inside(w, "okcore-podA").sysctls.remove("net.ipv6.conf.eth0.autoconf");
+                }
+            }
+        });
+        assertThat(inside(w, "okcore-podA").sysctls).containsEntry("net.ipv4.conf.eth0.arp_notify", "1")
+                .doesNotContainKey("net.ipv6.conf.eth0.autoconf");
+        assertThat(Status.of(Planner.plan(Specs.twoHosts(), w.host)).isClean()).isTrue();
     }
 }

@@ -40,7 +40,7 @@ final class FakeStack implements NetworkStack {
         final NetNamespace ns;
         final Map<InterfaceName, Link> links = new TreeMap<>();
         final Map<String, String> sysctls = new TreeMap<>(Map.of("net.ipv4.ip_forward", "0",
-                "net.ipv6.conf.all.autoconf", "1", "net.ipv4.conf.all.arp_notify", "0"));
+                "net.ipv6.conf.eth0.autoconf", "1", "net.ipv4.conf.eth0.arp_notify", "0"));
         final List<Route> routes = new ArrayList<>();
         final List<PolicyRule> rules = new ArrayList<>();
         final Map<String, FirewallTable> tables = new TreeMap<>();
