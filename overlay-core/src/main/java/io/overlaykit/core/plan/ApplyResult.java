@@ -36,6 +36,24 @@ public record ApplyResult(String spec, String host, List<StepOutcome> steps, Dur
         return steps.stream().filter(StepOutcome::changed).map(StepOutcome::id).toList();
     }
 
+    /** A structure of maps, lists, strings and numbers, ready for a JSON writer. */
+    public java.util.Map<String, Object> toMap() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("spec", spec);
+        m.put("host", host);
+        m.put("changed", changed());
+        m.put("unchanged", unchanged());
+        m.put("millis", took.toMillis());
+        m.put("steps", steps.stream().map(o -> {
+            java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+            s.put("id", o.id());
+            s.put("changed", o.changed());
+            s.put("millis", o.took().toMillis());
+            return s;
+        }).toList());
+        return m;
+    }
+
     @Override
     public String toString() {
         return "spec " + spec + " on host " + host + ": " + (isUnchanged() ? "nothing to change, "

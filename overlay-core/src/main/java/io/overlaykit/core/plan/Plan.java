@@ -22,6 +22,16 @@ public record Plan(String spec, String host, List<Step> steps) {
         return steps.stream().map(Step::id).toList();
     }
 
+    /** A structure of maps, lists and strings, ready for a JSON writer. */
+    public java.util.Map<String, Object> toMap() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("spec", spec);
+        m.put("host", host);
+        m.put("steps", steps.stream().map(s -> java.util.Map.of("id", s.id(), "description", s.description()))
+                .toList());
+        return m;
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("plan for spec " + spec + " on host " + host + " (" + steps.size()

@@ -30,6 +30,7 @@ public final class Planner {
     /** The plan for {@code host}, which must be one of the spec's hosts. */
     public static Plan plan(OverlaySpec spec, Host host) {
         HostContext ctx = new HostContext(spec, host);
+        checkDistinctNames(ctx);
         List<Step> steps = new ArrayList<>();
         steps.add(bridge(ctx));
         for (HostSpec peer : spec.peersOf(host.name())) {
@@ -42,6 +43,23 @@ public final class Planner {
         EgressSteps.add(ctx, steps);
         ConvergeSteps.add(ctx, steps);
         return new Plan(spec.name(), host.name(), steps);
+    }
+
+    /** Derived names carry a 24-bit hash; refuse the (unlikely) case of two objects sharing one. */
+    static void checkDistinctNames(HostContext ctx) {
+        java.util.Map<InterfaceName, String> seen = new java.util.HashMap<>();
+        java.util.function.BiConsumer<InterfaceName, String> put = (name, what) -> {
+            String prev = seen.putIfAbsent(name, what);
+            if (prev != null) {
+                throw new io.overlaykit.core.ConflictException("spec " + ctx.spec.name() + ": derived interface name "
+                        + name + " is the same for " + prev + " and " + what + "; rename one of them");
+            }
+        };
+        put.accept(ctx.bridge, "the bridge");
+        put.accept(ctx.names.gatewayVeth(ctx.host.name()), "the gateway veth");
+        put.accept(ctx.names.gatewayPort(ctx.host.name()), "the gateway port");
+        ctx.spec.peersOf(ctx.host.name()).forEach(p -> put.accept(ctx.names.tunnel(p.name()), "tunnel " + p.name()));
+        ctx.hostSpec.containers().forEach(c -> put.accept(ctx.names.containerVeth(c.name()), "container " + c.name()));
     }
 
     static Step bridge(HostContext ctx) {

@@ -47,6 +47,11 @@ class OverlayTest {
             }
         });
         assertThat(result.changed()).isEqualTo(35);
+        assertThat(result.toMap()).containsEntry("changed", 35L).containsEntry("unchanged", 4L);
+        assertThat(overlay.plan(w.host).toMap()).containsEntry("host", "hostA");
+        // maps only: the CLI can hand them to Jackson as they are
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(overlay.status(w.host).toMap()))
+                .startsWith("{\"spec\":\"okcore\",\"host\":\"hostA\",\"clean\":true");
         assertThat(events).hasSize(78).startsWith("start bridge", "changed bridge", "start tunnel hostB");
         assertThat(overlay.status(w.host).isClean()).isTrue();
         assertThat(overlay.apply(w.host).isUnchanged()).isTrue();

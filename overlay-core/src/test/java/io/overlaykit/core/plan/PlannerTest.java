@@ -85,4 +85,25 @@ class PlannerTest {
         assertThatThrownBy(() -> Planner.plan(Specs.twoHosts(), io.overlaykit.core.Host.builder("hostZ")
                 .stack(w.stack).ovs(w.sw).build())).hasMessageContaining("no host 'hostZ'");
     }
+
+    @Test
+    void aHashCollisionBetweenDerivedNamesIsRefusedNotApplied() {
+        Names n = Names.of("okcore");
+        java.util.Map<InterfaceName, String> seen = new java.util.HashMap<>();
+        String a = null;
+        String b = null;
+        for (int i = 0; a == null; i++) { // a birthday collision of the 24-bit hash turns up within ~10^4 names
+            String name = "pod" + i;
+            String prev = seen.putIfAbsent(n.containerVeth(name), name);
+            if (prev != null) {
+                a = prev;
+                b = name;
+            }
+        }
+        World w = new World(tmp, "hostA", true);
+        OverlaySpec spec = OverlaySpec.read(Specs.TWO_HOSTS.replace("\"podA\"", "\"" + a + "\"")
+                .replace("\"podB\"", "\"" + b + "\""));
+        assertThatThrownBy(() -> Planner.plan(spec, w.host)).isInstanceOf(io.overlaykit.core.ConflictException.class)
+                .hasMessageContaining("container " + a + " and container " + b);
+    }
 }
