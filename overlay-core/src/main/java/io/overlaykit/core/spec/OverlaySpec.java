@@ -3,9 +3,9 @@ package io.overlaykit.core.spec;
 import io.overlaykit.core.InvalidSpecException;
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.core.NotFoundException;
+import io.overlaykit.core.OverlayException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind swit
         try (InputStream in = Files.newInputStream(file)) {
             return read(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read overlay spec " + file + ": " + e.getMessage(), e);
+            throw new OverlayException("cannot read overlay spec " + file + ": " + e, e);
         }
     }
 

@@ -246,4 +246,21 @@ class OverlaySpecTest {
                         + "{\"listen\": \"192.0.2.5:1234\", \"target\": \"172.16.0.10:9001\"}]"));
         assertThat(p.path()).isEqualTo("hosts[1].forwards[1].listen");
     }
+
+    @Test
+    void aMissingFileIsAnOverlayExceptionNamingIt() {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(
+                () -> OverlaySpec.read(java.nio.file.Path.of("/nonexistent/okcore.json")));
+        assertThat(t).isInstanceOf(io.overlaykit.core.OverlayException.class).hasMessageContaining("/nonexistent/okcore.json");
+    }
+
+    @Test
+    void specsBuiltInCodeAreValidatedTheSameWay() {
+        OverlaySpec ok = OverlaySpec.read(BASE);
+        OverlaySpec bad = new OverlaySpec("demo", 5000, ok.subnet(), SwitchKind.LINUX, null, 4789, "k", List.of(),
+                ok.hosts(), null);
+        InvalidSpecException e = catchThrowableOfType(InvalidSpecException.class, bad::validate);
+        assertThat(e.problems()).extracting(Problem::path).containsExactly("psk");
+        assertThat(ok.validate()).isSameAs(ok);
+    }
 }
