@@ -69,6 +69,45 @@ public final class Overlay {
         return Teardown.run(spec, host);
     }
 
+    /**
+     * Re-wires {@code host} whenever one of the containers OverlayKit runs there starts again: a restarted
+     * container is a new process with a new, empty network namespace. Each start event triggers an
+     * {@link #apply(Host)} on a background thread; results and failures go to the callbacks. Containers
+     * marked {@code existing} carry no labels of ours and are not watched.
+     *
+     * @return a handle; closing it stops watching (idempotent)
+     */
+    public AutoCloseable watch(Host host, java.util.function.Consumer<ApplyResult> onApplied,
+                               java.util.function.Consumer<RuntimeException> onError) {
+        java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "overlaykit-watch-" + spec.name() + "-" + host.name());
+            t.setDaemon(true);
+            return t;
+        });
+        AutoCloseable events = host.containers().events(
+                io.overlaykit.core.plan.Names.of(spec.name()).labels(host.name()), event -> {
+                    if (event.type() == io.overlaykit.core.spi.ContainerRuntime.ContainerEvent.Type.START) {
+                        worker.execute(() -> {
+                            try {
+                                onApplied.accept(apply(host));
+                            } catch (RuntimeException e) {
+                                onError.accept(e);
+                            }
+                        });
+                    }
+                });
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) {
+                try {
+                    events.close();
+                } finally {
+                    worker.shutdown();
+                }
+            }
+        };
+    }
+
     @Override
     public String toString() {
         return "Overlay[" + spec + "]";

@@ -81,9 +81,20 @@ final class FakeRuntime implements ContainerRuntime {
         return true;
     }
 
+    private final List<Consumer<ContainerEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Override
     public AutoCloseable events(Map<String, String> labels, Consumer<ContainerEvent> listener) {
-        return () -> { };
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** Stops and starts a container as podman restart does: a new process in a new, empty namespace. */
+    ContainerInfo restart(String name) {
+        stop(name, Duration.ZERO);
+        ContainerInfo ci = start(name);
+        listeners.forEach(l -> l.accept(new ContainerEvent(ContainerEvent.Type.START, ci.id(), ci.name(), ci.labels())));
+        return ci;
     }
 
     @Override

@@ -98,4 +98,22 @@ class OverlayTest {
         })).isSameAs(stop);
         assertThat(w.snapshot()).isEqualTo(pristine);
     }
+
+    @Test
+    void watchRewiresARestartedContainer() throws Exception {
+        World w = new World(tmp, "hostA", true);
+        Overlay overlay = Overlay.of(Specs.twoHosts());
+        overlay.apply(w.host);
+        var applied = new java.util.concurrent.CompletableFuture<io.overlaykit.core.plan.ApplyResult>();
+        try (AutoCloseable watch = overlay.watch(w.host, applied::complete, applied::completeExceptionally)) {
+            var ci = w.runtime.restart("okcore-podA");
+            var result = applied.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(result.changedSteps()).contains("veth podA", "address podA", "route podA", "reply-rule podA hostB")
+                    .noneMatch(id -> id.endsWith("podB"));
+            var inner = w.stack.existing(io.overlaykit.core.NetNamespace.ofPid(ci.pid()));
+            assertThat(inner.addresses(io.overlaykit.core.InterfaceName.of("eth0"))).hasSize(1);
+            watch.close();
+            watch.close(); // idempotent
+        }
+    }
 }
