@@ -1,27 +1,32 @@
 package io.overlaykit.core;
 
 /**
- * A routing policy rule ({@code ip rule add fwmark MARK lookup TABLE priority PRIORITY}): packets with
- * firewall mark {@code fwmark} (null: any) are routed by {@code table}.
+ * A policy-routing rule ({@code ip rule}): packets that match {@code fwmark} and/or come {@code from} a
+ * prefix are looked up in routing {@code table}. Rules are tried in ascending {@code priority}. The
+ * ingress feature uses a fwmark rule to send replies of forwarded connections back the way they came.
+ *
+ * <pre>{@code new PolicyRule(1000, 0x42, null, 100)}</pre>
  */
-public record PolicyRule(int priority, Integer fwmark, int table) {
+public record PolicyRule(int priority, Integer fwmark, IpPrefix from, int table) {
+
     public PolicyRule {
         if (priority < 0) {
             throw new InvalidSpecException("rule priority", priority, "must not be negative");
         }
         if (table < 1) {
-            throw new InvalidSpecException("rule table", table, "must be 1 or more");
+            throw new InvalidSpecException("rule table", table, "must be positive");
         }
     }
 
-    /** {@code fwmark MARK lookup TABLE priority PRIORITY}. */
-    public static PolicyRule fwmark(int mark, int table, int priority) {
-        return new PolicyRule(priority, mark, table);
+    /** True for an IPv6 rule (only when {@code from} is IPv6; a rule without {@code from} is IPv4). */
+    public boolean isIpv6() {
+        return from != null && !from.isIpv4();
     }
 
     @Override
     public String toString() {
-        return priority + ": " + (fwmark == null ? "from all" : "fwmark 0x" + Integer.toHexString(fwmark))
+        return priority + ": " + (from == null ? "from all" : "from " + from)
+                + (fwmark == null ? "" : " fwmark 0x" + Integer.toHexString(fwmark))
                 + " lookup " + table;
     }
 }

@@ -16,9 +16,8 @@ public record Route(IpPrefix destination, InetAddress gateway, InterfaceName dev
         if (destination == null && gateway == null && device == null) {
             throw new InvalidSpecException("route", "default", "needs a gateway or a device");
         }
-        // unsigned: 0xFFFF_FFF0 is negative as an int, so a signed compare rejected every table
-        if (table == 0 || Integer.compareUnsigned(table, 0xFFFF_FFF0) > 0) {
-            throw new InvalidSpecException("route table", Integer.toUnsignedString(table), "must be 1..4294967280");
+        if (table < 1) {
+            throw new InvalidSpecException("route table", table, "must be a positive table id");
         }
         if (destination != null && gateway != null
                 && destination.isIpv4() != (gateway instanceof java.net.Inet4Address)) {

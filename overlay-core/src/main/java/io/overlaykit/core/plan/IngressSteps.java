@@ -68,7 +68,7 @@ final class IngressSteps {
                 .build());
         for (int i : peers) {
             HostSpec peer = ctx.spec.hosts().get(i);
-            PolicyRule rule = PolicyRule.fwmark(mark(i), mark(i), priority(i));
+            PolicyRule rule = new PolicyRule(priority(i), mark(i), null, mark(i));
             Route route = new Route(null, peer.gateway(), ContainerSteps.ETH0, false, mark(i), null);
             steps.add(Step.named("reply-rule " + c.name() + " " + peer.name(), "rule " + rule + " in "
                             + ctx.podName(c))

@@ -103,17 +103,21 @@ public interface Links {
     /** Whether TX checksum offload is on. */
     boolean txChecksum(InterfaceName link);
 
-    /** Adds a routing policy rule (IPv4). */
+    /**
+     * Adds a policy-routing rule (FIB rule).
+     *
+     * @throws io.overlaykit.core.ConflictException when the same rule exists
+     */
     default void addRule(PolicyRule rule) {
         throw new UnsupportedOperationException("policy rules are not supported by " + getClass().getName());
     }
 
-    /** Deletes a routing policy rule; false when it was already gone. */
+    /** Deletes a policy-routing rule; returns false when there was no such rule. */
     default boolean deleteRule(PolicyRule rule) {
         throw new UnsupportedOperationException("policy rules are not supported by " + getClass().getName());
     }
 
-    /** The IPv4 policy rules of this namespace. */
+    /** Policy-routing rules (IPv4 and IPv6) that look up a table, including the kernel's defaults. */
     default List<PolicyRule> rules() {
         throw new UnsupportedOperationException("policy rules are not supported by " + getClass().getName());
     }
