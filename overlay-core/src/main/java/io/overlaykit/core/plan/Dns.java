@@ -47,7 +47,14 @@ final class Dns {
                     if (recorded[0]) {
                         ctx.state.put(key, old == null ? ABSENT : CONTENT + old);
                     }
-                    write(f, want);
+                    try {
+                        write(f, want);
+                    } catch (RuntimeException e) {
+                        if (recorded[0]) {
+                            ctx.state.remove(key); // a failed step is not undone, so take the record back here
+                        }
+                        throw e;
+                    }
                 })
                 .undo(() -> ctx.running(c).ifPresent(ci -> {
                     restore(file(ctx.host, ci), ctx.state.get(key));

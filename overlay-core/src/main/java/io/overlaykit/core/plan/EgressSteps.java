@@ -69,7 +69,12 @@ final class EgressSteps {
                 .done(() -> links.addresses(null).stream().anyMatch(x -> x.prefix().address().equals(a)))
                 .apply(() -> {
                     ctx.state.put(key, ctx.uplink.value()); // record first: a crash right after still cleans up
-                    links.addAddress(ctx.uplink, p);
+                    try {
+                        links.addAddress(ctx.uplink, p);
+                    } catch (RuntimeException e) {
+                        ctx.state.remove(key); // a failed step is not undone, so take the record back here
+                        throw e;
+                    }
                 })
                 .undo(() -> {
                     links.deleteAddress(ctx.uplink, p);

@@ -223,4 +223,25 @@ class ApplyTest {
                 .doesNotContainKey("net.ipv6.conf.eth0.autoconf");
         assertThat(Status.of(Planner.plan(Specs.twoHosts(), w.host)).isClean()).isTrue();
     }
+
+    @Test
+    void aBackendFailureInsideAStepLeavesNoRecordBehind() {
+        World w = new World(tmp, "hostA", true);
+        String before = w.snapshot();
+        // the uplink disappears between planning and the listen-address step: addAddress fails in the backend
+        Plan plan = Planner.plan(Specs.twoHosts(), w.host);
+        Throwable thrown = catchThrowable(() -> OverlayEngine.apply(plan, new ProgressListener() {
+            @Override
+            public void stepStarted(Step step) {
+                if (step.id().equals("listen 192.0.2.5")) {
+                    w.root().links.get(ETH0).alias = "renamed";
+                    w.root().links.put(InterfaceName.of("eth9"), w.root().links.remove(ETH0));
+                }
+            }
+        }));
+        assertThat(thrown).isInstanceOf(io.overlaykit.core.NotFoundException.class).hasMessageContaining("eth0");
+        w.root().links.put(ETH0, w.root().links.remove(InterfaceName.of("eth9")));
+        w.root().links.get(ETH0).alias = null;
+        assertThat(w.snapshot()).isEqualTo(before);
+    }
 }
