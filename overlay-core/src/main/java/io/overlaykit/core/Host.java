@@ -21,7 +21,7 @@ import java.util.function.Function;
  * Host hostA = Host.builder("hostA")
  *     .stack(stack).containers(podman)
  *     .ovs(ovsSwitch)                                  // for "switch": "ovs"
- *     .linuxSwitch(links -> new LinuxBridgeSwitch(links)) // for "switch": "linux"
+ *     // for "switch": "linux" nothing more is needed: a LinuxBridgeSwitch on the host's links
  *     .build();
  * }</pre>
  */
@@ -44,7 +44,8 @@ public final class Host {
         this.namespace = b.namespace == null ? NetNamespace.current() : b.namespace;
         this.stack = Objects.requireNonNull(b.stack, "host " + b.name + ": stack (the NetworkStack) is required");
         this.ovs = b.ovs;
-        this.linuxSwitch = b.linuxSwitch;
+        // The Linux switch needs nothing but the host's links, so it is always available.
+        this.linuxSwitch = b.linuxSwitch == null ? LinuxBridgeSwitch::new : b.linuxSwitch;
         this.containers = b.containers;
         this.stateRoot = b.stateRoot == null ? DEFAULT_STATE_ROOT : b.stateRoot;
         this.containerRoot = b.containerRoot == null
@@ -114,10 +115,6 @@ public final class Host {
             return ovs;
         }
         if (linux == null) {
-            if (linuxSwitch == null) {
-                throw new OverlayException("host " + name + " has no Linux bridge backend; the spec says "
-                        + "\"switch\": \"linux\", so give one with .linuxSwitch(links -> ...)");
-            }
             linux = linuxSwitch.apply(links());
         }
         return linux;
