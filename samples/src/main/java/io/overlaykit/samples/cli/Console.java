@@ -77,6 +77,13 @@ final class Console {
         }
     }
 
+    /** Text printed as it is (a Graphviz graph), unless quiet. */
+    void raw(String text) {
+        if (mode != Mode.QUIET) {
+            out.print(text);
+        }
+    }
+
     /** An error: always shown, on standard error (as JSON too with --json, on standard output). */
     void error(String text) {
         if (mode == Mode.JSON) {

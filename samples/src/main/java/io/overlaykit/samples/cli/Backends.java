@@ -1,0 +1,93 @@
+package io.overlaykit.samples.cli;
+
+import io.overlaykit.core.Host;
+import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.spec.OverlaySpec;
+import io.overlaykit.core.spec.SwitchKind;
+import io.overlaykit.core.spi.OverlaySwitch;
+import io.overlaykit.netlink.NetlinkStack;
+import io.overlaykit.podman.PodmanClient;
+import io.overlaykit.samples.Switches;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The backends of the hosts one command works on: one netlink stack, a podman client per socket, an OVS
+ * connection per host; closed together. For a host of a running lab (and no explicit endpoint) the endpoints
+ * come from {@link LabEndpoints}; otherwise they are the host's usual ones.
+ */
+final class Backends implements AutoCloseable {
+    private final OverlaySpec spec;
+    private final LabEndpoints lab;
+    private final NetlinkStack stack = NetlinkStack.open();
+    private final Map<Path, PodmanClient> podmans = new LinkedHashMap<>();
+    private final List<OverlaySwitch> switches = new ArrayList<>();
+    private final Map<String, Host> hosts = new LinkedHashMap<>();
+
+    /** Explicit endpoints from the command line; null fields mean "find them". */
+    record Options(String netns, String ovsdb, String podman) {
+        static final Options NONE = new Options(null, null, null);
+
+        static Options of(Args args) {
+            return new Options(args.option("netns"), args.option("ovsdb"), args.option("podman"));
+        }
+    }
+
+    Backends(OverlaySpec spec) {
+        this.spec = spec;
+        this.lab = LabEndpoints.find(spec.name());
+    }
+
+    /** The running lab of this spec, or null. */
+    LabEndpoints lab() {
+        return lab;
+    }
+
+    NetlinkStack stack() {
+        return stack;
+    }
+
+    /** The core host for {@code name} of the spec (built once per command; the first options win). */
+    Host host(String name, Options o) {
+        Host h = hosts.get(name);
+        if (h == null) {
+            h = build(name, o);
+            hosts.put(name, h);
+        }
+        return h;
+    }
+
+    private Host build(String name, Options o) {
+        spec.host(name); // NotFoundException names the spec's hosts
+        boolean inLab = lab != null && o.ovsdb() == null && o.podman() == null;
+        NetNamespace ns = o.netns() != null ? NetNamespace.named(o.netns())
+                : inLab ? lab.namespace(name) : NetNamespace.current();
+        Host.Builder b = Host.builder(name).namespace(ns).stack(stack)
+                .containers(podman(inLab ? lab.podmanSocket() : o.podman() != null ? Path.of(o.podman())
+                        : PodmanClient.defaultSocket()));
+        if (inLab) {
+            b.stateRoot(lab.stateRoot());
+        }
+        if (spec.switchKind() == SwitchKind.OVS) {
+            OverlaySwitch sw = Switches.ovs(inLab ? lab.ovsdbRemote(name)
+                    : o.ovsdb() != null ? o.ovsdb() : Switches.DEFAULT_OVSDB, inLab ? "netdev" : "system");
+            switches.add(sw);
+            b.ovs(sw);
+        }
+        return b.build();
+    }
+
+    PodmanClient podman(Path socket) {
+        return podmans.computeIfAbsent(socket, PodmanClient::connect);
+    }
+
+    @Override
+    public void close() {
+        switches.forEach(OverlaySwitch::close);
+        podmans.values().forEach(PodmanClient::close);
+        stack.close();
+    }
+}

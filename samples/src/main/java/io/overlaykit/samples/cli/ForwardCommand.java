@@ -1,0 +1,91 @@
+package io.overlaykit.samples.cli;
+
+import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.PortForward;
+import io.overlaykit.core.spec.Endpoint;
+import io.overlaykit.netlink.NetlinkStack;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code overlay forward --listen IP:PORT --target IP:PORT [--listen-netns NS] [--target-netns NS]
+ * [--proxy-protocol]}: a foreground userspace TCP forwarder ({@link PortForward}) until interrupted.
+ */
+final class ForwardCommand {
+    private ForwardCommand() {
+    }
+
+    static int run(List<String> argv, Console console) {
+        Args args = Args.parse(argv, Set.of("proxy-protocol", "quiet", "json"),
+                Set.of("listen", "target", "listen-netns", "target-netns"));
+        if (!args.positionals().isEmpty()) {
+            throw new io.overlaykit.core.InvalidSpecException("forward", args.positionals().get(0),
+                    "unexpected argument");
+        }
+        Endpoint listen = endpoint(args, "listen");
+        Endpoint target = endpoint(args, "target");
+        NetNamespace listenNs = namespace(args.option("listen-netns"));
+        NetNamespace targetNs = namespace(args.option("target-netns"));
+        try (NetlinkStack stack = NetlinkStack.open();
+             PortForward forward = PortForward.tcp(new InetSocketAddress(listen.address(), listen.port()),
+                             new InetSocketAddress(target.address(), target.port()))
+                     .listenNamespace(listenNs).targetNamespace(targetNs).namespaces(stack.namespaces())
+                     .proxyProtocol(args.flag("proxy-protocol")).start()) {
+            InetSocketAddress local = forward.localAddress();
+            String shown = local.getAddress().getHostAddress() + ":" + local.getPort();
+            Map<String, Object> started = new LinkedHashMap<>();
+            started.put("event", "listening");
+            started.put("listen", shown);
+            started.put("target", target.toString());
+            console.result(started, "forwarding " + shown + (listenNs.isCurrent() ? "" : " in " + listenNs.displayName())
+                    + " -> " + target + (targetNs.isCurrent() ? "" : " in " + targetNs.displayName())
+                    + (args.flag("proxy-protocol") ? " (PROXY protocol v2)" : "") + "; Ctrl-C stops");
+            waitForInterrupt();
+            PortForward.Stats s = forward.stats();
+            console.result(Map.of("event", "stopped", "accepted", s.accepted(), "bytesToTarget", s.bytesToTarget(),
+                    "bytesToClient", s.bytesToClient()), "stopped: " + s.accepted() + " connections, "
+                    + s.bytesToTarget() + " bytes to the target, " + s.bytesToClient() + " back");
+        }
+        return OverlayCli.OK;
+    }
+
+    /** Blocks until this thread is interrupted (Ctrl-C, or a test stopping the command), clearing the flag. */
+    static void waitForInterrupt() {
+        Object lock = new Object();
+        synchronized (lock) {
+            try {
+                while (true) {
+                    lock.wait();
+                }
+            } catch (InterruptedException e) {
+                // asked to stop
+            }
+        }
+    }
+
+    private static Endpoint endpoint(Args args, String option) {
+        String value = args.option(option);
+        if (value == null) {
+            throw new io.overlaykit.core.InvalidSpecException("--" + option, null, "is required (IP:PORT)");
+        }
+        try {
+            return Endpoint.parse(value);
+        } catch (io.overlaykit.core.InvalidSpecException e) {
+            throw new io.overlaykit.core.InvalidSpecException("--" + option, value, e.problems().get(0).reason());
+        }
+    }
+
+    private static NetNamespace namespace(String name) {
+        if (name == null) {
+            return NetNamespace.current();
+        }
+        try {
+            return NetNamespace.named(name);
+        } catch (io.overlaykit.core.InvalidSpecException e) {
+            throw new io.overlaykit.core.InvalidSpecException("--netns", name, e.problems().get(0).reason());
+        }
+    }
+}

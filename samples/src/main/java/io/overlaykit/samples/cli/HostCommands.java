@@ -1,0 +1,115 @@
+package io.overlaykit.samples.cli;
+
+import io.overlaykit.core.Host;
+import io.overlaykit.core.InvalidSpecException;
+import io.overlaykit.core.Overlay;
+import io.overlaykit.core.check.CheckReport;
+import io.overlaykit.core.plan.ApplyResult;
+import io.overlaykit.core.plan.ProgressListener;
+import io.overlaykit.core.plan.Status;
+import io.overlaykit.core.plan.Step;
+import io.overlaykit.core.spec.HostSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code apply}, {@code teardown}, {@code status} and {@code verify} of one spec on one host (or all, for verify). */
+final class HostCommands {
+    private static final Set<String> FLAGS = Set.of("quiet", "json");
+    private static final Set<String> VALUED = Set.of("host", "netns", "ovsdb", "podman", "format");
+
+    private HostCommands() {
+    }
+
+    static int run(String command, List<String> argv, Console console) {
+        Args args = Args.parse(argv, FLAGS, VALUED);
+        Path file = Path.of(args.positional(0, "SPEC"));
+        if (args.positionals().size() > 1) {
+            throw new InvalidSpecException(command, args.positionals().get(1), "unexpected argument");
+        }
+        String hostName = args.option("host");
+        if (hostName == null && !command.equals("verify")) {
+            throw new InvalidSpecException("--host", null, "is required: which host of the spec is this");
+        }
+        String format = args.option("format", "text");
+        if (!Set.of("text", "json", "dot").contains(format) || (!format.equals("text") && !command.equals("status"))) {
+            throw new InvalidSpecException("--format", format, command.equals("status")
+                    ? "must be text, json or dot" : "only status takes --format");
+        }
+        Overlay overlay = Overlay.fromSpec(file); // InvalidSpecException: exit 2, nothing touched
+        if (hostName != null) {
+            overlay.spec().host(hostName); // a host the spec lacks is invalid input too
+        }
+        try (Backends backends = new Backends(overlay.spec())) {
+            Backends.Options options = Backends.Options.of(args);
+            return switch (command) {
+                case "apply" -> apply(overlay, backends.host(hostName, options), console);
+                case "teardown" -> teardown(overlay, backends.host(hostName, options), console);
+                case "status" -> status(overlay, backends.host(hostName, options), format, console);
+                default -> verify(overlay, backends, hostName, options, console);
+            };
+        }
+    }
+
+    static int apply(Overlay overlay, Host host, Console console) {
+        ApplyResult r = overlay.apply(host, progress(console, host.name()));
+        console.result(r.toMap(), r.toString());
+        return OverlayCli.OK;
+    }
+
+    static int teardown(Overlay overlay, Host host, Console console) {
+        long t0 = System.nanoTime();
+        List<String> done = overlay.teardown(host);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        done.forEach(line -> console.step(Console.Mark.UNDONE, host.name() + ": " + line, null));
+        console.result(Map.of("spec", overlay.spec().name(), "host", host.name(), "removed", done,
+                "millis", took.toMillis()), "spec " + overlay.spec().name() + " on host " + host.name() + ": teardown "
+                + (done.isEmpty() ? "found nothing of ours" : "did " + done.size() + " things") + ", "
+                + Console.millis(took));
+        return OverlayCli.OK;
+    }
+
+    static int status(Overlay overlay, Host host, String format, Console console) {
+        Status s = overlay.status(host);
+        switch (format) {
+            case "json" -> console.result(s.toMap(), s.toText());
+            case "dot" -> console.raw(TopologyDot.render(overlay.spec(), host, s));
+            default -> console.result(s.toMap(), s.toText());
+        }
+        return s.isClean() ? OverlayCli.OK : OverlayCli.FAILED;
+    }
+
+    static int verify(Overlay overlay, Backends backends, String hostName, Backends.Options options, Console console) {
+        List<HostSpec> hosts = hostName == null ? overlay.spec().hosts() : List.of(overlay.spec().host(hostName));
+        CheckReport report = Verifier.verify(overlay.spec(), backends, hosts, options);
+        report.rows().forEach(p -> console.step(p.ok() ? Console.Mark.OK : Console.Mark.FAILED,
+                p.from() + " -> " + p.to() + " " + p.kind().name().toLowerCase(java.util.Locale.ROOT)
+                        + (p.ok() ? "" : ": " + p.error()), Duration.ofMillis(p.millis())));
+        console.result(Map.of("spec", overlay.spec().name(), "ok", report.allOk(), "probes", report.rows().size(),
+                "failed", report.failures().size()), report.summary());
+        return report.exitCode();
+    }
+
+    /** Progress lines of an apply: one per step, with its mark and time. */
+    static ProgressListener progress(Console console, String host) {
+        return new ProgressListener() {
+            @Override
+            public void stepFinished(Step step, boolean changed, Duration took) {
+                console.step(changed ? Console.Mark.CHANGED : Console.Mark.UNCHANGED, host + ": " + step.id()
+                        + (changed ? "  " + step.description() : ""), took);
+            }
+
+            @Override
+            public void stepUndone(Step step, Duration took) {
+                console.step(Console.Mark.UNDONE, host + ": undo " + step.id(), took);
+            }
+
+            @Override
+            public void stepFailed(Step step, Throwable error) {
+                console.step(Console.Mark.FAILED, host + ": " + step.id() + ": " + error.getMessage(), null);
+            }
+        };
+    }
+}
