@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.overlaykit.core.BackendException;
+import io.overlaykit.core.InvalidSpecException;
 import io.overlaykit.core.NotFoundException;
 import io.overlaykit.core.OverlayException;
 import io.overlaykit.core.OverlayTimeoutException;
@@ -305,6 +306,9 @@ public final class OvsdbClient implements AutoCloseable {
     }
 
     private boolean lockCall(String method, String lockId) {
+        if (lockId == null || !lockId.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new InvalidSpecException("ovsdb lock id", lockId, "must match [A-Za-z_][A-Za-z0-9_]*");
+        }
         boolean locked = call(method, F.arrayNode().add(lockId), null).path("locked").asBoolean(false);
         if (locked) {
             heldLocks.add(lockId);

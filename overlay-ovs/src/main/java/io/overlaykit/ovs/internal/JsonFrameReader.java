@@ -18,26 +18,31 @@ import java.io.InputStream;
  */
 public final class JsonFrameReader implements AutoCloseable {
     private final CountingStream in;
-    private final MappingIterator<JsonNode> values;
+    private final JsonFactory factory;
+    private final ObjectMapper mapper;
     private final long maxFrameBytes;
+    private MappingIterator<JsonNode> values;
 
-    public JsonFrameReader(InputStream source, long maxFrameBytes) throws IOException {
+    public JsonFrameReader(InputStream source, long maxFrameBytes) {
         this.maxFrameBytes = maxFrameBytes;
         this.in = new CountingStream(source);
         int maxString = (int) Math.min(Integer.MAX_VALUE, maxFrameBytes);
-        JsonFactory factory = JsonFactory.builder()
+        this.factory = JsonFactory.builder()
                 .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
                 .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(maxString).build())
                 .build();
         factory.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
-        ObjectMapper mapper = new ObjectMapper(factory);
-        JsonParser parser = factory.createParser(in);
-        this.values = mapper.readerFor(JsonNode.class).readValues(parser);
+        this.mapper = new ObjectMapper(factory);
     }
 
     /** The next message, or null at a clean end of stream. Blocks until a whole value has arrived. */
     public JsonNode next() throws IOException {
         in.frameStart = in.total;
+        if (values == null) {
+            // Created on first use: the parser reads the first bytes to detect the encoding, which
+            // must happen on the reader thread, not in the constructor.
+            values = mapper.readerFor(JsonNode.class).readValues(factory.createParser(in));
+        }
         if (!values.hasNextValue()) {
             return null;
         }
@@ -46,7 +51,9 @@ public final class JsonFrameReader implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        values.close();
+        if (values != null) {
+            values.close();
+        }
     }
 
     /**
