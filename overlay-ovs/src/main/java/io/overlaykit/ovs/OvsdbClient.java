@@ -3,13 +3,11 @@ package io.overlaykit.ovs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.overlaykit.core.BackendException;
 import io.overlaykit.core.InvalidSpecException;
 import io.overlaykit.core.NotFoundException;
 import io.overlaykit.core.OverlayException;
 import io.overlaykit.core.OverlayTimeoutException;
-import io.overlaykit.ovs.internal.OvsdbData;
 import io.overlaykit.ovs.internal.RpcConnection;
 import io.overlaykit.ovs.internal.Transport;
 import java.io.IOException;
@@ -248,33 +246,10 @@ public final class OvsdbClient implements AutoCloseable {
 
     private void startMonitor(RpcConnection c, Monitor m, long deadline) {
         DatabaseSchema s = schema;
-        ObjectNode requests = F.objectNode();
-        List<String> tables = new ArrayList<>();
-        for (MonitorRequest.TableSpec t : m.request.tables()) {
-            if (!s.hasTable(t.table())) {
-                LOG.log(Level.WARNING, "ovsdb {0} has no table {1}: not monitored", remote, t.table());
-                continue;
-            }
-            tables.add(t.table());
-            ObjectNode req = F.objectNode();
-            if (!t.columns().isEmpty()) {
-                ArrayNode cols = req.putArray("columns");
-                for (String col : t.columns()) {
-                    if (s.hasColumn(t.table(), col)) {
-                        cols.add(col);
-                    } else {
-                        LOG.log(Level.INFO, "ovsdb {0} has no column {1}.{2}: not monitored", remote, t.table(), col);
-                    }
-                }
-            }
-            if (!t.where().isEmpty()) {
-                req.set("where", OvsdbData.encodeWhere(t.where()));
-            }
-            requests.set(t.table(), m.request.conditional() ? F.arrayNode().add(req) : req);
-        }
+        MonitorCodec.Encoded enc = MonitorCodec.encode(m.request, s, remote.toString());
         boolean cond = m.request.conditional();
         Consumer<JsonNode> load = initial -> {
-            cache.clear(tables);
+            cache.clear(enc.tables());
             if (cond) {
                 CacheUpdater.applyUpdate2(cache, s, initial);
             } else {
@@ -282,7 +257,7 @@ public final class OvsdbClient implements AutoCloseable {
             }
         };
         String method = cond ? "monitor_cond" : "monitor";
-        await(c.call(method, F.arrayNode().add(options.database()).add(m.id).add(requests), load), method, deadline);
+        await(c.call(method, F.arrayNode().add(options.database()).add(m.id).add(enc.requests()), load), method, deadline);
     }
 
     /** Asks for a lock (RFC 7047 4.1.8); true when granted now, else it is queued ({@link #holdsLock}). */
@@ -347,19 +322,7 @@ public final class OvsdbClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new BackendException("ovsdb " + remote + ": interrupted waiting for " + method, e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RpcConnection.RpcError err) {
-                boolean retry = err.errorName().equals("canceled");
-                if (err.errorName().equals("unknown database")) {
-                    throw new NotFoundException("ovsdb " + remote + ": " + method + ": " + err.getMessage(), err);
-                }
-                throw new BackendException("ovsdb " + remote + ": " + method + " failed: " + err.getMessage(), err, retry);
-            }
-            if (cause instanceof OverlayException oe) {
-                throw oe;
-            }
-            throw new BackendException("ovsdb " + remote + ": " + method + " failed, connection lost: "
-                    + cause.getMessage(), cause, true);
+            throw CallFailures.translate(e.getCause(), remote.toString(), method);
         }
     }
 
