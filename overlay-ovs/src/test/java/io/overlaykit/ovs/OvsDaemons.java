@@ -25,6 +25,7 @@ final class OvsDaemons implements AutoCloseable {
     final Path dir;
     final Path socket;
     private final boolean ownsNetns;
+    private final List<String> extraArgs = new ArrayList<>();
     private boolean vswitchd;
 
     private OvsDaemons(String netns, Path dir, boolean ownsNetns) {
@@ -87,11 +88,42 @@ final class OvsDaemons implements AutoCloseable {
         return OvsdbRemote.unix(socket);
     }
 
+    /**
+     * Starts only ovsdb-server in the test's own namespace (for loopback TCP/TLS remotes), with extra
+     * arguments such as {@code --remote=pssl:PORT:127.0.0.1}.
+     */
+    static OvsDaemons startInHostNamespace(String name, List<String> extraArgs) {
+        requirePrerequisites();
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("okovs-" + name + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        OvsDaemons d = new OvsDaemons(null, dir, false);
+        d.extraArgs.addAll(extraArgs);
+        try {
+            run("ovsdb-tool", "create", dir.resolve("conf.db").toString(), SCHEMA);
+            d.startOvsdb();
+            run("ovs-vsctl", "--db=unix:" + d.socket, "--no-wait", "init");
+            return d;
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
     void startOvsdb() {
-        run("ip", "netns", "exec", netns, "ovsdb-server", dir.resolve("conf.db").toString(),
+        List<String> cmd = new ArrayList<>();
+        if (netns != null) {
+            cmd.addAll(List.of("ip", "netns", "exec", netns));
+        }
+        cmd.addAll(List.of("ovsdb-server", dir.resolve("conf.db").toString(),
                 "--remote=punix:" + socket, "--pidfile=" + dir.resolve("ovsdb.pid"),
                 "--unixctl=" + dir.resolve("ovsdb.ctl"), "--detach", "-vconsole:off",
-                "--log-file=" + dir.resolve("ovsdb.log"));
+                "--log-file=" + dir.resolve("ovsdb.log")));
+        cmd.addAll(extraArgs);
+        run(cmd.toArray(new String[0]));
     }
 
     void startVswitchd() {
