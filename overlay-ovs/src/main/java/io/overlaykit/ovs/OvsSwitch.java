@@ -23,7 +23,7 @@ import java.util.UUID;
  * {@code ports}); a list of ports is one transaction. Adding what exists identically changes nothing;
  * adding what exists differently throws a {@link ConflictException} that says what differs. With
  * {@link #waitingForVswitchd}, each change also waits for ovs-vswitchd to apply it and reports an
- * interface's {@code error} or {@code ofport -1}.
+ * interface's {@code error} or {@code ofport -1} (and removes the ports that call added).
  *
  * <pre>{@code
  * try (OvsSwitch ovs = OvsSwitch.connect(OvsdbRemote.parse("unix:/run/openvswitch/db.sock"), "netdev")) {
@@ -238,7 +238,17 @@ public final class OvsSwitch implements OverlaySwitch {
         tx.mutate("Bridge", List.of(Condition.eq("_uuid", b.uuid())), List.of(Mutation.insert("ports", Set.copyOf(newPorts))));
         tx.comment("overlaykit: add " + missing.size() + " port(s) to " + bridge);
         commit(tx, "add ports to " + bridge);
-        waitApplied(missing.stream().map(p -> p.name().value()).toList());
+        try {
+            waitApplied(missing.stream().map(p -> p.name().value()).toList());
+        } catch (BackendException e) {
+            // ovs-vswitchd refused some: take back what this call added, so a retry starts clean.
+            try {
+                removePorts(bridge, missing.stream().map(OvsPort::name).toList());
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -167,6 +167,7 @@ class OvsSwitchIT {
                 .isInstanceOf(BackendException.class)
                 .hasMessageContaining("rejected interface(s): okovs-ghost: ")
                 .satisfies(e -> System.out.println("vswitchd failure reported as: " + e.getMessage()));
+        assertThat(VsctlOracle.ports(ovs, BR.value())).as("failed port taken back").isEmpty();
     }
 
     @Test
