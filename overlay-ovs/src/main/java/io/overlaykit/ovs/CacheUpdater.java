@@ -101,10 +101,10 @@ final class CacheUpdater {
     }
 
     private static void forEachRow(JsonNode tableUpdates, RowChange fn) {
-        Iterator<Map.Entry<String, JsonNode>> tables = tableUpdates.fields();
+        Iterator<Map.Entry<String, JsonNode>> tables = tableUpdates.properties().iterator();
         while (tables.hasNext()) {
             Map.Entry<String, JsonNode> t = tables.next();
-            Iterator<Map.Entry<String, JsonNode>> rows = t.getValue().fields();
+            Iterator<Map.Entry<String, JsonNode>> rows = t.getValue().properties().iterator();
             while (rows.hasNext()) {
                 Map.Entry<String, JsonNode> r = rows.next();
                 fn.apply(t.getKey(), UUID.fromString(r.getKey()), r.getValue());

@@ -26,13 +26,13 @@ public final class DatabaseSchema {
     static DatabaseSchema parse(JsonNode schema) {
         Map<String, Map<String, Shape>> tables = new LinkedHashMap<>();
         JsonNode ts = schema.path("tables");
-        Iterator<Map.Entry<String, JsonNode>> it = ts.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = ts.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> t = it.next();
             Map<String, Shape> cols = new LinkedHashMap<>();
             cols.put("_uuid", Shape.ATOM);
             cols.put("_version", Shape.ATOM);
-            Iterator<Map.Entry<String, JsonNode>> ci = t.getValue().path("columns").fields();
+            Iterator<Map.Entry<String, JsonNode>> ci = t.getValue().path("columns").properties().iterator();
             while (ci.hasNext()) {
                 Map.Entry<String, JsonNode> c = ci.next();
                 cols.put(c.getKey(), shape(c.getValue().path("type")));

@@ -51,6 +51,9 @@ public final class MonitorRequest {
         private final Map<String, TableSpec> tables = new LinkedHashMap<>();
         private boolean conditional = true;
 
+        private Builder() {
+        }
+
         /** Monitors {@code columns} of {@code table} (none given: every column). */
         public Builder table(String table, String... columns) {
             tables.put(table, new TableSpec(table, List.of(columns), List.of()));

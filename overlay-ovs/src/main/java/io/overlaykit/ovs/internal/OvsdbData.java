@@ -139,7 +139,7 @@ public final class OvsdbData {
     /** Decodes a row object; {@code _uuid} and {@code _version} become UUIDs like any other datum. */
     public static Row decodeRow(JsonNode node) {
         Map<String, Object> cols = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             cols.put(e.getKey(), decode(e.getValue()));
