@@ -84,6 +84,11 @@ public final class OvsSwitch implements OverlaySwitch {
         return datapathType.equals("netdev");
     }
 
+    /**
+     * Creates the bridge ({@code fail_mode standalone}, this switch's datapath, {@code mtu_request} from
+     * the bridge's MTU). OVSDB has no admin state: setting the bridge's device up is the netlink
+     * layer's job ({@code Links}), as {@code ip link set up} is after {@code ovs-vsctl add-br}.
+     */
     @Override
     public void ensureBridge(Bridge bridge, String owner) {
         addBridge(bridge.name(), datapathType, "standalone", owner, bridge.mtu());
