@@ -184,24 +184,14 @@ public final class SeedWalkthrough implements AutoCloseable {
                     + Transfer.formatRate(t[0].downloadBitsPerSecond());
         }, () -> t[0].bytesReceived() == t[0].bytesSent(), "every byte came back intact");
 
-        // 7. A gateway per host: a veth whose bridge end is a port, the other end holds the host's own
-        //    gateway address (a distinct one per host: one shared address would make ARP flap).
+        // 7. A gateway per host, with a distinct address per host (one shared address would make ARP flap).
+        //    OVS: a veth whose bridge end is a port and whose other end holds the address (the post's way).
+        //    Linux bridge: the address on the bridge itself, like docker0 (see gateway() for why).
         step("gateway", () -> {
             for (SeedHost h : hosts) {
-                Links links = stack.links(h.namespace());
-                InterfaceName gw = InterfaceName.of("gw0");
-                InterfaceName port = InterfaceName.of("gw0-port");
-                links.create(VethPair.builder("gw0-port").peer("gw0").mtu(MTU).build());
-                h.overlaySwitch().attach(br, List.of(port), OWNER);
-                if (h.overlaySwitch().needsTxChecksumOff()) {
-                    links.disableTxChecksum(port);
-                    links.disableTxChecksum(gw);
-                }
-                links.addAddress(gw, h.gateway());
-                links.setUp(port);
-                links.setUp(gw);
+                gateway(h, br);
             }
-            return hosts.stream().map(h -> h.name() + " gw0 " + h.gateway()).toList().toString();
+            return hosts.stream().map(h -> h.name() + " " + gatewayLink(h) + " " + h.gateway()).toList().toString();
         }, () -> allProbes(h -> check.icmp(container(h).namespace(), h.gateway().address(), Duration.ofSeconds(5))),
                 "each container pings its host's gateway");
 
@@ -282,6 +272,34 @@ public final class SeedWalkthrough implements AutoCloseable {
             }
         }
         closeables.clear();
+    }
+
+    /** The link that holds the gateway address on {@code h}. */
+    private static String gatewayLink(SeedHost h) {
+        return h.overlaySwitch().kind().equals("ovs") ? "gw0" : BRIDGE;
+    }
+
+    private void gateway(SeedHost h, InterfaceName br) {
+        Links links = stack.links(h.namespace());
+        if (!h.overlaySwitch().kind().equals("ovs")) {
+            // On this project's test kernel, a veth pair with one end on a Linux bridge and the address on the
+            // other end made the host's stack see forwarded frames twice (once from the bridge device), so the
+            // masquerade binding was decided on the wrong copy and TCP to outside stalled; the address on the
+            // bridge has no such second path.
+            links.addAddress(br, h.gateway());
+            return;
+        }
+        InterfaceName gw = InterfaceName.of("gw0");
+        InterfaceName port = InterfaceName.of("gw0-port");
+        links.create(VethPair.builder("gw0-port").peer("gw0").mtu(MTU).build());
+        h.overlaySwitch().attach(br, List.of(port), OWNER);
+        if (h.overlaySwitch().needsTxChecksumOff()) {
+            links.disableTxChecksum(port);
+            links.disableTxChecksum(gw);
+        }
+        links.addAddress(gw, h.gateway());
+        links.setUp(port);
+        links.setUp(gw);
     }
 
     private ContainerInfo container(SeedHost h) {

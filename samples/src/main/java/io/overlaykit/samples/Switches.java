@@ -1,7 +1,11 @@
 package io.overlaykit.samples;
 
 import io.overlaykit.core.LinuxBridgeSwitch;
-import io.overlaykit.core.OverlayException;
+import io.overlaykit.ovs.OvsSwitch;
+import io.overlaykit.ovs.OvsdbClient;
+import io.overlaykit.ovs.OvsdbClientOptions;
+import io.overlaykit.ovs.OvsdbRemote;
+import java.time.Duration;
 import io.overlaykit.core.spi.Links;
 import io.overlaykit.core.spi.OverlaySwitch;
 
@@ -10,12 +14,17 @@ public final class Switches {
     /** The OVSDB socket of a host's own Open vSwitch. */
     public static final String DEFAULT_OVSDB = "unix:/var/run/openvswitch/db.sock";
 
+    private static final Duration VSWITCHD_WAIT = Duration.ofSeconds(10);
+
     private Switches() {
     }
 
     /** Open vSwitch at {@code remote}; {@code datapathType} is {@code netdev} in a lab, {@code system} on a real host. */
     public static OverlaySwitch ovs(String remote, String datapathType) {
-        throw new OverlayException("the Open vSwitch backend (overlay-ovs) is not merged yet: cannot connect to " + remote);
+        OvsdbClient client = OvsdbClient.connect(OvsdbRemote.parse(remote), OvsdbClientOptions.defaults());
+        // Like ovs-vsctl without --no-wait: each change returns once ovs-vswitchd has applied it.
+        OvsSwitch sw = OvsSwitch.create(client, datapathType).waitingForVswitchd(VSWITCHD_WAIT);
+        return new ClosingSwitch(sw, client);
     }
 
     /** A Linux bridge with kernel VXLAN on {@code links}. */
