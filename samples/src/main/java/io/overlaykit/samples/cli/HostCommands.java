@@ -40,7 +40,7 @@ final class HostCommands {
         }
         Overlay overlay = Overlay.fromSpec(file); // InvalidSpecException: exit 2, nothing touched
         if (hostName != null) {
-            overlay.spec().host(hostName); // a host the spec lacks is invalid input too
+            checkHost(overlay, hostName);
         }
         try (Backends backends = new Backends(overlay.spec())) {
             Backends.Options options = Backends.Options.of(args);
@@ -51,6 +51,14 @@ final class HostCommands {
                 default -> verify(overlay, backends, hostName, options, console);
             };
         }
+    }
+
+    /** A host the spec lacks is invalid input (exit 2), named with the spec's hosts. */
+    static HostSpec checkHost(Overlay overlay, String hostName) {
+        return overlay.spec().hosts().stream().filter(h -> h.name().equals(hostName)).findFirst()
+                .orElseThrow(() -> new InvalidSpecException("--host", hostName, "spec " + overlay.spec().name()
+                        + " has no such host; its hosts are " + overlay.spec().hosts().stream().map(HostSpec::name)
+                        .toList()));
     }
 
     static int apply(Overlay overlay, Host host, Console console) {

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * Where a running lab brought up from a spec ({@code overlay lab up}, prefix = spec name) keeps each host's
  * endpoints, so that every later command finds them by itself: the lab's record under
  * {@code /run/overlaykit-lab/NAME/}, namespaces {@code NAME-HOST}, per-host OVSDB sockets and the podman socket
- * under {@code /tmp/overlaykit-lab/NAME/}, and the engine's host state under {@code .../NAME/state}, which dies
+ * under {@code /tmp/overlaykit-lab/NAME/}, and the engine's host state under {@code .../NAME/overlaykit-state}, which dies
  * with the lab.
  */
 record LabEndpoints(String name) {
@@ -42,7 +42,7 @@ record LabEndpoints(String name) {
     }
 
     Path stateRoot() {
-        return runDir().resolve("state");
+        return runDir().resolve("overlaykit-state");
     }
 
     /** The pid file of the background {@code overlay serve} of {@code host}. */

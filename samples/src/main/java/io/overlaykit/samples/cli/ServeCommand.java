@@ -31,7 +31,7 @@ final class ServeCommand {
             throw new InvalidSpecException("--host", null, "is required: which host of the spec is this");
         }
         Overlay overlay = Overlay.fromSpec(file);
-        HostSpec hs = overlay.spec().host(hostName);
+        HostSpec hs = HostCommands.checkHost(overlay, hostName);
         try (Backends backends = new Backends(overlay.spec())) {
             Host host = backends.host(hostName, Backends.Options.of(args));
             HostCommands.apply(overlay, host, console);
