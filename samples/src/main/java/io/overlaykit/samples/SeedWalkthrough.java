@@ -282,10 +282,9 @@ public final class SeedWalkthrough implements AutoCloseable {
     private void gateway(SeedHost h, InterfaceName br) {
         Links links = stack.links(h.namespace());
         if (!h.overlaySwitch().kind().equals("ovs")) {
-            // On this project's test kernel, a veth pair with one end on a Linux bridge and the address on the
-            // other end made the host's stack see forwarded frames twice (once from the bridge device), so the
-            // masquerade binding was decided on the wrong copy and TCP to outside stalled; the address on the
-            // bridge has no such second path.
+            // A Linux bridge holds the address itself, like docker0. With the post's gateway veth instead, the
+            // bridge device (no address of its own, arp_ignore=0) also answers ARP for the gateway address, so
+            // some frames reach the host's stack through the bridge device and masqueraded TCP to outside stalls.
             links.addAddress(br, h.gateway());
             return;
         }
