@@ -2,15 +2,17 @@ package io.overlaykit.testkit;
 
 import io.overlaykit.core.BackendException;
 import io.overlaykit.core.InvalidSpecException;
+import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.OverlayException;
+import io.overlaykit.netlink.NetlinkStack;
+import io.overlaykit.podman.PodmanClient;
 import io.overlaykit.testkit.internal.Cli;
 import io.overlaykit.testkit.internal.LabState;
 import io.overlaykit.testkit.internal.OvsDaemons;
 import io.overlaykit.testkit.internal.PodmanService;
 import io.overlaykit.testkit.internal.Teardown;
-import io.overlaykit.testkit.internal.TestImage;
 import io.overlaykit.testkit.internal.Wire;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -62,6 +64,8 @@ public final class Lab implements AutoCloseable {
     private final Map<String, LabHost> hosts = new LinkedHashMap<>();
     private LabHost outside;
     private final boolean podman;
+    private final NetlinkStack network = NetlinkStack.open();
+    private volatile PodmanClient podmanClient;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
     private Duration startDuration = Duration.ZERO;
@@ -132,6 +136,26 @@ public final class Lab implements AutoCloseable {
         return PodmanService.socket(runDir.resolve("podman"));
     }
 
+    /**
+     * The lab's network stack (the SDK's own {@link NetlinkStack}, one per lab, closed with it): what the lab
+     * built its namespaces and wire with, and what an engine's {@code Host} can be given.
+     */
+    public NetlinkStack network() {
+        if (closed.get()) {
+            throw new IllegalStateException("lab '" + prefix + "' is closed");
+        }
+        return network;
+    }
+
+    /** A client connected to the lab's podman service, shared and closed with the lab. */
+    public PodmanClient podman() {
+        podmanSocket(); // fails clearly without podman
+        if (closed.get()) {
+            throw new IllegalStateException("lab '" + prefix + "' is closed");
+        }
+        return podmanClient;
+    }
+
     /** The podman service as a URL for {@code podman --url}: {@code unix:///...}. */
     public String podmanUrl() {
         return "unix://" + podmanSocket();
@@ -184,7 +208,15 @@ public final class Lab implements AutoCloseable {
             // Already shutting down: this is the hook itself.
         }
         long t0 = System.nanoTime();
-        Teardown.run(state);
+        PodmanClient client = podmanClient;
+        try {
+            if (client != null) {
+                client.close(); // ends event subscriptions before the service goes
+            }
+            Teardown.run(state, network.namespaces());
+        } finally {
+            network.close();
+        }
         LOG.log(System.Logger.Level.INFO, "lab ''{0}'' removed in {1} ms", prefix, (System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -218,8 +250,8 @@ public final class Lab implements AutoCloseable {
         for (Endpoint e : endpoints) {
             wireLinks.put(e.namespace(prefix), e.wireLink);
         }
-        Wire.createNamespaces(state, wire, List.copyOf(wireLinks.keySet()));
-        Wire.createLinks(wire, wireLinks);
+        Wire.createNamespaces(network, state, wire, List.copyOf(wireLinks.keySet()));
+        Wire.createLinks(network, wire, wireLinks);
         long wired = System.nanoTime();
 
         ExecutorService pool = Executors.newFixedThreadPool(endpoints.size() + 1, r -> {
@@ -230,7 +262,7 @@ public final class Lab implements AutoCloseable {
         try {
             List<CompletableFuture<Void>> steps = new ArrayList<>();
             for (Endpoint e : endpoints) {
-                steps.add(CompletableFuture.runAsync(() -> configure(e, wire), pool));
+                steps.add(CompletableFuture.runAsync(() -> configure(e), pool));
             }
             if (b.podman) {
                 steps.add(CompletableFuture.runAsync(this::startPodman, pool));
@@ -256,24 +288,24 @@ public final class Lab implements AutoCloseable {
                 (b.ovs ? " with OVS" : "") + (b.podman ? ", podman" : ""), (System.nanoTime() - wired) / 1_000_000);
     }
 
-    private void configure(Endpoint e, String wire) {
+    private void configure(Endpoint e) {
         String ns = e.namespace(prefix);
-        String text = e.underlay.address().getHostAddress() + "/" + e.underlay.length();
-        Wire.configureEndpoint(wire, e.wireLink, ns, e.ovs ? null : text);
+        Wire.configureEndpoint(network, ns, e.ovs ? null : e.underlay);
         if (e.ovs) {
             Path dir = runDir.resolve(e.name);
             OvsDaemons.start(state, ns, dir);
             OvsDaemons.vsctl(dir, "add-br", OVS_UPLINK, "--", "set", "bridge", OVS_UPLINK, "datapath_type=netdev",
-                    "--", "add-port", OVS_UPLINK, Wire.ENDPOINT_LINK);
-            Wire.batch(ns, "address add " + text + " dev " + OVS_UPLINK + "\nlink set " + OVS_UPLINK + " up\n");
-            Wire.txOff(ns, OVS_UPLINK);
+                    "--", "add-port", OVS_UPLINK, Wire.ENDPOINT_LINK.value());
+            Wire.configureUplink(network, ns, InterfaceName.of(OVS_UPLINK), e.underlay);
         }
     }
 
     private void startPodman() {
         Path dir = runDir.resolve("podman");
         PodmanService.start(state, dir);
-        PodmanService.importImage(dir, TestImage.build(dir), TEST_IMAGE);
+        PodmanClient client = PodmanClient.connect(PodmanService.socket(dir));
+        podmanClient = client;
+        PodmanService.importImage(client, TEST_IMAGE);
     }
 
     /** Wire-side link names live in the wire namespace only: index + host name, cut to 15 bytes. */
