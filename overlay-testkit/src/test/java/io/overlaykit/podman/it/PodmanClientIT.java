@@ -1,4 +1,4 @@
-package io.overlaykit.podman;
+package io.overlaykit.podman.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,8 @@ import io.overlaykit.core.spi.ContainerInfo;
 import io.overlaykit.core.spi.ContainerRequest;
 import io.overlaykit.core.spi.ContainerRuntime.ContainerEvent;
 import io.overlaykit.core.spi.ContainerRuntime.ExecResult;
+import io.overlaykit.podman.ContainerEvents;
+import io.overlaykit.podman.PodmanClient;
 import io.overlaykit.testkit.Lab;
 import io.overlaykit.testkit.WithLab;
 import io.overlaykit.testkit.internal.Tar;
