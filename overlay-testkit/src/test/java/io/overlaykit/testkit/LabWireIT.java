@@ -1,7 +1,10 @@
 package io.overlaykit.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.overlaykit.core.InterfaceName;
+import io.overlaykit.netlink.RtnetlinkLinks;
 import org.junit.jupiter.api.Test;
 
 /** A lab without OVS or podman: hosts and outside reach each other across the wire. */
@@ -33,5 +36,15 @@ class LabWireIT {
     void loopbackIsUpInEveryNamespace(Lab lab) {
         assertThat(lab.outside().exec("ip", "-o", "link", "show", "lo")).contains("UP");
         assertThat(lab.exec(lab.wireNamespace(), "ip", "-o", "link", "show", "lo")).contains("UP");
+    }
+
+    @Test
+    void theLabsNetworkStackSeesWhatItBuilt(Lab lab) {
+        RtnetlinkLinks links = lab.network().links(lab.host("hostA").namespace());
+        InterfaceName eth0 = InterfaceName.of("eth0");
+        assertThat(links.addresses(eth0)).extracting(a -> a.prefix().toString()).contains("192.0.2.2/24");
+        assertThat(links.txChecksum(eth0)).isFalse();
+        assertThat(lab.network()).isSameAs(lab.network());
+        assertThatThrownBy(lab::podman).isInstanceOf(IllegalStateException.class).hasMessageContaining("podman");
     }
 }

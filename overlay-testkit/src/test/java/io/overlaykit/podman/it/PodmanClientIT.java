@@ -48,6 +48,7 @@ class PodmanClientIT {
     @BeforeAll
     static void connect(Lab lab) {
         socket = lab.podmanSocket();
+        assertThat(lab.podman().imageExists(IMAGE)).as("the lab imported its image").isTrue();
         podman = PodmanClient.connect(socket);
     }
 
