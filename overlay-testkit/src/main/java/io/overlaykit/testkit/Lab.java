@@ -11,6 +11,7 @@ import io.overlaykit.podman.PodmanClient;
 import io.overlaykit.testkit.internal.Cli;
 import io.overlaykit.testkit.internal.LabState;
 import io.overlaykit.testkit.internal.OvsDaemons;
+import io.overlaykit.testkit.internal.Parallel;
 import io.overlaykit.testkit.internal.PodmanService;
 import io.overlaykit.testkit.internal.Teardown;
 import io.overlaykit.testkit.internal.Wire;
@@ -21,10 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -136,10 +133,7 @@ public final class Lab implements AutoCloseable {
         return PodmanService.socket(runDir.resolve("podman"));
     }
 
-    /**
-     * The lab's network stack (the SDK's own {@link NetlinkStack}, one per lab, closed with it): what the lab
-     * built its namespaces and wire with, and what an engine's {@code Host} can be given.
-     */
+    /** The lab's own {@link NetlinkStack} (built its namespaces and wire; closed with the lab), e.g. for a Host. */
     public NetlinkStack network() {
         if (closed.get()) {
             throw new IllegalStateException("lab '" + prefix + "' is closed");
@@ -182,15 +176,7 @@ public final class Lab implements AutoCloseable {
 
     /** {@link #exec(NetNamespace, String...)} with a time limit other than 30 s. */
     public String exec(Duration timeout, NetNamespace ns, String... command) {
-        List<String> cmd;
-        if (ns.isCurrent()) {
-            cmd = List.of(command);
-        } else if (ns.isNamed()) {
-            cmd = Cli.inNamespace(ns.name(), command);
-        } else {
-            cmd = Cli.inNamespaceFile(ns.path(), command);
-        }
-        return Cli.exec(cmd, Map.of(), null, timeout).check().stdout();
+        return Cli.exec(Cli.inNamespace(ns, command), Map.of(), null, timeout).check().stdout();
     }
 
     /**
@@ -242,10 +228,10 @@ public final class Lab implements AutoCloseable {
         List<Endpoint> endpoints = new ArrayList<>();
         int i = 0;
         for (Map.Entry<String, IpPrefix> e : b.hosts.entrySet()) {
-            endpoints.add(new Endpoint(e.getKey(), e.getValue(), wireLinkName(i++, e.getKey()), b.ovs));
+            endpoints.add(new Endpoint(e.getKey(), e.getValue(), Wire.wireLinkName(i++, e.getKey()), b.ovs));
         }
         if (b.outside != null) {
-            endpoints.add(new Endpoint("outside", b.outside, wireLinkName(i, "outside"), false));
+            endpoints.add(new Endpoint("outside", b.outside, Wire.wireLinkName(i, "outside"), false));
         }
         for (Endpoint e : endpoints) {
             wireLinks.put(e.namespace(prefix), e.wireLink);
@@ -254,25 +240,12 @@ public final class Lab implements AutoCloseable {
         Wire.createLinks(network, wire, wireLinks);
         long wired = System.nanoTime();
 
-        ExecutorService pool = Executors.newFixedThreadPool(endpoints.size() + 1, r -> {
-            Thread t = new Thread(r, "overlaykit-lab-" + prefix + "-start");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<CompletableFuture<Void>> steps = new ArrayList<>();
-            for (Endpoint e : endpoints) {
-                steps.add(CompletableFuture.runAsync(() -> configure(e), pool));
-            }
-            if (b.podman) {
-                steps.add(CompletableFuture.runAsync(this::startPodman, pool));
-            }
-            CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : e;
-        } finally {
-            pool.shutdownNow();
+        List<Runnable> steps = new ArrayList<>();
+        endpoints.forEach(e -> steps.add(() -> configure(e)));
+        if (b.podman) {
+            steps.add(this::startPodman);
         }
+        Parallel.run("overlaykit-lab-" + prefix + "-start", steps);
         for (Endpoint e : endpoints) {
             LabHost h = new LabHost(this, e.name, NetNamespace.named(e.namespace(prefix)), e.underlay,
                     e.ovs ? runDir.resolve(e.name) : null);
@@ -306,12 +279,6 @@ public final class Lab implements AutoCloseable {
         PodmanClient client = PodmanClient.connect(PodmanService.socket(dir));
         podmanClient = client;
         PodmanService.importImage(client, TEST_IMAGE);
-    }
-
-    /** Wire-side link names live in the wire namespace only: index + host name, cut to 15 bytes. */
-    private static String wireLinkName(int index, String host) {
-        String n = "w" + index + "-" + host.replaceAll("[^A-Za-z0-9_.-]", "");
-        return n.length() > 15 ? n.substring(0, 15) : n;
     }
 
     private record Endpoint(String name, IpPrefix underlay, String wireLink, boolean ovs) {

@@ -101,6 +101,17 @@ public final class Cli {
         }
     }
 
+    /**
+     * The command line that runs {@code command} inside {@code ns}: as is for the current namespace,
+     * {@code ip netns exec} for a named one, {@code nsenter --net} for a namespace file.
+     */
+    public static List<String> inNamespace(io.overlaykit.core.NetNamespace ns, String... command) {
+        if (ns.isCurrent()) {
+            return List.of(command);
+        }
+        return ns.isNamed() ? inNamespace(ns.name(), command) : inNamespaceFile(ns.path(), command);
+    }
+
     /** {@code ip netns exec NS cmd...} for a named namespace. */
     public static List<String> inNamespace(String namespace, String... command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));

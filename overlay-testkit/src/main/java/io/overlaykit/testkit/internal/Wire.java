@@ -90,4 +90,10 @@ public final class Wire {
         links.setUp(link);
         links.disableTxChecksum(link);
     }
+
+    /** Wire-side link names live in the wire namespace only: index + host name, cut to 15 bytes. */
+    public static String wireLinkName(int index, String host) {
+        String n = "w" + index + "-" + host.replaceAll("[^A-Za-z0-9_.-]", "");
+        return n.length() > 15 ? n.substring(0, 15) : n;
+    }
 }
