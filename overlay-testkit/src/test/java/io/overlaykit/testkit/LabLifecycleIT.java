@@ -60,6 +60,16 @@ class LabLifecycleIT {
     }
 
     @Test
+    void aHostsOvsdbServerCanBeCrashedAndRestarted(Lab lab) {
+        LabHost a = lab.host("hostA");
+        a.killOvsdbServer();
+        assertThat(Cli.probe("ovs-vsctl", "--db=" + a.ovsdbRemote(), "--timeout=1", "list-br").ok()).isFalse();
+        a.restartOvsdbServer();
+        assertThat(Cli.run("ovs-vsctl", "--db=" + a.ovsdbRemote(), "--timeout=10", "list-br")).contains("br-phy");
+        assertThat(a.exec("ping", "-c", "1", "-W", "2", lab.host("hostB").underlayAddress())).contains("1 received");
+    }
+
+    @Test
     void theShutdownHookCleansUpWhenTheJvmExits() throws Exception {
         Process child = child("okhook", "exit", "ovs");
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();

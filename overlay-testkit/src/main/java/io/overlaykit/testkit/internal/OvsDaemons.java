@@ -39,12 +39,7 @@ public final class OvsDaemons {
         Cli.exec(List.of("ovsdb-tool", "create", db.toString(), SCHEMA.toString()), env, null, Cli.DEFAULT_TIMEOUT)
                 .check();
         state.recordPidfile(dir.resolve("ovsdb-server.pid"));
-        Cli.exec(Cli.inNamespace(namespace, "ovsdb-server", db.toString(),
-                "--remote=punix:" + dbSocket(dir),
-                "--pidfile=" + dir.resolve("ovsdb-server.pid"),
-                "--unixctl=" + dir.resolve("ovsdb-server.ctl"),
-                "--log-file=" + dir.resolve("ovsdb-server.log"),
-                "--no-chdir", "--detach"), env, null, Cli.DEFAULT_TIMEOUT).check();
+        startOvsdbServer(namespace, dir);
         vsctl(dir, "--no-wait", "init");
         state.recordPidfile(dir.resolve("ovs-vswitchd.pid"));
         Cli.exec(Cli.inNamespace(namespace, "ovs-vswitchd", "unix:" + dbSocket(dir),
@@ -52,6 +47,45 @@ public final class OvsDaemons {
                 "--unixctl=" + dir.resolve("ovs-vswitchd.ctl"),
                 "--log-file=" + dir.resolve("ovs-vswitchd.log"),
                 "--no-chdir", "--detach"), env, null, Cli.DEFAULT_TIMEOUT).check();
+    }
+
+    /** Starts (or restarts) the ovsdb-server of a host on its existing database; returns once it listens. */
+    public static void startOvsdbServer(String namespace, Path dir) {
+        Cli.exec(Cli.inNamespace(namespace, "ovsdb-server", dir.resolve("conf.db").toString(),
+                "--remote=punix:" + dbSocket(dir),
+                "--pidfile=" + dir.resolve("ovsdb-server.pid"),
+                "--unixctl=" + dir.resolve("ovsdb-server.ctl"),
+                "--log-file=" + dir.resolve("ovsdb-server.log"),
+                "--no-chdir", "--detach"), env(dir), null, Cli.DEFAULT_TIMEOUT).check();
+    }
+
+    /** Kills a host's ovsdb-server with SIGKILL (a crash: no clean shutdown), waits until it is gone. */
+    public static void killOvsdbServer(Path dir) {
+        Path pidfile = dir.resolve("ovsdb-server.pid");
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidfile).trim());
+        } catch (IOException | NumberFormatException e) {
+            throw new BackendException("cannot read the ovsdb-server pid from " + pidfile + ": " + e.getMessage(), e);
+        }
+        if (!ProcessInfo.commandLine(pid).map(c -> c.contains(dir.toString())).orElse(false)) {
+            throw new BackendException("ovsdb-server " + pid + " of " + dir + " is not running");
+        }
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (ProcessInfo.alive(pid) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackendException("interrupted while killing ovsdb-server " + pid, e);
+            }
+        }
+        try {
+            Files.deleteIfExists(dbSocket(dir)); // a killed server leaves its socket file behind
+        } catch (IOException e) {
+            throw new BackendException("cannot remove " + dbSocket(dir) + ": " + e.getMessage(), e);
+        }
     }
 
     /** Runs {@code ovs-vsctl} against this host's database (waiting for ovs-vswitchd unless told not to). */
