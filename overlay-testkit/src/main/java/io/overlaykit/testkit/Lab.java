@@ -2,7 +2,6 @@ package io.overlaykit.testkit;
 
 import io.overlaykit.core.BackendException;
 import io.overlaykit.core.InvalidSpecException;
-import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.OverlayException;
@@ -16,7 +15,6 @@ import io.overlaykit.testkit.internal.PodmanService;
 import io.overlaykit.testkit.internal.Teardown;
 import io.overlaykit.testkit.internal.Wire;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +47,7 @@ public final class Lab implements AutoCloseable {
     /** Temporary directories of lab runs: {@code RUN_ROOT/PREFIX/...}. */
     public static final Path RUN_ROOT = Path.of("/tmp/overlaykit-lab");
     /** The OVS bridge that holds a host's wire port and its underlay address. */
-    public static final String OVS_UPLINK = "br-phy";
+    public static final String OVS_UPLINK = OvsDaemons.UPLINK;
 
     private static final System.Logger LOG = System.getLogger(Lab.class.getName());
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
@@ -135,18 +133,25 @@ public final class Lab implements AutoCloseable {
 
     /** The lab's own {@link NetlinkStack} (built its namespaces and wire; closed with the lab), e.g. for a Host. */
     public NetlinkStack network() {
-        if (closed.get()) {
-            throw new IllegalStateException("lab '" + prefix + "' is closed");
-        }
+        requireOpen();
         return network;
+    }
+
+    /**
+     * Creates an extra namespace {@code PREFIX-NAME} with {@code lo} up (e.g. a container stand-in), recorded
+     * like the lab's own so that close, the shutdown hook and the sweeper remove it.
+     */
+    public NetNamespace createNamespace(String name) {
+        if (name == null || !HOST.matcher(name).matches() || hosts.containsKey(name) || name.equals("wire")) {
+            throw new InvalidSpecException("namespace", name, "must match " + HOST.pattern() + " and be no lab name");
+        }
+        return Wire.createExtraNamespace(network(), state, prefix + "-" + name);
     }
 
     /** A client connected to the lab's podman service, shared and closed with the lab. */
     public PodmanClient podman() {
         podmanSocket(); // fails clearly without podman
-        if (closed.get()) {
-            throw new IllegalStateException("lab '" + prefix + "' is closed");
-        }
+        requireOpen();
         return podmanClient;
     }
 
@@ -166,9 +171,8 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * Runs a command inside a namespace ({@code ip netns exec} for a named one, {@code nsenter --net} for a
-     * path such as a container's {@code /proc/PID/ns/net}) and returns its stdout; throws a
-     * {@link BackendException} with the command line and stderr when it exits non-zero.
+     * Runs a command inside a namespace (named, or a path such as a container's {@code /proc/PID/ns/net}) and
+     * returns its stdout; throws a {@link BackendException} with the command line and stderr unless it exits 0.
      */
     public String exec(NetNamespace ns, String... command) {
         return exec(Cli.DEFAULT_TIMEOUT, ns, command);
@@ -206,6 +210,12 @@ public final class Lab implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "lab ''{0}'' removed in {1} ms", prefix, (System.nanoTime() - t0) / 1_000_000);
     }
 
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("lab '" + prefix + "' is closed");
+        }
+    }
+
     private void closeQuietly() {
         try {
             close();
@@ -233,13 +243,10 @@ public final class Lab implements AutoCloseable {
         if (b.outside != null) {
             endpoints.add(new Endpoint("outside", b.outside, Wire.wireLinkName(i, "outside"), false));
         }
-        for (Endpoint e : endpoints) {
-            wireLinks.put(e.namespace(prefix), e.wireLink);
-        }
+        endpoints.forEach(e -> wireLinks.put(e.namespace(prefix), e.wireLink));
         Wire.createNamespaces(network, state, wire, List.copyOf(wireLinks.keySet()));
         Wire.createLinks(network, wire, wireLinks);
         long wired = System.nanoTime();
-
         List<Runnable> steps = new ArrayList<>();
         endpoints.forEach(e -> steps.add(() -> configure(e)));
         if (b.podman) {
@@ -262,14 +269,9 @@ public final class Lab implements AutoCloseable {
     }
 
     private void configure(Endpoint e) {
-        String ns = e.namespace(prefix);
-        Wire.configureEndpoint(network, ns, e.ovs ? null : e.underlay);
+        Wire.configureEndpoint(network, e.namespace(prefix), e.ovs ? null : e.underlay);
         if (e.ovs) {
-            Path dir = runDir.resolve(e.name);
-            OvsDaemons.start(state, ns, dir);
-            OvsDaemons.vsctl(dir, "add-br", OVS_UPLINK, "--", "set", "bridge", OVS_UPLINK, "datapath_type=netdev",
-                    "--", "add-port", OVS_UPLINK, Wire.ENDPOINT_LINK.value());
-            Wire.configureUplink(network, ns, InterfaceName.of(OVS_UPLINK), e.underlay);
+            OvsDaemons.startWithUplink(network, state, e.namespace(prefix), runDir.resolve(e.name), e.underlay);
         }
     }
 
@@ -365,7 +367,7 @@ public final class Lab implements AutoCloseable {
                 throw new OverlayException("cannot start a lab: " + String.join(", ", missing));
             }
             Teardown.sweepDeadRuns();
-            String p = prefix != null ? prefix : randomPrefix();
+            String p = prefix != null ? prefix : LabState.randomPrefix();
             Lab lab = new Lab(this, p, LabState.create(p));
             // Until the start succeeds, even a persistent lab is cleaned up if this JVM dies.
             Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
@@ -384,15 +386,6 @@ public final class Lab implements AutoCloseable {
                 }
                 throw e;
             }
-        }
-
-        private static String randomPrefix() {
-            SecureRandom r = new SecureRandom();
-            StringBuilder sb = new StringBuilder("ok");
-            for (int i = 0; i < 4; i++) {
-                sb.append(Character.forDigit(r.nextInt(36), 36));
-            }
-            return sb.toString();
         }
     }
 }

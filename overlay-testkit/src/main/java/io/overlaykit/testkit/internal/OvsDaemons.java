@@ -1,6 +1,9 @@
 package io.overlaykit.testkit.internal;
 
 import io.overlaykit.core.BackendException;
+import io.overlaykit.core.InterfaceName;
+import io.overlaykit.core.IpPrefix;
+import io.overlaykit.netlink.NetlinkStack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +17,8 @@ import java.util.Map;
  * directory as {@code OVS_RUNDIR} so that two hosts' bridges do not share {@code *.mgmt} sockets.
  */
 public final class OvsDaemons {
+    /** The OVS bridge that holds a host's wire link and its underlay address. */
+    public static final String UPLINK = "br-phy";
     static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
 
     private OvsDaemons() {
@@ -47,6 +52,18 @@ public final class OvsDaemons {
                 "--unixctl=" + dir.resolve("ovs-vswitchd.ctl"),
                 "--log-file=" + dir.resolve("ovs-vswitchd.log"),
                 "--no-chdir", "--detach"), env, null, Cli.DEFAULT_TIMEOUT).check();
+    }
+
+    /**
+     * Starts both daemons, then {@code br-phy} (userspace datapath) holding the host's wire link {@code eth0},
+     * with the underlay address on it, up, TX checksum offload off.
+     */
+    public static void startWithUplink(NetlinkStack network, LabState state, String namespace, Path dir,
+            IpPrefix underlay) {
+        start(state, namespace, dir);
+        vsctl(dir, "add-br", UPLINK, "--", "set", "bridge", UPLINK, "datapath_type=netdev",
+                "--", "add-port", UPLINK, Wire.ENDPOINT_LINK.value());
+        Wire.configureUplink(network, namespace, InterfaceName.of(UPLINK), underlay);
     }
 
     /** Starts (or restarts) the ovsdb-server of a host on its existing database; returns once it listens. */

@@ -49,6 +49,14 @@ public final class Wire {
         }
     }
 
+    /** Creates one more namespace for the run (recorded first) with {@code lo} up. */
+    public static NetNamespace createExtraNamespace(NetlinkStack stack, LabState state, String name) {
+        createNamespaces(stack, state, name, List.of());
+        NetNamespace ns = NetNamespace.named(name);
+        stack.links(ns).setUp(LOOPBACK);
+        return ns;
+    }
+
     /**
      * Creates the bridge and one veth per endpoint (key: endpoint namespace, value: the wire-side name), the
      * wire-side ends enslaved, up and with TX checksum offload off. Endpoint ends come up later, in
