@@ -6,4 +6,9 @@ module io.overlaykit.core {
     exports io.overlaykit.core;
     exports io.overlaykit.core.spi;
     exports io.overlaykit.core.check;
+    exports io.overlaykit.core.spec;
+    exports io.overlaykit.core.plan;
+
+    // The spec's records are read by Jackson through reflection.
+    opens io.overlaykit.core.spec to com.fasterxml.jackson.databind;
 }

@@ -1,0 +1,197 @@
+package io.overlaykit.core;
+
+import io.overlaykit.core.spec.SwitchKind;
+import io.overlaykit.core.spi.ContainerInfo;
+import io.overlaykit.core.spi.ContainerRuntime;
+import io.overlaykit.core.spi.Firewall;
+import io.overlaykit.core.spi.Links;
+import io.overlaykit.core.spi.Namespaces;
+import io.overlaykit.core.spi.NetworkStack;
+import io.overlaykit.core.spi.OverlaySwitch;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * One host's backends, as the planner needs them: its name in the spec, its network namespace (the
+ * real root, or a lab namespace), the kernel stack, the switch backends, the container runtime, and a
+ * state directory where OverlayKit records what it found and what it added.
+ *
+ * <pre>{@code
+ * Host hostA = Host.builder("hostA")
+ *     .stack(stack).containers(podman)
+ *     .ovs(ovsSwitch)                                  // for "switch": "ovs"
+ *     // for "switch": "linux" nothing more is needed: a LinuxBridgeSwitch on the host's links
+ *     .build();
+ * }</pre>
+ */
+public final class Host {
+    /** Where state directories live by default: {@code /run/overlaykit/<spec>/<host>}. */
+    public static final Path DEFAULT_STATE_ROOT = Path.of("/run/overlaykit");
+
+    private final String name;
+    private final NetNamespace namespace;
+    private final NetworkStack stack;
+    private final OverlaySwitch ovs;
+    private final Function<Links, OverlaySwitch> linuxSwitch;
+    private final ContainerRuntime containers;
+    private final Path stateRoot;
+    private final Function<ContainerInfo, Path> containerRoot;
+    private OverlaySwitch linux;
+
+    private Host(Builder b) {
+        this.name = Objects.requireNonNull(b.name, "name");
+        this.namespace = b.namespace == null ? NetNamespace.current() : b.namespace;
+        this.stack = Objects.requireNonNull(b.stack, "host " + b.name + ": stack (the NetworkStack) is required");
+        this.ovs = b.ovs;
+        // The Linux switch needs nothing but the host's links, so it is always available.
+        this.linuxSwitch = b.linuxSwitch == null ? LinuxBridgeSwitch::new : b.linuxSwitch;
+        this.containers = b.containers;
+        this.stateRoot = b.stateRoot == null ? DEFAULT_STATE_ROOT : b.stateRoot;
+        this.containerRoot = b.containerRoot == null
+                ? c -> Path.of("/proc", Long.toString(c.pid()), "root") : b.containerRoot;
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The host's name as the spec spells it. */
+    public String name() {
+        return name;
+    }
+
+    /** The namespace that plays this host's root namespace. */
+    public NetNamespace namespace() {
+        return namespace;
+    }
+
+    public NetworkStack stack() {
+        return stack;
+    }
+
+    /** Links of this host's namespace. */
+    public Links links() {
+        return stack.links(namespace);
+    }
+
+    /** Links of another namespace (a container's). */
+    public Links links(NetNamespace ns) {
+        return stack.links(ns);
+    }
+
+    public Firewall firewall() {
+        return stack.firewall(namespace);
+    }
+
+    public Namespaces namespaces() {
+        return stack.namespaces();
+    }
+
+    /**
+     * The container runtime.
+     *
+     * @throws OverlayException when the host was built without one
+     */
+    public ContainerRuntime containers() {
+        if (containers == null) {
+            throw new OverlayException("host " + name + " has no container runtime; give one with .containers(...)");
+        }
+        return containers;
+    }
+
+    /** Whether a container runtime was given. */
+    public boolean hasContainers() {
+        return containers != null;
+    }
+
+    /** The switch backend for {@code kind}; the Linux one is built on first use. */
+    public synchronized OverlaySwitch overlaySwitch(SwitchKind kind) {
+        if (kind == SwitchKind.OVS) {
+            if (ovs == null) {
+                throw new OverlayException("host " + name + " has no Open vSwitch backend; the spec says "
+                        + "\"switch\": \"ovs\", so give one with .ovs(...)");
+            }
+            return ovs;
+        }
+        if (linux == null) {
+            linux = linuxSwitch.apply(links());
+        }
+        return linux;
+    }
+
+    /** {@code <stateRoot>/<spec>/<host>}: what OverlayKit found and added for {@code spec} here. */
+    public Path stateDir(String spec) {
+        return stateRoot.resolve(spec).resolve(name);
+    }
+
+    /** The root file system of a running container ({@code /proc/PID/root} by default). */
+    public Path containerRoot(ContainerInfo container) {
+        return containerRoot.apply(container);
+    }
+
+    @Override
+    public String toString() {
+        return "Host[" + name + ", " + namespace.displayName() + "]";
+    }
+
+    /** Builder; only the name and the stack are required. */
+    public static final class Builder {
+        private final String name;
+        private NetNamespace namespace;
+        private NetworkStack stack;
+        private OverlaySwitch ovs;
+        private Function<Links, OverlaySwitch> linuxSwitch;
+        private ContainerRuntime containers;
+        private Path stateRoot;
+        private Function<ContainerInfo, Path> containerRoot;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** The host's namespace; default: the one this JVM runs in. */
+        public Builder namespace(NetNamespace ns) {
+            this.namespace = ns;
+            return this;
+        }
+
+        public Builder stack(NetworkStack stack) {
+            this.stack = stack;
+            return this;
+        }
+
+        /** The Open vSwitch backend, for specs with {@code "switch": "ovs"}. */
+        public Builder ovs(OverlaySwitch ovs) {
+            this.ovs = ovs;
+            return this;
+        }
+
+        /** How to build the Linux bridge backend on this host's links, for {@code "switch": "linux"}. */
+        public Builder linuxSwitch(Function<Links, OverlaySwitch> factory) {
+            this.linuxSwitch = factory;
+            return this;
+        }
+
+        public Builder containers(ContainerRuntime runtime) {
+            this.containers = runtime;
+            return this;
+        }
+
+        /** Where state directories go; default {@code /run/overlaykit}. */
+        public Builder stateRoot(Path dir) {
+            this.stateRoot = dir;
+            return this;
+        }
+
+        /** How to reach a container's files (tests, or runtimes without /proc access). */
+        public Builder containerRoot(Function<ContainerInfo, Path> root) {
+            this.containerRoot = root;
+            return this;
+        }
+
+        public Host build() {
+            return new Host(this);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.overlaykit.core.spec;
+
+import io.overlaykit.core.InterfaceName;
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * One host of the overlay: its VTEP address ({@code underlay}), its own gateway address in the overlay
+ * (distinct per host), the uplink for egress (null: the link holding {@code underlay}), whether
+ * containers masquerade out of it, its containers and its ingress forwards.
+ */
+public record HostSpec(String name, InetAddress underlay, InetAddress gateway, InterfaceName uplink,
+                       boolean egress, List<ContainerSpec> containers, List<ForwardSpec> forwards) {
+
+    public HostSpec {
+        containers = containers == null ? List.of() : List.copyOf(containers);
+        forwards = forwards == null ? List.of() : List.copyOf(forwards);
+    }
+
+    /** The forwards of one mode: {@code USERSPACE} ones are what the {@code serve} command runs. */
+    public List<ForwardSpec> forwards(ForwardSpec.Mode mode) {
+        return forwards.stream().filter(f -> f.mode() == mode).toList();
+    }
+
+    /** The container called {@code containerName}, if this host has it. */
+    public java.util.Optional<ContainerSpec> container(String containerName) {
+        return containers.stream().filter(c -> c.name().equals(containerName)).findFirst();
+    }
+}

@@ -1,0 +1,110 @@
+package io.overlaykit.core.plan;
+
+import io.overlaykit.core.ConflictException;
+import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.NotFoundException;
+import io.overlaykit.core.spi.ContainerInfo;
+import io.overlaykit.core.spi.ContainerRequest;
+import io.overlaykit.core.spi.ContainerRuntime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/** An in-memory podman: each running container has a namespace in the {@link FakeStack}. */
+final class FakeRuntime implements ContainerRuntime {
+    final Map<String, ContainerInfo> containers = new TreeMap<>();
+    private final FakeStack stack;
+    private long nextPid = 1000;
+
+    FakeRuntime(FakeStack stack) {
+        this.stack = stack;
+    }
+
+    @Override
+    public ContainerInfo run(ContainerRequest request) {
+        if (containers.containsKey(request.name())) {
+            throw new ConflictException("container name in use: " + request.name());
+        }
+        ContainerInfo ci = new ContainerInfo("id-" + request.name(), request.name(), request.image(), true,
+                nextPid++, request.labels());
+        stack.add(ci.namespace());
+        containers.put(ci.name(), ci);
+        return ci;
+    }
+
+    @Override
+    public ContainerInfo start(String nameOrId) {
+        ContainerInfo old = inspect(nameOrId).orElseThrow(() -> new NotFoundException("no container " + nameOrId));
+        ContainerInfo ci = new ContainerInfo(old.id(), old.name(), old.image(), true, nextPid++, old.labels());
+        stack.add(ci.namespace());
+        containers.put(ci.name(), ci);
+        return ci;
+    }
+
+    @Override
+    public Optional<ContainerInfo> inspect(String nameOrId) {
+        return Optional.ofNullable(containers.get(nameOrId));
+    }
+
+    @Override
+    public void stop(String nameOrId, Duration timeout) {
+        ContainerInfo old = containers.get(nameOrId);
+        if (old != null && old.running()) {
+            stack.destroy(NetNamespace.ofPid(old.pid()));
+            containers.put(old.name(), new ContainerInfo(old.id(), old.name(), old.image(), false, 0, old.labels()));
+        }
+    }
+
+    @Override
+    public boolean remove(String nameOrId) {
+        stop(nameOrId, Duration.ZERO);
+        return containers.remove(nameOrId) != null;
+    }
+
+    @Override
+    public List<ContainerInfo> list(Map<String, String> labels) {
+        return containers.values().stream()
+                .filter(c -> labels.entrySet().stream().allMatch(e -> e.getValue().equals(c.labels().get(e.getKey()))))
+                .toList();
+    }
+
+    @Override
+    public ExecResult exec(String nameOrId, List<String> command, Duration timeout) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean imageExists(String image) {
+        return true;
+    }
+
+    private final List<Consumer<ContainerEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public AutoCloseable events(Map<String, String> labels, Consumer<ContainerEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** Stops and starts a container as podman restart does: a new process in a new, empty namespace. */
+    ContainerInfo restart(String name) {
+        stop(name, Duration.ZERO);
+        ContainerInfo ci = start(name);
+        listeners.forEach(l -> l.accept(new ContainerEvent(ContainerEvent.Type.START, ci.id(), ci.name(), ci.labels())));
+        return ci;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    String snapshot() {
+        StringBuilder sb = new StringBuilder();
+        containers.values().forEach(c -> sb.append("container ").append(c.name()).append(c.running() ? " running" : " stopped")
+                .append(' ').append(new TreeMap<>(c.labels())).append('\n'));
+        return sb.toString();
+    }
+}
