@@ -4,6 +4,12 @@ import io.overlaykit.core.BackendException;
 import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.netlink.NetlinkStack;
+import io.overlaykit.ovs.OvsSwitch;
+import io.overlaykit.ovs.OvsdbClient;
+import io.overlaykit.ovs.OvsdbClientOptions;
+import io.overlaykit.ovs.OvsdbRemote;
+import io.overlaykit.ovs.Row;
+import io.overlaykit.ovs.Transaction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,13 +18,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One simulated host's Open vSwitch: an {@code ovsdb-server} and an {@code ovs-vswitchd} started inside the
- * host's namespace with all their state (database, sockets, pidfiles, logs) in one directory, and that
- * directory as {@code OVS_RUNDIR} so that two hosts' bridges do not share {@code *.mgmt} sockets.
+ * One simulated host's Open vSwitch: an {@code ovsdb-server} and an {@code ovs-vswitchd} started (as
+ * processes: they are daemons) inside the host's namespace, then configured through the SDK's own OVSDB
+ * client ({@code init}, {@code br-phy}), with all their state (database, sockets, pidfiles, logs) in one
+ * directory, and that directory as {@code OVS_RUNDIR} so that two hosts' bridges do not share {@code *.mgmt} sockets.
  */
 public final class OvsDaemons {
     /** The OVS bridge that holds a host's wire link and its underlay address. */
     public static final String UPLINK = "br-phy";
+    /** The owner the lab's own OVS rows carry in {@code external_ids}. */
+    static final String OWNER = "overlaykit-lab";
+    private static final Duration VSWITCHD_TIMEOUT = Duration.ofSeconds(20);
     static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
 
     private OvsDaemons() {
@@ -45,7 +55,7 @@ public final class OvsDaemons {
                 .check();
         state.recordPidfile(dir.resolve("ovsdb-server.pid"));
         startOvsdbServer(namespace, dir);
-        vsctl(dir, "--no-wait", "init");
+        init(dir);
         state.recordPidfile(dir.resolve("ovs-vswitchd.pid"));
         Cli.exec(Cli.inNamespace(namespace, "ovs-vswitchd", "unix:" + dbSocket(dir),
                 "--pidfile=" + dir.resolve("ovs-vswitchd.pid"),
@@ -61,9 +71,21 @@ public final class OvsDaemons {
     public static void startWithUplink(NetlinkStack network, LabState state, String namespace, Path dir,
             IpPrefix underlay) {
         start(state, namespace, dir);
-        vsctl(dir, "add-br", UPLINK, "--", "set", "bridge", UPLINK, "datapath_type=netdev",
-                "--", "add-port", UPLINK, Wire.ENDPOINT_LINK.value());
+        try (OvsSwitch ovs = OvsSwitch.connect(OvsdbRemote.unix(dbSocket(dir)), "netdev")) {
+            OvsSwitch applied = ovs.waitingForVswitchd(VSWITCHD_TIMEOUT); // br-phy must exist before its address
+            InterfaceName uplink = InterfaceName.of(UPLINK);
+            applied.addBridge(uplink, "netdev", "standalone", OWNER, null);
+            applied.attach(uplink, List.of(Wire.ENDPOINT_LINK), OWNER);
+        }
         Wire.configureUplink(network, namespace, InterfaceName.of(UPLINK), underlay);
+    }
+
+    /** What {@code ovs-vsctl init} does, through OVSDB: the fresh database gets its one Open_vSwitch row. */
+    private static void init(Path dir) {
+        try (OvsdbClient client = OvsdbClient.connect(OvsdbRemote.unix(dbSocket(dir)), OvsdbClientOptions.defaults())) {
+            client.transact(Transaction.builder().insert("Open_vSwitch", Row.empty()).comment("overlaykit lab: init")
+                    .build());
+        }
     }
 
     /** Starts (or restarts) the ovsdb-server of a host on its existing database; returns once it listens. */
@@ -103,13 +125,6 @@ public final class OvsDaemons {
         } catch (IOException e) {
             throw new BackendException("cannot remove " + dbSocket(dir) + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Runs {@code ovs-vsctl} against this host's database (waiting for ovs-vswitchd unless told not to). */
-    public static String vsctl(Path dir, String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("ovs-vsctl", "--db=unix:" + dbSocket(dir), "--timeout=20"));
-        cmd.addAll(List.of(args));
-        return Cli.exec(cmd, env(dir), null, Duration.ofSeconds(30)).check().stdout();
     }
 
     /** The environment every OVS tool of this host needs. */
