@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * The one place where the lab runs command-line tools: starting daemons, {@link
  * io.overlaykit.testkit.Lab#exec} (a test oracle), and the leftovers the SDK cannot do (podman in direct mode
  * when the service is gone, {@code umount -l}); everything else goes through the SDK. Output goes to
- * temporary files rather than pipes: a tool that leaves a daemon behind (conmon, a detached ovsdb-server) could otherwise keep a pipe open and hang the reader.
+ * temporary files rather than pipes: a tool that leaves a daemon behind (conmon, a detached ovsdb-server)
+ * could otherwise keep a pipe open and hang the reader.
  */
 public final class Cli {
     /** Default limit for one command. */
