@@ -9,6 +9,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,8 @@ public final class PodmanService {
     /** Imports the busybox test image as {@code name} through the SDK unless the service already has it. */
     public static void importImage(PodmanClient podman, String name) {
         if (!podman.imageExists(name)) {
-            podman.importImage(new ByteArrayInputStream(TestImage.build()), name);
+            // A default command, as `podman import --change` would set it, so a spec may omit "command".
+            podman.importImage(new ByteArrayInputStream(TestImage.build()), name, List.of("CMD [\"/bin/sh\"]"));
         }
     }
 

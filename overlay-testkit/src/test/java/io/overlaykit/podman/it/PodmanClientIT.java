@@ -161,6 +161,14 @@ class PodmanClientIT {
     }
 
     @Test
+    void theTestImageHasADefaultCommand() {
+        // Imported with CMD ["/bin/sh"]: with no command and no stdin, sh exits at once with status 0.
+        podman.run(ContainerRequest.builder(name("cmd"), IMAGE).labels(RUN_LABEL).build());
+        assertThat(podman.waitFor(name("cmd"), Duration.ofSeconds(10))).isZero();
+        assertThat(podman.remove(name("cmd"))).isTrue();
+    }
+
+    @Test
     void listsByLabel() {
         podman.run(request("l1").label("okpod.role", "web").build());
         podman.run(request("l2").label("okpod.role", "web").build());
