@@ -29,11 +29,24 @@ final class ForwardCommand {
         Endpoint target = endpoint(args, "target");
         NetNamespace listenNs = namespace(args.option("listen-netns"));
         NetNamespace targetNs = namespace(args.option("target-netns"));
-        try (NetlinkStack stack = NetlinkStack.open();
-             PortForward forward = PortForward.tcp(new InetSocketAddress(listen.address(), listen.port()),
-                             new InetSocketAddress(target.address(), target.port()))
-                     .listenNamespace(listenNs).targetNamespace(targetNs).namespaces(stack.namespaces())
-                     .proxyProtocol(args.flag("proxy-protocol")).start()) {
+        try (NetlinkStack stack = NetlinkStack.open()) {
+            for (Map.Entry<String, NetNamespace> ns : Map.of("--listen-netns", listenNs, "--target-netns", targetNs)
+                    .entrySet()) {
+                if (!ns.getValue().isCurrent() && !stack.namespaces().exists(ns.getValue())) {
+                    throw new io.overlaykit.core.InvalidSpecException(ns.getKey(), ns.getValue().name(),
+                            "no such network namespace (ip netns list)");
+                }
+            }
+            return forward(args, listen, target, listenNs, targetNs, stack, console);
+        }
+    }
+
+    private static int forward(Args args, Endpoint listen, Endpoint target, NetNamespace listenNs,
+                               NetNamespace targetNs, NetlinkStack stack, Console console) {
+        try (PortForward forward = PortForward.tcp(new InetSocketAddress(listen.address(), listen.port()),
+                        new InetSocketAddress(target.address(), target.port()))
+                .listenNamespace(listenNs).targetNamespace(targetNs).namespaces(stack.namespaces())
+                .proxyProtocol(args.flag("proxy-protocol")).start()) {
             InetSocketAddress local = forward.localAddress();
             String shown = local.getAddress().getHostAddress() + ":" + local.getPort();
             Map<String, Object> started = new LinkedHashMap<>();

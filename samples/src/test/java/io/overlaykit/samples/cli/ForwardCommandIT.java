@@ -16,6 +16,15 @@ import org.junit.jupiter.api.Test;
 class ForwardCommandIT {
 
     @Test
+    void unknownNamespaceIsInvalidInput() {
+        Prereqs.require(false);
+        Cli r = Cli.run("forward", "--listen", "127.0.0.1:8080", "--target", "127.0.0.1:80", "--listen-netns",
+                "oksmp-nonesuch");
+        assertThat(r.code()).isEqualTo(OverlayCli.INVALID);
+        assertThat(r.err()).contains("--listen-netns", "oksmp-nonesuch");
+    }
+
+    @Test
     void forwardsUntilInterrupted() throws Exception {
         Prereqs.require(false);
         try (ServerSocket upstream = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
