@@ -3,5 +3,5 @@ module io.overlaykit.ovs {
     requires transitive io.overlaykit.core;
     requires com.fasterxml.jackson.databind;
 
-    // exports io.overlaykit.ovs;  (enabled once the package has classes)
+    exports io.overlaykit.ovs;
 }

@@ -1,0 +1,28 @@
+package io.overlaykit.ovs;
+
+import io.overlaykit.core.BackendException;
+import io.overlaykit.core.NotFoundException;
+import io.overlaykit.core.OverlayException;
+import io.overlaykit.ovs.internal.RpcConnection;
+
+/** Turns the failure of a JSON-RPC call into the project's exceptions, naming remote and method. */
+final class CallFailures {
+    private CallFailures() {
+    }
+
+    static OverlayException translate(Throwable cause, String remote, String method) {
+        if (cause instanceof RpcConnection.RpcError err) {
+            if (err.errorName().equals("unknown database")) {
+                return new NotFoundException("ovsdb " + remote + ": " + method + ": " + err.getMessage(), err);
+            }
+            // "canceled": the server dropped the request (after our cancel); sending it again may work.
+            boolean retry = err.errorName().equals("canceled");
+            return new BackendException("ovsdb " + remote + ": " + method + " failed: " + err.getMessage(), err, retry);
+        }
+        if (cause instanceof OverlayException oe) {
+            return oe;
+        }
+        return new BackendException("ovsdb " + remote + ": " + method + " failed, connection lost: "
+                + cause.getMessage(), cause, true);
+    }
+}

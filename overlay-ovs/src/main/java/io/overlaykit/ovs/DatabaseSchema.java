@@ -1,0 +1,95 @@
+package io.overlaykit.ovs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** What {@code get_schema} says about a database: its tables and, per column, the kind of datum. */
+public final class DatabaseSchema {
+    /** How a column's datum is shaped: a single atom, a set (optional values too), or a map. */
+    public enum Shape { ATOM, SET, MAP }
+
+    private final String name;
+    private final String version;
+    private final Map<String, Map<String, Shape>> tables;
+
+    private DatabaseSchema(String name, String version, Map<String, Map<String, Shape>> tables) {
+        this.name = name;
+        this.version = version;
+        this.tables = tables;
+    }
+
+    /** Parses a {@code get_schema} result. */
+    static DatabaseSchema parse(JsonNode schema) {
+        Map<String, Map<String, Shape>> tables = new LinkedHashMap<>();
+        JsonNode ts = schema.path("tables");
+        Iterator<Map.Entry<String, JsonNode>> it = ts.properties().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> t = it.next();
+            Map<String, Shape> cols = new LinkedHashMap<>();
+            cols.put("_uuid", Shape.ATOM);
+            cols.put("_version", Shape.ATOM);
+            Iterator<Map.Entry<String, JsonNode>> ci = t.getValue().path("columns").properties().iterator();
+            while (ci.hasNext()) {
+                Map.Entry<String, JsonNode> c = ci.next();
+                cols.put(c.getKey(), shape(c.getValue().path("type")));
+            }
+            tables.put(t.getKey(), Collections.unmodifiableMap(cols));
+        }
+        return new DatabaseSchema(schema.path("name").asText(), schema.path("version").asText(""),
+                Collections.unmodifiableMap(tables));
+    }
+
+    private static Shape shape(JsonNode type) {
+        if (type.isTextual()) {
+            return Shape.ATOM;
+        }
+        if (type.has("value")) {
+            return Shape.MAP;
+        }
+        long min = type.path("min").asLong(1);
+        JsonNode max = type.path("max");
+        boolean maxOne = max.isMissingNode() || (max.canConvertToLong() && max.asLong() == 1);
+        return min == 1 && maxOne ? Shape.ATOM : Shape.SET;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public Set<String> tables() {
+        return tables.keySet();
+    }
+
+    public boolean hasTable(String table) {
+        return tables.containsKey(table);
+    }
+
+    public boolean hasColumn(String table, String column) {
+        Map<String, Shape> cols = tables.get(table);
+        return cols != null && cols.containsKey(column);
+    }
+
+    /** Columns of {@code table} (with {@code _uuid} and {@code _version}); empty for an unknown table. */
+    public Set<String> columns(String table) {
+        return tables.getOrDefault(table, Map.of()).keySet();
+    }
+
+    /** The shape of a column, or null when the server has no such column. */
+    public Shape shape(String table, String column) {
+        Map<String, Shape> cols = tables.get(table);
+        return cols == null ? null : cols.get(column);
+    }
+
+    @Override
+    public String toString() {
+        return "DatabaseSchema[" + name + " " + version + ", " + tables.size() + " tables]";
+    }
+}

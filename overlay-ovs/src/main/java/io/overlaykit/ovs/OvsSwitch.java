@@ -1,0 +1,392 @@
+package io.overlaykit.ovs;
+
+import io.overlaykit.core.BackendException;
+import io.overlaykit.core.Bridge;
+import io.overlaykit.core.ConflictException;
+import io.overlaykit.core.InterfaceName;
+import io.overlaykit.core.InvalidSpecException;
+import io.overlaykit.core.NotFoundException;
+import io.overlaykit.core.VxlanTunnel;
+import io.overlaykit.core.spi.OverlaySwitch;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The Open vSwitch switch backend: bridges, system/internal/VXLAN ports through OVSDB, never
+ * {@code ovs-vsctl}. Ports are appended with {@code mutate ports insert} (never by rewriting
+ * {@code ports}); a list of ports is one transaction. Adding what exists identically changes nothing;
+ * adding what exists differently throws a {@link ConflictException} that says what differs. With
+ * {@link #waitingForVswitchd}, each change also waits for ovs-vswitchd to apply it and reports an
+ * interface's {@code error} or {@code ofport -1} (and removes the ports that call added).
+ *
+ * <pre>{@code
+ * try (OvsSwitch ovs = OvsSwitch.connect(OvsdbRemote.parse("unix:/run/openvswitch/db.sock"), "netdev")) {
+ *     ovs.ensureBridge(Bridge.named("br-ovl"), "demo");
+ *     ovs.attach(InterfaceName.of("br-ovl"), List.of(InterfaceName.of("veth-c1")), "demo");
+ * }
+ * }</pre>
+ */
+public final class OvsSwitch implements OverlaySwitch {
+    /** The external_ids key that marks bridges and ports as ours. */
+    public static final String OWNER_KEY = "overlaykit-owner";
+
+    private final OvsdbClient client;
+    private final boolean ownsClient;
+    private final String datapathType;
+    private final Duration vswitchdTimeout;
+
+    private OvsSwitch(OvsdbClient client, boolean ownsClient, String datapathType, Duration vswitchdTimeout) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.ownsClient = ownsClient;
+        if (datapathType == null || datapathType.isBlank()) {
+            throw new InvalidSpecException("ovs datapathType", datapathType, "must be netdev, system or another datapath");
+        }
+        this.datapathType = datapathType;
+        this.vswitchdTimeout = vswitchdTimeout;
+    }
+
+    /** A switch on an existing client, which stays the caller's to close. */
+    public static OvsSwitch create(OvsdbClient client, String datapathType) {
+        return new OvsSwitch(client, false, datapathType, null);
+    }
+
+    /** Connects to {@code remote}; {@link #close()} closes the connection. */
+    public static OvsSwitch connect(OvsdbRemote remote, String datapathType) {
+        return new OvsSwitch(OvsdbClient.connect(remote, OvsdbClientOptions.defaults()), true, datapathType, null);
+    }
+
+    /** The same switch, but every change waits up to {@code timeout} for ovs-vswitchd (like ovs-vsctl without --no-wait). */
+    public OvsSwitch waitingForVswitchd(Duration timeout) {
+        return new OvsSwitch(client, false, datapathType, Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    public OvsdbClient client() {
+        return client;
+    }
+
+    public String datapathType() {
+        return datapathType;
+    }
+
+    @Override
+    public String kind() {
+        return "ovs";
+    }
+
+    @Override
+    public boolean needsTxChecksumOff() {
+        return datapathType.equals("netdev");
+    }
+
+    /**
+     * Creates the bridge ({@code fail_mode standalone}, this switch's datapath, {@code mtu_request} from
+     * the bridge's MTU). OVSDB has no admin state: setting the bridge's device up is the netlink
+     * layer's job ({@code Links}), as {@code ip link set up} is after {@code ovs-vsctl add-br}.
+     */
+    @Override
+    public void ensureBridge(Bridge bridge, String owner) {
+        addBridge(bridge.name(), datapathType, "standalone", owner, bridge.mtu());
+    }
+
+    /**
+     * Creates a bridge (with its internal port of the same name) unless it exists identically.
+     *
+     * @param failMode {@code standalone} (a learning switch without controller) or {@code secure}
+     * @param mtu the bridge port's {@code mtu_request}, or null
+     */
+    public void addBridge(InterfaceName name, String datapath, String failMode, String owner, Integer mtu) {
+        checkOwner(owner);
+        if (!failMode.equals("standalone") && !failMode.equals("secure")) {
+            throw new InvalidSpecException("ovs bridge " + name + " fail_mode", failMode, "must be standalone or secure");
+        }
+        OvsSnapshot s = OvsSnapshot.read(client);
+        Row existing = s.bridgesByName.get(name.value());
+        if (existing != null) {
+            List<String> diffs = new ArrayList<>();
+            String dp = existing.getString("datapath_type");
+            if (!normDatapath(dp).equals(normDatapath(datapath))) {
+                diffs.add("datapath_type is '" + dp + "', wanted '" + datapath + "'");
+            }
+            String fm = existing.getString("fail_mode");
+            if (!Objects.equals(fm == null ? "standalone" : fm, failMode)) {
+                diffs.add("fail_mode is '" + fm + "', wanted '" + failMode + "'");
+            }
+            String o = existing.getStringMap("external_ids").get(OWNER_KEY);
+            if (!owner.equals(o)) {
+                diffs.add(OWNER_KEY + " is " + (o == null ? "not set" : "'" + o + "'") + ", wanted '" + owner + "'");
+            }
+            if (!diffs.isEmpty()) {
+                throw new ConflictException("OVS bridge " + name + " on " + client.remote() + " exists but "
+                        + String.join("; ", diffs));
+            }
+            return;
+        }
+        NamedUuid iface = NamedUuid.of("iface");
+        NamedUuid port = NamedUuid.of("port");
+        NamedUuid br = NamedUuid.of("bridge");
+        Map<String, Object> ifaceRow = new LinkedHashMap<>(Map.of("name", name.value(), "type", "internal"));
+        if (mtu != null) {
+            ifaceRow.put("mtu_request", Set.of((long) mtu));
+        }
+        Transaction.Builder tx = Transaction.builder()
+                .waitFor("Bridge", List.of(Condition.eq("name", name.value())), List.of("name"), "==", List.of(), 0)
+                .insert("Interface", Row.of(ifaceRow), iface)
+                .insert("Port", Row.of(Map.of("name", name.value(), "interfaces", Set.of(iface),
+                        "external_ids", Map.of(OWNER_KEY, owner))), port)
+                .insert("Bridge", Row.of(Map.of("name", name.value(), "ports", Set.of(port),
+                        "datapath_type", datapath, "fail_mode", Set.of(failMode),
+                        "external_ids", Map.of(OWNER_KEY, owner))), br)
+                .mutate("Open_vSwitch", List.of(), List.of(Mutation.insert("bridges", Set.of(br))))
+                .comment("overlaykit: add bridge " + name);
+        TransactResult r = commit(tx, "add bridge " + name);
+        if (r.count(4) != 1) {
+            throw new BackendException("OVS bridge " + name + " not added: " + client.remote()
+                    + " has no Open_vSwitch row (initialise the database, e.g. ovs-vsctl init)");
+        }
+        waitApplied(List.of(name.value()));
+    }
+
+    @Override
+    public boolean deleteBridge(InterfaceName bridge) {
+        OvsSnapshot s = OvsSnapshot.read(client);
+        Row b = s.bridgesByName.get(bridge.value());
+        if (b == null) {
+            return false;
+        }
+        commit(Transaction.builder()
+                .mutate("Open_vSwitch", List.of(), List.of(Mutation.delete("bridges", Set.of(b.uuid()))))
+                .comment("overlaykit: delete bridge " + bridge), "delete bridge " + bridge);
+        waitApplied(List.of());
+        return true;
+    }
+
+    @Override
+    public List<InterfaceName> bridges(String owner) {
+        TransactResult r = client.transact(Transaction.builder()
+                .select("Bridge", List.of(Condition.includes("external_ids", Map.of(OWNER_KEY, owner))), List.of("name"))
+                .build());
+        return r.rows(0).stream().map(row -> InterfaceName.of(row.getString("name"))).sorted().toList();
+    }
+
+    @Override
+    public void attach(InterfaceName bridge, List<InterfaceName> links, String owner) {
+        addPorts(bridge, links.stream().map(OvsPort::system).toList(), owner);
+    }
+
+    /** Adds an internal port (OVS creates the device). */
+    public void addInternalPort(InterfaceName bridge, InterfaceName name, String owner) {
+        addPorts(bridge, List.of(OvsPort.internal(name)), owner);
+    }
+
+    @Override
+    public void addTunnels(InterfaceName bridge, List<VxlanTunnel> tunnels, String owner) {
+        addPorts(bridge, tunnels.stream().map(OvsPort::vxlan).toList(), owner);
+    }
+
+    /**
+     * Adds ports in one transaction, each appended with {@code mutate ports insert}. Ports that exist
+     * identically on this bridge are left alone; all differences are reported together.
+     */
+    public void addPorts(InterfaceName bridge, List<OvsPort> ports, String owner) {
+        checkOwner(owner);
+        OvsSnapshot s = OvsSnapshot.read(client);
+        Row b = s.bridgesByName.get(bridge.value());
+        if (b == null) {
+            throw new NotFoundException("OVS bridge " + bridge + " not found on " + client.remote());
+        }
+        List<String> conflicts = new ArrayList<>();
+        List<OvsPort> missing = new ArrayList<>();
+        for (OvsPort p : ports) {
+            Row existing = s.portsByName.get(p.name().value());
+            if (existing == null) {
+                missing.add(p);
+                continue;
+            }
+            String on = s.bridgeOfPort.get(existing.uuid());
+            if (!bridge.value().equals(on)) {
+                conflicts.add("port " + p.name() + " is on bridge " + on + ", not " + bridge);
+                continue;
+            }
+            PortDiff.describe(p, s.interfaceOf(existing)).ifPresent(d -> conflicts.add("port " + p.name() + " " + d));
+        }
+        if (!conflicts.isEmpty()) {
+            throw new ConflictException("OVS bridge " + bridge + " on " + client.remote() + ": " + String.join("; ", conflicts));
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        Transaction.Builder tx = Transaction.builder();
+        List<NamedUuid> newPorts = new ArrayList<>();
+        int i = 0;
+        for (OvsPort p : missing) {
+            // Fails (retryably) if someone else created the port since the snapshot.
+            tx.waitFor("Port", List.of(Condition.eq("name", p.name().value())), List.of("name"), "==", List.of(), 0);
+            NamedUuid iface = NamedUuid.of("iface" + i);
+            NamedUuid port = NamedUuid.of("port" + i++);
+            Map<String, Object> ifaceRow = new LinkedHashMap<>();
+            ifaceRow.put("name", p.name().value());
+            ifaceRow.put("type", p.type());
+            if (!p.options().isEmpty()) {
+                ifaceRow.put("options", p.options());
+            }
+            tx.insert("Interface", Row.of(ifaceRow), iface);
+            tx.insert("Port", Row.of(Map.of("name", p.name().value(), "interfaces", Set.of(iface),
+                    "external_ids", Map.of(OWNER_KEY, owner))), port);
+            newPorts.add(port);
+        }
+        tx.mutate("Bridge", List.of(Condition.eq("_uuid", b.uuid())), List.of(Mutation.insert("ports", Set.copyOf(newPorts))));
+        tx.comment("overlaykit: add " + missing.size() + " port(s) to " + bridge);
+        commit(tx, "add ports to " + bridge);
+        try {
+            waitApplied(missing.stream().map(p -> p.name().value()).toList());
+        } catch (BackendException e) {
+            // ovs-vswitchd refused some: take back what this call added, so a retry starts clean.
+            try {
+                removePorts(bridge, missing.stream().map(OvsPort::name).toList());
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void detach(InterfaceName bridge, List<InterfaceName> links) {
+        removePorts(bridge, links);
+    }
+
+    @Override
+    public void removeTunnels(InterfaceName bridge, List<VxlanTunnel> tunnels) {
+        removePorts(bridge, tunnels.stream().map(VxlanTunnel::name).toList());
+    }
+
+    /** Removes ports from the bridge with {@code mutate ports delete}; absent ones are ignored. */
+    public void removePorts(InterfaceName bridge, List<InterfaceName> names) {
+        OvsSnapshot s = OvsSnapshot.read(client);
+        Row b = s.bridgesByName.get(bridge.value());
+        if (b == null) {
+            return;
+        }
+        Set<Object> onBridge = b.getSet("ports");
+        List<UUID> gone = new ArrayList<>();
+        for (InterfaceName n : names) {
+            Row p = s.portsByName.get(n.value());
+            if (p != null && onBridge.contains(p.uuid())) {
+                gone.add(p.uuid());
+            }
+        }
+        if (gone.isEmpty()) {
+            return;
+        }
+        commit(Transaction.builder()
+                .mutate("Bridge", List.of(Condition.eq("_uuid", b.uuid())), List.of(Mutation.delete("ports", Set.copyOf(gone))))
+                .comment("overlaykit: remove " + gone.size() + " port(s) from " + bridge), "remove ports from " + bridge);
+        waitApplied(List.of());
+    }
+
+    @Override
+    public List<InterfaceName> ports(InterfaceName bridge) {
+        OvsSnapshot s = OvsSnapshot.read(client);
+        return portRows(s, bridge).stream().map(p -> InterfaceName.of(p.getString("name")))
+                .filter(n -> !n.equals(bridge)).sorted().toList();
+    }
+
+    @Override
+    public List<VxlanTunnel> tunnels(InterfaceName bridge) {
+        OvsSnapshot s = OvsSnapshot.read(client);
+        List<VxlanTunnel> out = new ArrayList<>();
+        for (Row p : portRows(s, bridge)) {
+            Row iface = s.interfaceOf(p);
+            if (iface != null && "vxlan".equals(iface.getString("type"))) {
+                PortDiff.tunnel(p.getString("name"), iface.getStringMap("options")).ifPresent(out::add);
+            }
+        }
+        out.sort((a, c) -> a.name().compareTo(c.name()));
+        return out;
+    }
+
+    private List<Row> portRows(OvsSnapshot s, InterfaceName bridge) {
+        Row b = s.bridgesByName.get(bridge.value());
+        if (b == null) {
+            throw new NotFoundException("OVS bridge " + bridge + " not found on " + client.remote());
+        }
+        List<Row> out = new ArrayList<>();
+        for (Object u : b.getSet("ports")) {
+            Row p = s.portsByUuid.get((UUID) u);
+            if (p != null) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Sets one {@code external_ids} key of the Open_vSwitch row (e.g. {@code system-id}). */
+    public void setExternalId(String key, String value) {
+        commit(Transaction.builder()
+                .mutate("Open_vSwitch", List.of(), List.of(Mutation.delete("external_ids", Set.of(key))))
+                .mutate("Open_vSwitch", List.of(), List.of(Mutation.insert("external_ids", Map.of(key, value)))),
+                "set external_ids:" + key);
+    }
+
+    /** Replaces the {@code options} of an interface. */
+    public void setInterfaceOptions(InterfaceName iface, Map<String, String> options) {
+        TransactResult r = commit(Transaction.builder()
+                .update("Interface", List.of(Condition.eq("name", iface.value())), Row.of(Map.of("options", options))),
+                "set options of " + iface);
+        if (r.count(0) == 0) {
+            throw new NotFoundException("OVS interface " + iface + " not found on " + client.remote());
+        }
+        waitApplied(List.of(iface.value()));
+    }
+
+    private TransactResult commit(Transaction.Builder tx, String what) {
+        if (vswitchdTimeout != null) {
+            tx.mutate("Open_vSwitch", List.of(), List.of(Mutation.add("next_cfg", 1)));
+        }
+        try {
+            return client.transact(tx.build());
+        } catch (OvsdbOperationException e) {
+            if (e.isRetryable() && "wait".equals(e.op())) {
+                throw new ConflictException("OVS " + what + " on " + client.remote()
+                        + ": changed concurrently by another client, try again", e);
+            }
+            throw e;
+        }
+    }
+
+    /** Like ovs-vsctl: wait until cur_cfg reaches next_cfg, then check the new interfaces. */
+    private void waitApplied(List<String> interfaces) {
+        if (vswitchdTimeout != null) {
+            VswitchdWait.await(client, vswitchdTimeout, interfaces);
+        }
+    }
+
+    private static String normDatapath(String dp) {
+        return dp == null || dp.isEmpty() ? "system" : dp;
+    }
+
+    private static void checkOwner(String owner) {
+        if (owner == null || owner.isBlank()) {
+            throw new InvalidSpecException("owner", owner, "must not be empty");
+        }
+    }
+
+    /** Closes the OVSDB connection when this switch opened it. Idempotent. */
+    @Override
+    public void close() {
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OvsSwitch[" + client.remote() + ", datapath " + datapathType + "]";
+    }
+}

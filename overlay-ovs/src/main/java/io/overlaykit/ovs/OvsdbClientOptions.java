@@ -1,0 +1,67 @@
+package io.overlaykit.ovs;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of an {@link OvsdbClient}. Defaults: database {@code Open_vSwitch}, 10 s per call, 5 s to
+ * connect, an echo probe after 5 s of silence, reconnect with backoff from 1 s doubling to 8 s,
+ * messages up to 64 MiB.
+ */
+public record OvsdbClientOptions(String database, Duration callTimeout, Duration connectTimeout,
+                                 Duration probeInterval, boolean reconnect, Duration minBackoff,
+                                 Duration maxBackoff, long maxFrameBytes) {
+
+    public OvsdbClientOptions {
+        Objects.requireNonNull(database, "database");
+        positive(callTimeout, "callTimeout");
+        positive(connectTimeout, "connectTimeout");
+        positive(probeInterval, "probeInterval");
+        positive(minBackoff, "minBackoff");
+        positive(maxBackoff, "maxBackoff");
+        if (maxFrameBytes < 1024) {
+            throw new IllegalArgumentException("maxFrameBytes must be at least 1024");
+        }
+    }
+
+    private static void positive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+    }
+
+    public static OvsdbClientOptions defaults() {
+        return new OvsdbClientOptions("Open_vSwitch", Duration.ofSeconds(10), Duration.ofSeconds(5),
+                Duration.ofSeconds(5), true, Duration.ofSeconds(1), Duration.ofSeconds(8), 64L << 20);
+    }
+
+    public OvsdbClientOptions withDatabase(String db) {
+        return new OvsdbClientOptions(db, callTimeout, connectTimeout, probeInterval, reconnect, minBackoff,
+                maxBackoff, maxFrameBytes);
+    }
+
+    public OvsdbClientOptions withCallTimeout(Duration d) {
+        return new OvsdbClientOptions(database, d, connectTimeout, probeInterval, reconnect, minBackoff,
+                maxBackoff, maxFrameBytes);
+    }
+
+    public OvsdbClientOptions withProbeInterval(Duration d) {
+        return new OvsdbClientOptions(database, callTimeout, connectTimeout, d, reconnect, minBackoff,
+                maxBackoff, maxFrameBytes);
+    }
+
+    public OvsdbClientOptions withReconnect(boolean on) {
+        return new OvsdbClientOptions(database, callTimeout, connectTimeout, probeInterval, on, minBackoff,
+                maxBackoff, maxFrameBytes);
+    }
+
+    public OvsdbClientOptions withBackoff(Duration min, Duration max) {
+        return new OvsdbClientOptions(database, callTimeout, connectTimeout, probeInterval, reconnect, min, max,
+                maxFrameBytes);
+    }
+
+    public OvsdbClientOptions withMaxFrameBytes(long bytes) {
+        return new OvsdbClientOptions(database, callTimeout, connectTimeout, probeInterval, reconnect, minBackoff,
+                maxBackoff, bytes);
+    }
+}

@@ -1,0 +1,138 @@
+package io.overlaykit.ovs.internal;
+
+import io.overlaykit.ovs.OvsdbRemote;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import javax.net.ssl.SSLSocket;
+
+/** An open byte stream to an ovsdb-server: the JDK's own Unix sockets, TCP, or TLS. */
+public final class Transport implements Closeable {
+    private final InputStream in;
+    private final OutputStream out;
+    private final Closeable resource;
+
+    private Transport(InputStream in, OutputStream out, Closeable resource) {
+        this.in = in;
+        this.out = out;
+        this.resource = resource;
+    }
+
+    /** Connects to {@code remote}; blocks at most {@code timeout} for TCP/TLS. */
+    public static Transport open(OvsdbRemote remote, Duration timeout) throws IOException {
+        switch (remote.kind()) {
+            case UNIX: {
+                SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                try {
+                    ch.connect(UnixDomainSocketAddress.of(remote.path()));
+                } catch (IOException | RuntimeException e) {
+                    ch.close();
+                    throw e;
+                }
+                return new Transport(new ChannelIn(ch), new ChannelOut(ch), ch);
+            }
+            case TCP: {
+                Socket s = new Socket();
+                try {
+                    s.setTcpNoDelay(true);
+                    s.connect(new InetSocketAddress(remote.host(), remote.port()), (int) timeout.toMillis());
+                } catch (IOException | RuntimeException e) {
+                    s.close();
+                    throw e;
+                }
+                return new Transport(s.getInputStream(), s.getOutputStream(), s);
+            }
+            case SSL: {
+                if (remote.tls() == null) {
+                    throw new IOException("ssl remote " + remote + " needs PEM key, certificate and CA (withTls)");
+                }
+                Socket raw = new Socket();
+                try {
+                    raw.setTcpNoDelay(true);
+                    raw.connect(new InetSocketAddress(remote.host(), remote.port()), (int) timeout.toMillis());
+                    SSLSocket s = (SSLSocket) PemTls.context(remote.tls()).getSocketFactory()
+                            .createSocket(raw, remote.host(), remote.port(), true);
+                    s.setSoTimeout((int) timeout.toMillis());
+                    s.startHandshake();
+                    s.setSoTimeout(0);
+                    return new Transport(s.getInputStream(), s.getOutputStream(), s);
+                } catch (IOException | RuntimeException e) {
+                    raw.close();
+                    throw e;
+                }
+            }
+            default:
+                throw new IllegalStateException("unknown remote kind " + remote.kind());
+        }
+    }
+
+    public InputStream in() {
+        return in;
+    }
+
+    public OutputStream out() {
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+        resource.close();
+    }
+
+    /*
+     * Channels.newInputStream/newOutputStream serialise reads and writes on the channel's blocking lock
+     * on JDK 17, so a reader blocked in read() would stall every writer. These call the channel directly.
+     */
+    private static final class ChannelIn extends InputStream {
+        private final SocketChannel ch;
+
+        ChannelIn(SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            int n = ch.read(ByteBuffer.wrap(b, off, len));
+            return n;
+        }
+    }
+
+    private static final class ChannelOut extends OutputStream {
+        private final SocketChannel ch;
+
+        ChannelOut(SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+        }
+    }
+}

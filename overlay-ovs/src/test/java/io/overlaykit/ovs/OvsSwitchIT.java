@@ -1,0 +1,199 @@
+package io.overlaykit.ovs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.overlaykit.core.BackendException;
+import io.overlaykit.core.Bridge;
+import io.overlaykit.core.ConflictException;
+import io.overlaykit.core.InterfaceName;
+import io.overlaykit.core.InvalidSpecException;
+import io.overlaykit.core.NotFoundException;
+import io.overlaykit.core.VxlanTunnel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** OvsSwitch against real ovsdb-server + ovs-vswitchd (netdev datapath), ovs-vsctl as the oracle. */
+@Timeout(60)
+class OvsSwitchIT {
+    private static final String OWNER = "okovs-test";
+    private static final InterfaceName BR = InterfaceName.of("okovs-br0");
+    private static OvsDaemons ovs;
+    private static OvsdbClient client;
+    private static OvsSwitch sw;
+
+    @BeforeAll
+    static void start() {
+        ovs = OvsDaemons.start("sw", true);
+        client = OvsdbClient.connect(ovs.remote(), OvsdbClientOptions.defaults());
+        sw = OvsSwitch.create(client, "netdev").waitingForVswitchd(Duration.ofSeconds(10));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (ovs != null) {
+            ovs.close();
+        }
+    }
+
+    @AfterEach
+    void cleanBridges() {
+        for (String b : List.of("okovs-br0", "okovs-br1")) {
+            OvsDaemons.runQuietly("ovs-vsctl", "--db=unix:" + ovs.socket, "--timeout=10", "--if-exists", "del-br", b);
+        }
+    }
+
+    @Test
+    void createsListsAndDeletesBridges() {
+        sw.ensureBridge(new Bridge(BR, 1450, null), OWNER);
+        sw.ensureBridge(new Bridge(BR, 1450, null), OWNER); // idempotent
+
+        Map<String, JsonNode> row = VsctlOracle.byName(ovs, "Bridge", BR.value());
+        assertThat(row).isNotNull();
+        assertThat(row.get("datapath_type").asText()).isEqualTo("netdev");
+        assertThat(row.get("fail_mode").asText()).isEqualTo("standalone");
+        assertThat(VsctlOracle.stringMap(row.get("external_ids"))).containsEntry(OvsSwitch.OWNER_KEY, OWNER);
+        assertThat(ovs.vsctl("list-br").trim().split("\n")).containsOnlyOnce(BR.value());
+        // ovs-vswitchd made the bridge's device in the host namespace
+        assertThat(ovs.exec("ip", "link", "show", BR.value())).contains(BR.value());
+
+        assertThat(sw.bridges(OWNER)).containsExactly(BR);
+        assertThat(sw.bridges("okovs-other")).isEmpty();
+        assertThatThrownBy(() -> sw.ensureBridge(new Bridge(BR, null, null), "okovs-other"))
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining(OvsSwitch.OWNER_KEY).hasMessageContaining("okovs-other");
+
+        assertThat(sw.deleteBridge(BR)).isTrue();
+        assertThat(sw.deleteBridge(BR)).isFalse();
+        assertThat(ovs.vsctl("list-br")).doesNotContain(BR.value());
+        assertThat(VsctlOracle.list(ovs, "Port")).isEmpty();
+        assertThat(VsctlOracle.list(ovs, "Interface")).isEmpty();
+    }
+
+    @Test
+    void attachesVethsInternalAndVxlanPortsInOneGo() {
+        sw.ensureBridge(Bridge.named(BR.value()), OWNER);
+        try {
+            ovs.exec("ip", "link", "add", "okovs-v1", "type", "veth", "peer", "name", "okovs-v1p");
+            ovs.exec("ip", "link", "add", "okovs-v2", "type", "veth", "peer", "name", "okovs-v2p");
+            List<InterfaceName> veths = List.of(InterfaceName.of("okovs-v1"), InterfaceName.of("okovs-v2"));
+            sw.attach(BR, veths, OWNER);
+            sw.attach(BR, veths, OWNER); // identical: left alone
+            sw.addInternalPort(BR, InterfaceName.of("okovs-in1"), OWNER);
+            VxlanTunnel vx = VxlanTunnel.builder("okovs-vx1", 5000).remote("192.0.2.3").local("192.0.2.2")
+                    .psk("okovs-secret-psk").build();
+            VxlanTunnel vx2 = VxlanTunnel.builder("okovs-vx2", 5000).remote("192.0.2.4").dstPort(8472).build();
+            sw.addTunnels(BR, List.of(vx, vx2), OWNER);
+            sw.addTunnels(BR, List.of(vx, vx2), OWNER);
+
+            assertThat(VsctlOracle.ports(ovs, BR.value()))
+                    .containsExactlyInAnyOrder("okovs-v1", "okovs-v2", "okovs-in1", "okovs-vx1", "okovs-vx2");
+            assertThat(sw.ports(BR)).extracting(InterfaceName::value)
+                    .containsExactly("okovs-in1", "okovs-v1", "okovs-v2", "okovs-vx1", "okovs-vx2");
+            Map<String, JsonNode> vxRow = VsctlOracle.byName(ovs, "Interface", "okovs-vx1");
+            assertThat(vxRow.get("type").asText()).isEqualTo("vxlan");
+            assertThat(VsctlOracle.stringMap(vxRow.get("options"))).containsEntry("remote_ip", "192.0.2.3")
+                    .containsEntry("key", "5000").containsEntry("local_ip", "192.0.2.2")
+                    .containsEntry("psk", "okovs-secret-psk");
+            assertThat(VsctlOracle.stringMap(VsctlOracle.byName(ovs, "Interface", "okovs-vx2").get("options")))
+                    .containsEntry("dst_port", "8472");
+            assertThat(VsctlOracle.byName(ovs, "Interface", "okovs-in1").get("type").asText()).isEqualTo("internal");
+            assertThat(VsctlOracle.byName(ovs, "Interface", "okovs-v1").get("ofport").asLong()).isPositive();
+            assertThat(sw.tunnels(BR)).containsExactly(vx, vx2);
+
+            // Same name, other settings: a conflict that says what differs and never shows the psk.
+            VxlanTunnel other = vx.toBuilder().remote("192.0.2.9").psk("okovs-other-psk").build();
+            assertThatThrownBy(() -> sw.addTunnels(BR, List.of(other), OWNER))
+                    .isInstanceOf(ConflictException.class)
+                    .hasMessageContaining("remote_ip is '192.0.2.3', wanted '192.0.2.9'")
+                    .hasMessageContaining("psk differs")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("okovs-secret-psk", "okovs-other-psk"));
+            assertThatThrownBy(() -> sw.addInternalPort(BR, InterfaceName.of("okovs-v1"), OWNER))
+                    .isInstanceOf(ConflictException.class).hasMessageContaining("type 'system', wanted 'internal'");
+
+            sw.detach(BR, List.of(InterfaceName.of("okovs-v1"), InterfaceName.of("okovs-nope")));
+            sw.removeTunnels(BR, List.of(vx2));
+            assertThat(VsctlOracle.ports(ovs, BR.value()))
+                    .containsExactlyInAnyOrder("okovs-v2", "okovs-in1", "okovs-vx1");
+        } finally {
+            OvsDaemons.runQuietly("ip", "netns", "exec", ovs.netns, "ip", "link", "del", "okovs-v1");
+            OvsDaemons.runQuietly("ip", "netns", "exec", ovs.netns, "ip", "link", "del", "okovs-v2");
+        }
+    }
+
+    @Test
+    void fiftyPortsInOneTransaction() throws Exception {
+        sw.ensureBridge(Bridge.named(BR.value()), OWNER);
+        java.nio.file.Path batch = ovs.dir.resolve("okovs-veths.batch");
+        StringBuilder add = new StringBuilder();
+        StringBuilder del = new StringBuilder();
+        List<InterfaceName> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            add.append("link add okovs-b").append(i).append(" type veth peer name okovs-bp").append(i).append('\n');
+            del.append("link del okovs-b").append(i).append('\n');
+            names.add(InterfaceName.of("okovs-b" + i));
+        }
+        java.nio.file.Files.writeString(batch, add.toString());
+        ovs.exec("ip", "-batch", batch.toString());
+        try {
+            long t0 = System.nanoTime();
+            sw.attach(BR, names, OWNER);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("OvsSwitch: attached 50 veths in one transaction in %d ms (incl. vswitchd wait)%n", ms);
+            assertThat(VsctlOracle.ports(ovs, BR.value())).hasSize(50);
+            long t1 = System.nanoTime();
+            sw.attach(BR, names, OWNER);
+            System.out.printf("OvsSwitch: re-attach (no-op) of 50 ports in %d ms%n", (System.nanoTime() - t1) / 1_000_000);
+        } finally {
+            java.nio.file.Files.writeString(batch, del.toString());
+            OvsDaemons.runQuietly("ip", "netns", "exec", ovs.netns, "ip", "-force", "-batch", batch.toString());
+        }
+    }
+
+    @Test
+    void vswitchdFailureIsReported() {
+        sw.ensureBridge(Bridge.named(BR.value()), OWNER);
+        assertThatThrownBy(() -> sw.attach(BR, List.of(InterfaceName.of("okovs-ghost")), OWNER))
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("rejected interface(s): okovs-ghost: ")
+                .satisfies(e -> System.out.println("vswitchd failure reported as: " + e.getMessage()));
+        assertThat(VsctlOracle.ports(ovs, BR.value())).as("failed port taken back").isEmpty();
+    }
+
+    @Test
+    void lowerLevelHelpers() {
+        sw.addBridge(InterfaceName.of("okovs-br1"), "netdev", "secure", OWNER, null);
+        assertThat(VsctlOracle.byName(ovs, "Bridge", "okovs-br1").get("fail_mode").asText()).isEqualTo("secure");
+        sw.setExternalId("okovs-key", "a");
+        sw.setExternalId("okovs-key", "b");
+        assertThat(ovs.vsctl("get", "Open_vSwitch", ".", "external_ids:okovs-key").trim()).isEqualTo("b");
+        sw.addInternalPort(InterfaceName.of("okovs-br1"), InterfaceName.of("okovs-in2"), OWNER);
+        sw.setInterfaceOptions(InterfaceName.of("okovs-in2"), Map.of("okovs-opt", "1"));
+        assertThat(ovs.vsctl("get", "Interface", "okovs-in2", "options:okovs-opt").trim()).isEqualTo("\"1\"");
+        assertThatThrownBy(() -> sw.setInterfaceOptions(InterfaceName.of("okovs-none"), Map.of()))
+                .isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void badInputIsRejectedBeforeTheServerSeesIt() {
+        assertThatThrownBy(() -> sw.ensureBridge(Bridge.named("okovs-way-too-long-name"), OWNER))
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("interface name");
+        assertThatThrownBy(() -> VxlanTunnel.builder("okovs-vx9", 1 << 24).remote("192.0.2.3").build())
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("vni");
+        assertThatThrownBy(() -> sw.addTunnels(BR, List.of(VxlanTunnel.builder("okovs-vx9", 1).build()), OWNER))
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("remote");
+        assertThatThrownBy(() -> sw.attach(InterfaceName.of("okovs-nobr"), List.of(InterfaceName.of("okovs-x")), OWNER))
+                .isInstanceOf(NotFoundException.class).hasMessageContaining("okovs-nobr");
+        assertThat(ovs.vsctl("list-br")).doesNotContain("okovs");
+    }
+}
