@@ -129,6 +129,31 @@ abstract class AbstractOverlayIT {
 
     @Test
     @Order(2)
+    void applyAllTakesBackTheHostsAlreadyAppliedWhenALaterHostFails() {
+        AtomicInteger bridges = new AtomicInteger();
+        ProgressListener failOnHostB = new ProgressListener() {
+            @Override
+            public void stepStarted(Step step) {
+                // hostA's plan starts with "bridge", hostB's too: fail hostB in the middle of its plan
+                if (step.id().equals("bridge")) {
+                    bridges.incrementAndGet();
+                }
+                if (bridges.get() == 2 && step.id().startsWith("attach ")) {
+                    throw new IllegalStateException("injected failure on the second host at " + step.id());
+                }
+            }
+        };
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> overlay.applyAll(spec, failOnHostB)).hasMessageContaining("injected failure");
+        System.out.printf("[%s] applyAll failing on hostB, rolled back in %d ms%n", specName(), ms(t0));
+        for (String h : new String[] {"hostA", "hostB", "hostC"}) {
+            assertThat(before.get(h).differences(HostSnapshot.of(lab, lab.host(h)))).as(h + " after applyAll failed")
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    @Order(3)
     void applyAllHosts() {
         long t0 = System.nanoTime();
         Map<String, ApplyResult> results = overlay.applyAll(spec);
@@ -162,7 +187,7 @@ abstract class AbstractOverlayIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void everyContainerReachesEveryContainerAndEveryGatewayByIcmpAndTcp() {
         long t0 = System.nanoTime();
         CheckReport report = overlay.verifyAll(spec, Duration.ofSeconds(5));
@@ -173,7 +198,7 @@ abstract class AbstractOverlayIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void tenMegabytesEachWayAcrossHosts() {
         ContainerInfo a1 = overlay.container(spec, "hostA", "a1");
         ContainerInfo c2 = overlay.container(spec, "hostC", "c2");
@@ -186,7 +211,7 @@ abstract class AbstractOverlayIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void applyingTwiceChangesNothing() {
         long t0 = System.nanoTime();
         Map<String, ApplyResult> again = overlay.applyAll(spec);
@@ -198,7 +223,7 @@ abstract class AbstractOverlayIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void teardownLeavesNothingOfOurs() {
         long t0 = System.nanoTime();
         Map<String, java.util.List<String>> done = overlay.teardownAll(spec);

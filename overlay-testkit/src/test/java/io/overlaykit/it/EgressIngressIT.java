@@ -38,8 +38,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class EgressIngressIT {
     private static final String IMAGE = Lab.TEST_IMAGE;
     private static final String SLEEP = "[\"sh\", \"-c\", \"while sleep 3600; do :; done\"]";
-    private static final String SPEC = """
-            {"name": "ckit-eg", "vni": 5078, "subnet": "10.78.0.0/16", "switch": "linux",
+    private static final String SPEC_TEMPLATE = """
+            {"name": "%3$s", "vni": 5078, "subnet": "10.78.0.0/16", "switch": "%4$s",
              "lab": {"outside": "192.0.2.100"},
              "hosts": [
               {"name": "hostA", "underlay": "192.0.2.2", "gateway": "10.78.0.1",
@@ -51,7 +51,7 @@ class EgressIngressIT {
               {"name": "hostB", "underlay": "192.0.2.3", "gateway": "10.78.0.2",
                "containers": [{"name": "b1", "ip": "10.78.2.1", "image": "%1$s", "command": %2$s}]}
              ]}
-            """.formatted(IMAGE, SLEEP);
+            """;
     private static final InetAddress OUTSIDE = address("192.0.2.100");
     private static final InetAddress LISTEN = address("192.0.2.5");
     private static final InetAddress B1 = address("10.78.2.1");
@@ -66,9 +66,19 @@ class EgressIngressIT {
     private EchoService udpService;
     private PortForward userspaceForward;
 
+    /** The switch of the overlay: {@code linux} here. */
+    String switchKind() {
+        return "linux";
+    }
+
+    /** The spec name and lab prefix. */
+    String specName() {
+        return "ckit-eg";
+    }
+
     @BeforeAll
     void applyOverlay() {
-        spec = OverlaySpec.read(SPEC);
+        spec = OverlaySpec.read(SPEC_TEMPLATE.formatted(IMAGE, SLEEP, specName(), switchKind()));
         lab = LabOverlay.labFor(spec).start();
         overlay = LabOverlay.connect(lab);
         namespaces = overlay.stack().namespaces();
@@ -76,9 +86,9 @@ class EgressIngressIT {
             ipForwardBefore.put(h, namespaces.readSysctl(overlay.namespace(h), "net.ipv4.ip_forward").trim());
         }
         long t0 = System.nanoTime();
-        overlay.applyAll(spec).values().forEach(r -> System.out.printf("[ckit-eg] %s: apply %d ms, %d steps%n",
+        overlay.applyAll(spec).values().forEach(r -> System.out.printf("[%s] %s: apply %d ms, %d steps%n", specName(),
                 r.host(), r.took().toMillis(), r.steps().size()));
-        System.out.printf("[ckit-eg] applied 2 hosts in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        System.out.printf("[%s] applied 2 hosts in %d ms%n", specName(), (System.nanoTime() - t0) / 1_000_000);
         NetNamespace b1 = b1();
         dnatService = EchoService.tcp(namespaces, b1, B1, 9000);
         userspaceService = EchoService.tcp(namespaces, b1, B1, 9001);
@@ -122,7 +132,7 @@ class EgressIngressIT {
                 Probe ping = check.icmp(ns, OUTSIDE, Duration.ofSeconds(3));
                 assertThat(ping.ok()).as(c[1] + " pings outside: " + ping).isTrue();
                 long ms = Clients.tcpEcho(namespaces, ns, new InetSocketAddress(OUTSIDE, 7000), 4 << 20);
-                System.out.printf("[ckit-eg] %s -> outside: 4 MiB echoed in %d ms%n", c[1], ms);
+                System.out.printf("[%s] %s -> outside: 4 MiB echoed in %d ms%n", specName(), c[1], ms);
                 assertThat(server.lastPeer().getHostAddress()).as("the address outside sees for " + c[1])
                         .isEqualTo(c[2]);
             }
@@ -134,7 +144,7 @@ class EgressIngressIT {
     void dnatOnHostAReachesTheServiceOnHostBWithTheRealClientAddress() {
         NetNamespace outside = lab.outside().namespace();
         long ms = Clients.tcpEcho(namespaces, outside, new InetSocketAddress(LISTEN, 8080), 1 << 20);
-        System.out.printf("[ckit-eg] outside -> 192.0.2.5:8080 (dnat) -> b1: 1 MiB echoed in %d ms%n", ms);
+        System.out.printf("[%s] outside -> 192.0.2.5:8080 (dnat) -> b1: 1 MiB echoed in %d ms%n", specName(), ms);
         assertThat(dnatService.lastPeer()).as("client address the service sees").isEqualTo(OUTSIDE);
     }
 
@@ -150,7 +160,7 @@ class EgressIngressIT {
     void userspaceForwardOnHostAReachesTheServiceOnHostBAcrossTheOverlay() {
         NetNamespace outside = lab.outside().namespace();
         long ms = Clients.tcpEcho(namespaces, outside, new InetSocketAddress(LISTEN, 8081), 1 << 20);
-        System.out.printf("[ckit-eg] outside -> 192.0.2.5:8081 (userspace) -> b1: 1 MiB echoed in %d ms%n", ms);
+        System.out.printf("[%s] outside -> 192.0.2.5:8081 (userspace) -> b1: 1 MiB echoed in %d ms%n", specName(), ms);
         // The forwarder dials from hostA, whose route into the overlay is its gateway veth.
         assertThat(userspaceService.lastPeer()).as("the forwarder's own address on hostA's gateway")
                 .isEqualTo(spec.host("hostA").gateway());
