@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * TEST ONLY: namespaces joined by veths, built with the {@code ip} CLI, plus TCP helpers whose sockets
+ * TEST ONLY: namespaces (the real {@link LinuxNamespaces}) joined by veths built with the {@code ip} CLI oracle, plus TCP helpers whose sockets
  * are opened inside a namespace. Every name carries the {@code oknft} prefix; {@link #close} removes all.
  */
 final class NetLab implements AutoCloseable {
-    final TestNamespaces namespaces = new TestNamespaces();
+    final LinuxNamespaces namespaces = new LinuxNamespaces();
     private final List<String> created = new ArrayList<>();
     private final String suffix = Long.toString(ProcessHandle.current().pid() % 100000);
 
@@ -111,9 +111,13 @@ final class NetLab implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = created.size() - 1; i >= 0; i--) {
-            namespaces.delete(created.get(i));
+        try {
+            for (int i = created.size() - 1; i >= 0; i--) {
+                namespaces.delete(created.get(i));
+            }
+            created.clear();
+        } finally {
+            namespaces.close();
         }
-        created.clear();
     }
 }

@@ -31,7 +31,7 @@ class NftablesFirewallIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String TABLE = "oknft-test";
 
-    private final TestNamespaces namespaces = new TestNamespaces();
+    private final LinuxNamespaces namespaces = new LinuxNamespaces();
     private final String nsName = "oknft-fw-" + ProcessHandle.current().pid();
     private NetNamespace ns;
     private NftablesFirewall firewall;
@@ -45,7 +45,11 @@ class NftablesFirewallIT {
 
     @AfterEach
     void tearDown() {
-        namespaces.delete(nsName);
+        try {
+            namespaces.delete(nsName);
+        } finally {
+            namespaces.close();
+        }
     }
 
     private static FirewallTable fullTable() {

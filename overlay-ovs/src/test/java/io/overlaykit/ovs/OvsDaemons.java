@@ -14,25 +14,21 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * TEST fixture: a private ovsdb-server (+ optional ovs-vswitchd, userspace datapath) in a throwaway
- * network namespace, all under the {@code okovs} prefix, removed on close. The lab's testkit will
- * provide the real one; this keeps the module's tests self-contained until then.
+ * TEST fixture for the TLS IT only: a private ovsdb-server in the test's own namespace with extra remotes
+ * (e.g. {@code pssl:PORT:127.0.0.1}), state in an {@code okovs-} temp directory, removed on close. Every
+ * other OVS integration test runs on the lab's per-host daemons (overlay-testkit, package
+ * {@code io.overlaykit.ovs.it}); the lab has no TLS remote.
  */
 final class OvsDaemons implements AutoCloseable {
     static final String SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema";
 
-    final String netns;
     final Path dir;
     final Path socket;
-    private final boolean ownsNetns;
     private final List<String> extraArgs = new ArrayList<>();
-    private boolean vswitchd;
 
-    private OvsDaemons(String netns, Path dir, boolean ownsNetns) {
-        this.netns = netns;
+    private OvsDaemons(Path dir) {
         this.dir = dir;
         this.socket = dir.resolve("db.sock");
-        this.ownsNetns = ownsNetns;
     }
 
     /** Fails under CI=true, otherwise skips, when root or the OVS binaries are missing. */
@@ -51,43 +47,6 @@ final class OvsDaemons implements AutoCloseable {
         }
     }
 
-    /** Starts ovsdb-server (and ovs-vswitchd when asked) in a new namespace {@code okovs-<name>}. */
-    static OvsDaemons start(String name, boolean withVswitchd) {
-        return start("okovs-" + name, true, withVswitchd);
-    }
-
-    /** Starts daemons in {@code netns}, which is created when {@code createNetns}. */
-    static OvsDaemons start(String netns, boolean createNetns, boolean withVswitchd) {
-        requirePrerequisites();
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("okovs-" + netns.replace("okovs-", "") + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        OvsDaemons d = new OvsDaemons(netns, dir, createNetns);
-        try {
-            if (createNetns) {
-                run("ip", "netns", "add", netns);
-                run("ip", "-n", netns, "link", "set", "lo", "up");
-            }
-            run("ovsdb-tool", "create", dir.resolve("conf.db").toString(), SCHEMA);
-            d.startOvsdb();
-            run("ovs-vsctl", "--db=unix:" + d.socket, "--no-wait", "init");
-            if (withVswitchd) {
-                d.startVswitchd();
-            }
-            return d;
-        } catch (RuntimeException e) {
-            d.close();
-            throw e;
-        }
-    }
-
-    OvsdbRemote remote() {
-        return OvsdbRemote.unix(socket);
-    }
-
     /**
      * Starts only ovsdb-server in the test's own namespace (for loopback TCP/TLS remotes), with extra
      * arguments such as {@code --remote=pssl:PORT:127.0.0.1}.
@@ -100,7 +59,7 @@ final class OvsDaemons implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        OvsDaemons d = new OvsDaemons(null, dir, false);
+        OvsDaemons d = new OvsDaemons(dir);
         d.extraArgs.addAll(extraArgs);
         try {
             run("ovsdb-tool", "create", dir.resolve("conf.db").toString(), SCHEMA);
@@ -114,11 +73,7 @@ final class OvsDaemons implements AutoCloseable {
     }
 
     void startOvsdb() {
-        List<String> cmd = new ArrayList<>();
-        if (netns != null) {
-            cmd.addAll(List.of("ip", "netns", "exec", netns));
-        }
-        cmd.addAll(List.of("ovsdb-server", dir.resolve("conf.db").toString(),
+        List<String> cmd = new ArrayList<>(List.of("ovsdb-server", dir.resolve("conf.db").toString(),
                 "--remote=punix:" + socket, "--pidfile=" + dir.resolve("ovsdb.pid"),
                 "--unixctl=" + dir.resolve("ovsdb.ctl"), "--detach", "-vconsole:off",
                 "--log-file=" + dir.resolve("ovsdb.log")));
@@ -126,50 +81,9 @@ final class OvsDaemons implements AutoCloseable {
         run(cmd.toArray(new String[0]));
     }
 
-    void startVswitchd() {
-        runEnv(Map.of("OVS_RUNDIR", dir.toString()), "ip", "netns", "exec", netns, "ovs-vswitchd",
-                "unix:" + socket, "--pidfile=" + dir.resolve("vswitchd.pid"),
-                "--unixctl=" + dir.resolve("vswitchd.ctl"), "--detach", "-vconsole:off",
-                "--log-file=" + dir.resolve("vswitchd.log"));
-        vswitchd = true;
-    }
-
-    /** Kills ovsdb-server (SIGKILL, as a crash) and waits until it is gone. */
-    void killOvsdb() {
-        kill(dir.resolve("ovsdb.pid"), "-KILL");
-        try {
-            Files.deleteIfExists(socket);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** {@code ovs-vsctl --db=unix:SOCK ARGS...}: the independent oracle. */
-    String vsctl(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--db=unix:" + socket, "--timeout=10"));
-        if (!vswitchd) {
-            cmd.add("--no-wait");
-        }
-        cmd.addAll(List.of(args));
-        return run(cmd.toArray(new String[0]));
-    }
-
-    /** {@code ip netns exec NETNS ARGS...}. */
-    String exec(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns));
-        cmd.addAll(List.of(args));
-        return run(cmd.toArray(new String[0]));
-    }
-
     @Override
     public void close() {
-        if (vswitchd) {
-            kill(dir.resolve("vswitchd.pid"), "-TERM");
-        }
         kill(dir.resolve("ovsdb.pid"), "-TERM");
-        if (ownsNetns) {
-            runQuietly("ip", "netns", "del", netns);
-        }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

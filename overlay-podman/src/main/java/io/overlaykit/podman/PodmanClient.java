@@ -169,8 +169,21 @@ public final class PodmanClient implements ContainerRuntime {
      * @return the image id
      */
     public String importImage(InputStream tar, String reference) {
-        HttpRequest request = HttpRequest.postStream(P + "/images/import?reference=" + LibpodJson.encode(reference),
-                "application/x-tar", tar);
+        return importImage(tar, reference, List.of());
+    }
+
+    /**
+     * Imports a root file system tar under {@code reference}, applying Dockerfile-style {@code changes} to
+     * the image's configuration (as {@code podman import --change}), e.g. {@code CMD ["/bin/sh"]}.
+     *
+     * @return the image id
+     */
+    public String importImage(InputStream tar, String reference, List<String> changes) {
+        StringBuilder query = new StringBuilder("?reference=").append(LibpodJson.encode(reference));
+        for (String change : changes) {
+            query.append("&changes=").append(LibpodJson.encode(change));
+        }
+        HttpRequest request = HttpRequest.postStream(P + "/images/import" + query, "application/x-tar", tar);
         return calls.sendJson(request, "import image '" + reference + "'").path("Id").asText();
     }
 

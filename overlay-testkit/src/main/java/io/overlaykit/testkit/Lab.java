@@ -5,24 +5,21 @@ import io.overlaykit.core.InvalidSpecException;
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.OverlayException;
+import io.overlaykit.netlink.NetlinkStack;
+import io.overlaykit.podman.PodmanClient;
 import io.overlaykit.testkit.internal.Cli;
 import io.overlaykit.testkit.internal.LabState;
 import io.overlaykit.testkit.internal.OvsDaemons;
+import io.overlaykit.testkit.internal.Parallel;
 import io.overlaykit.testkit.internal.PodmanService;
 import io.overlaykit.testkit.internal.Teardown;
-import io.overlaykit.testkit.internal.TestImage;
 import io.overlaykit.testkit.internal.Wire;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -50,7 +47,7 @@ public final class Lab implements AutoCloseable {
     /** Temporary directories of lab runs: {@code RUN_ROOT/PREFIX/...}. */
     public static final Path RUN_ROOT = Path.of("/tmp/overlaykit-lab");
     /** The OVS bridge that holds a host's wire port and its underlay address. */
-    public static final String OVS_UPLINK = "br-phy";
+    public static final String OVS_UPLINK = OvsDaemons.UPLINK;
 
     private static final System.Logger LOG = System.getLogger(Lab.class.getName());
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
@@ -62,6 +59,8 @@ public final class Lab implements AutoCloseable {
     private final Map<String, LabHost> hosts = new LinkedHashMap<>();
     private LabHost outside;
     private final boolean podman;
+    private final NetlinkStack network = NetlinkStack.open();
+    private volatile PodmanClient podmanClient;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
     private Duration startDuration = Duration.ZERO;
@@ -132,6 +131,30 @@ public final class Lab implements AutoCloseable {
         return PodmanService.socket(runDir.resolve("podman"));
     }
 
+    /** The lab's own {@link NetlinkStack} (built its namespaces and wire; closed with the lab), e.g. for a Host. */
+    public NetlinkStack network() {
+        requireOpen();
+        return network;
+    }
+
+    /**
+     * Creates an extra namespace {@code PREFIX-NAME} with {@code lo} up (e.g. a container stand-in), recorded
+     * like the lab's own so that close, the shutdown hook and the sweeper remove it.
+     */
+    public NetNamespace createNamespace(String name) {
+        if (name == null || !HOST.matcher(name).matches() || hosts.containsKey(name) || name.equals("wire")) {
+            throw new InvalidSpecException("namespace", name, "must match " + HOST.pattern() + " and be no lab name");
+        }
+        return Wire.createExtraNamespace(network(), state, prefix + "-" + name);
+    }
+
+    /** A client connected to the lab's podman service, shared and closed with the lab. */
+    public PodmanClient podman() {
+        podmanSocket(); // fails clearly without podman
+        requireOpen();
+        return podmanClient;
+    }
+
     /** The podman service as a URL for {@code podman --url}: {@code unix:///...}. */
     public String podmanUrl() {
         return "unix://" + podmanSocket();
@@ -148,9 +171,8 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * Runs a command inside a namespace ({@code ip netns exec} for a named one, {@code nsenter --net} for a
-     * path such as a container's {@code /proc/PID/ns/net}) and returns its stdout; throws a
-     * {@link BackendException} with the command line and stderr when it exits non-zero.
+     * Runs a command inside a namespace (named, or a path such as a container's {@code /proc/PID/ns/net}) and
+     * returns its stdout; throws a {@link BackendException} with the command line and stderr unless it exits 0.
      */
     public String exec(NetNamespace ns, String... command) {
         return exec(Cli.DEFAULT_TIMEOUT, ns, command);
@@ -158,15 +180,7 @@ public final class Lab implements AutoCloseable {
 
     /** {@link #exec(NetNamespace, String...)} with a time limit other than 30 s. */
     public String exec(Duration timeout, NetNamespace ns, String... command) {
-        List<String> cmd;
-        if (ns.isCurrent()) {
-            cmd = List.of(command);
-        } else if (ns.isNamed()) {
-            cmd = Cli.inNamespace(ns.name(), command);
-        } else {
-            cmd = Cli.inNamespaceFile(ns.path(), command);
-        }
-        return Cli.exec(cmd, Map.of(), null, timeout).check().stdout();
+        return Cli.exec(Cli.inNamespace(ns, command), Map.of(), null, timeout).check().stdout();
     }
 
     /**
@@ -184,8 +198,22 @@ public final class Lab implements AutoCloseable {
             // Already shutting down: this is the hook itself.
         }
         long t0 = System.nanoTime();
-        Teardown.run(state);
+        PodmanClient client = podmanClient;
+        try {
+            if (client != null) {
+                client.close(); // ends event subscriptions before the service goes
+            }
+            Teardown.run(state, network.namespaces());
+        } finally {
+            network.close();
+        }
         LOG.log(System.Logger.Level.INFO, "lab ''{0}'' removed in {1} ms", prefix, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("lab '" + prefix + "' is closed");
+        }
     }
 
     private void closeQuietly() {
@@ -210,37 +238,21 @@ public final class Lab implements AutoCloseable {
         List<Endpoint> endpoints = new ArrayList<>();
         int i = 0;
         for (Map.Entry<String, IpPrefix> e : b.hosts.entrySet()) {
-            endpoints.add(new Endpoint(e.getKey(), e.getValue(), wireLinkName(i++, e.getKey()), b.ovs));
+            endpoints.add(new Endpoint(e.getKey(), e.getValue(), Wire.wireLinkName(i++, e.getKey()), b.ovs));
         }
         if (b.outside != null) {
-            endpoints.add(new Endpoint("outside", b.outside, wireLinkName(i, "outside"), false));
+            endpoints.add(new Endpoint("outside", b.outside, Wire.wireLinkName(i, "outside"), false));
         }
-        for (Endpoint e : endpoints) {
-            wireLinks.put(e.namespace(prefix), e.wireLink);
-        }
-        Wire.createNamespaces(state, wire, List.copyOf(wireLinks.keySet()));
-        Wire.createLinks(wire, wireLinks);
+        endpoints.forEach(e -> wireLinks.put(e.namespace(prefix), e.wireLink));
+        Wire.createNamespaces(network, state, wire, List.copyOf(wireLinks.keySet()));
+        Wire.createLinks(network, wire, wireLinks);
         long wired = System.nanoTime();
-
-        ExecutorService pool = Executors.newFixedThreadPool(endpoints.size() + 1, r -> {
-            Thread t = new Thread(r, "overlaykit-lab-" + prefix + "-start");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<CompletableFuture<Void>> steps = new ArrayList<>();
-            for (Endpoint e : endpoints) {
-                steps.add(CompletableFuture.runAsync(() -> configure(e, wire), pool));
-            }
-            if (b.podman) {
-                steps.add(CompletableFuture.runAsync(this::startPodman, pool));
-            }
-            CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : e;
-        } finally {
-            pool.shutdownNow();
+        List<Runnable> steps = new ArrayList<>();
+        endpoints.forEach(e -> steps.add(() -> configure(e)));
+        if (b.podman) {
+            steps.add(this::startPodman);
         }
+        Parallel.run("overlaykit-lab-" + prefix + "-start", steps);
         for (Endpoint e : endpoints) {
             LabHost h = new LabHost(this, e.name, NetNamespace.named(e.namespace(prefix)), e.underlay,
                     e.ovs ? runDir.resolve(e.name) : null);
@@ -256,30 +268,19 @@ public final class Lab implements AutoCloseable {
                 (b.ovs ? " with OVS" : "") + (b.podman ? ", podman" : ""), (System.nanoTime() - wired) / 1_000_000);
     }
 
-    private void configure(Endpoint e, String wire) {
-        String ns = e.namespace(prefix);
-        String text = e.underlay.address().getHostAddress() + "/" + e.underlay.length();
-        Wire.configureEndpoint(wire, e.wireLink, ns, e.ovs ? null : text);
+    private void configure(Endpoint e) {
+        Wire.configureEndpoint(network, e.namespace(prefix), e.ovs ? null : e.underlay);
         if (e.ovs) {
-            Path dir = runDir.resolve(e.name);
-            OvsDaemons.start(state, ns, dir);
-            OvsDaemons.vsctl(dir, "add-br", OVS_UPLINK, "--", "set", "bridge", OVS_UPLINK, "datapath_type=netdev",
-                    "--", "add-port", OVS_UPLINK, Wire.ENDPOINT_LINK);
-            Wire.batch(ns, "address add " + text + " dev " + OVS_UPLINK + "\nlink set " + OVS_UPLINK + " up\n");
-            Wire.txOff(ns, OVS_UPLINK);
+            OvsDaemons.startWithUplink(network, state, e.namespace(prefix), runDir.resolve(e.name), e.underlay);
         }
     }
 
     private void startPodman() {
         Path dir = runDir.resolve("podman");
         PodmanService.start(state, dir);
-        PodmanService.importImage(dir, TestImage.build(dir), TEST_IMAGE);
-    }
-
-    /** Wire-side link names live in the wire namespace only: index + host name, cut to 15 bytes. */
-    private static String wireLinkName(int index, String host) {
-        String n = "w" + index + "-" + host.replaceAll("[^A-Za-z0-9_.-]", "");
-        return n.length() > 15 ? n.substring(0, 15) : n;
+        PodmanClient client = PodmanClient.connect(PodmanService.socket(dir));
+        podmanClient = client;
+        PodmanService.importImage(client, TEST_IMAGE);
     }
 
     private record Endpoint(String name, IpPrefix underlay, String wireLink, boolean ovs) {
@@ -366,7 +367,7 @@ public final class Lab implements AutoCloseable {
                 throw new OverlayException("cannot start a lab: " + String.join(", ", missing));
             }
             Teardown.sweepDeadRuns();
-            String p = prefix != null ? prefix : randomPrefix();
+            String p = prefix != null ? prefix : LabState.randomPrefix();
             Lab lab = new Lab(this, p, LabState.create(p));
             // Until the start succeeds, even a persistent lab is cleaned up if this JVM dies.
             Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
@@ -385,15 +386,6 @@ public final class Lab implements AutoCloseable {
                 }
                 throw e;
             }
-        }
-
-        private static String randomPrefix() {
-            SecureRandom r = new SecureRandom();
-            StringBuilder sb = new StringBuilder("ok");
-            for (int i = 0; i < 4; i++) {
-                sb.append(Character.forDigit(r.nextInt(36), 36));
-            }
-            return sb.toString();
         }
     }
 }

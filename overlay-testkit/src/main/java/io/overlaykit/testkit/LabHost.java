@@ -2,6 +2,7 @@ package io.overlaykit.testkit;
 
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.core.NetNamespace;
+import io.overlaykit.testkit.internal.OvsDaemons;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -71,6 +72,19 @@ public final class LabHost {
      */
     public Path ovsRunDir() {
         return requireOvs();
+    }
+
+    /**
+     * Kills this host's ovsdb-server with SIGKILL, as a crash, and waits until it is gone (for tests of
+     * reconnects); {@link #restartOvsdbServer()} brings it back on the same database and socket.
+     */
+    public void killOvsdbServer() {
+        OvsDaemons.killOvsdbServer(requireOvs());
+    }
+
+    /** Starts this host's ovsdb-server again after {@link #killOvsdbServer()}. */
+    public void restartOvsdbServer() {
+        OvsDaemons.startOvsdbServer(namespace.name(), requireOvs());
     }
 
     /** Runs a command inside this host's namespace; see {@link Lab#exec(NetNamespace, String...)}. */

@@ -23,17 +23,15 @@ public final class LabPrerequisites {
             missing.add("not root (the lab creates namespaces)");
         }
         need(missing, "ip", "iproute2");
-        need(missing, "ethtool", "ethtool");
         need(missing, "nsenter", "util-linux");
         if (ovs) {
-            for (String p : List.of("ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl")) {
+            for (String p : List.of("ovsdb-tool", "ovsdb-server", "ovs-vswitchd")) {
                 need(missing, p, "openvswitch-switch");
             }
         }
         if (podman) {
             need(missing, "podman", "podman");
             need(missing, "runc", "runc");
-            need(missing, "tar", "tar");
             if (!Files.isExecutable(TestImage.BUSYBOX)) {
                 missing.add("program " + TestImage.BUSYBOX + " (package busybox-static)");
             }

@@ -7,8 +7,11 @@
  * {@code /run/overlaykit-lab/PREFIX/} before it is made, and is removed on close, on JVM exit, or by the next
  * start's sweeper after a crash.
  *
- * <p>Until the netlink, ovs and podman modules are merged, the lab drives {@code ip}, {@code ethtool},
- * {@code ovs-vsctl} and {@code podman} through one internal class ({@code internal.Cli}) so the calls can be
- * swapped for SDK calls in one place.
+ * <p>The lab is built with the SDK itself: namespaces, links, addresses and offloads through overlay-netlink,
+ * the OVS database ({@code init}, {@code br-phy}) through overlay-ovs, the test image and container removal
+ * through overlay-podman. Processes remain only for the daemons (ovsdb-server, ovs-vswitchd, the podman
+ * service, started in a namespace with {@code ip netns exec}), {@code ovsdb-tool create}, {@link
+ * io.overlaykit.testkit.Lab#exec} (a test oracle), and the teardown of a run whose podman service is already
+ * gone (podman in direct mode, {@code umount -l} of its storage).
  */
 package io.overlaykit.testkit;

@@ -44,6 +44,32 @@ class LabLifecycleIT {
     }
 
     @Test
+    void aProcessLeftInAHostNamespaceDiesWithTheLab() throws Exception {
+        Lab lab = Lab.builder().host("hostA", "192.0.2.2/24").start();
+        Process sleeper;
+        try {
+            sleeper = new ProcessBuilder("ip", "netns", "exec", lab.prefix() + "-hostA", "sleep", "600").start();
+            assertThat(sleeper.isAlive()).isTrue();
+        } finally {
+            lab.close();
+        }
+        assertThat(sleeper.waitFor(5, TimeUnit.SECONDS)).as("the sleeper was killed").isTrue();
+        assertThat(Cli.run("ip", "netns", "list")).doesNotContain(lab.prefix() + "-");
+        assertThatThrownBy(lab::network).isInstanceOf(IllegalStateException.class);
+        lab.close(); // idempotent
+    }
+
+    @Test
+    void aHostsOvsdbServerCanBeCrashedAndRestarted(Lab lab) {
+        LabHost a = lab.host("hostA");
+        a.killOvsdbServer();
+        assertThat(Cli.probe("ovs-vsctl", "--db=" + a.ovsdbRemote(), "--timeout=1", "list-br").ok()).isFalse();
+        a.restartOvsdbServer();
+        assertThat(Cli.run("ovs-vsctl", "--db=" + a.ovsdbRemote(), "--timeout=10", "list-br")).contains("br-phy");
+        assertThat(a.exec("ping", "-c", "1", "-W", "2", lab.host("hostB").underlayAddress())).contains("1 received");
+    }
+
+    @Test
     void theShutdownHookCleansUpWhenTheJvmExits() throws Exception {
         Process child = child("okhook", "exit", "ovs");
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -13,10 +13,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one place where the lab runs command-line tools ({@code ip}, {@code ethtool}, {@code ovs-vsctl},
- * {@code podman}, ...). Kept in one class so that calls can be swapped for SDK calls once the netlink, ovs
- * and podman modules are merged. Output goes to temporary files rather than pipes: a tool that leaves a
- * daemon behind (conmon, a detached ovsdb-server) could otherwise keep a pipe open and hang the reader.
+ * The one place where the lab runs command-line tools: starting daemons, {@link
+ * io.overlaykit.testkit.Lab#exec} (a test oracle), and the leftovers the SDK cannot do (podman in direct mode
+ * when the service is gone, {@code umount -l}); everything else goes through the SDK. Output goes to
+ * temporary files rather than pipes: a tool that leaves a daemon behind (conmon, a detached ovsdb-server)
+ * could otherwise keep a pipe open and hang the reader.
  */
 public final class Cli {
     /** Default limit for one command. */
@@ -99,6 +100,17 @@ public final class Cli {
             deleteQuietly(err);
             deleteQuietly(in);
         }
+    }
+
+    /**
+     * The command line that runs {@code command} inside {@code ns}: as is for the current namespace,
+     * {@code ip netns exec} for a named one, {@code nsenter --net} for a namespace file.
+     */
+    public static List<String> inNamespace(io.overlaykit.core.NetNamespace ns, String... command) {
+        if (ns.isCurrent()) {
+            return List.of(command);
+        }
+        return ns.isNamed() ? inNamespace(ns.name(), command) : inNamespaceFile(ns.path(), command);
     }
 
     /** {@code ip netns exec NS cmd...} for a named namespace. */

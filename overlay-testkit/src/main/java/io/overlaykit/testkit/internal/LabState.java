@@ -58,6 +58,16 @@ public final class LabState {
         }
     }
 
+    /** A fresh run prefix: {@code ok} plus four random base-36 characters. */
+    public static String randomPrefix() {
+        java.security.SecureRandom r = new java.security.SecureRandom();
+        StringBuilder sb = new StringBuilder("ok");
+        for (int i = 0; i < 4; i++) {
+            sb.append(Character.forDigit(r.nextInt(36), 36));
+        }
+        return sb.toString();
+    }
+
     /** All run records on this machine, ours and other processes'. */
     public static List<LabState> all() {
         if (!Files.isDirectory(STATE_ROOT)) {

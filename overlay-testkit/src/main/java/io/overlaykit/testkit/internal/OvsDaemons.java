@@ -1,6 +1,15 @@
 package io.overlaykit.testkit.internal;
 
 import io.overlaykit.core.BackendException;
+import io.overlaykit.core.InterfaceName;
+import io.overlaykit.core.IpPrefix;
+import io.overlaykit.netlink.NetlinkStack;
+import io.overlaykit.ovs.OvsSwitch;
+import io.overlaykit.ovs.OvsdbClient;
+import io.overlaykit.ovs.OvsdbClientOptions;
+import io.overlaykit.ovs.OvsdbRemote;
+import io.overlaykit.ovs.Row;
+import io.overlaykit.ovs.Transaction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,11 +18,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One simulated host's Open vSwitch: an {@code ovsdb-server} and an {@code ovs-vswitchd} started inside the
- * host's namespace with all their state (database, sockets, pidfiles, logs) in one directory, and that
- * directory as {@code OVS_RUNDIR} so that two hosts' bridges do not share {@code *.mgmt} sockets.
+ * One simulated host's Open vSwitch: an {@code ovsdb-server} and an {@code ovs-vswitchd} started (as
+ * processes: they are daemons) inside the host's namespace, then configured through the SDK's own OVSDB
+ * client ({@code init}, {@code br-phy}), with all their state (database, sockets, pidfiles, logs) in one
+ * directory, and that directory as {@code OVS_RUNDIR} so that two hosts' bridges do not share {@code *.mgmt} sockets.
  */
 public final class OvsDaemons {
+    /** The OVS bridge that holds a host's wire link and its underlay address. */
+    public static final String UPLINK = "br-phy";
+    /** The owner the lab's own OVS rows carry in {@code external_ids}. */
+    static final String OWNER = "overlaykit-lab";
+    private static final Duration VSWITCHD_TIMEOUT = Duration.ofSeconds(20);
     static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
 
     private OvsDaemons() {
@@ -39,13 +54,8 @@ public final class OvsDaemons {
         Cli.exec(List.of("ovsdb-tool", "create", db.toString(), SCHEMA.toString()), env, null, Cli.DEFAULT_TIMEOUT)
                 .check();
         state.recordPidfile(dir.resolve("ovsdb-server.pid"));
-        Cli.exec(Cli.inNamespace(namespace, "ovsdb-server", db.toString(),
-                "--remote=punix:" + dbSocket(dir),
-                "--pidfile=" + dir.resolve("ovsdb-server.pid"),
-                "--unixctl=" + dir.resolve("ovsdb-server.ctl"),
-                "--log-file=" + dir.resolve("ovsdb-server.log"),
-                "--no-chdir", "--detach"), env, null, Cli.DEFAULT_TIMEOUT).check();
-        vsctl(dir, "--no-wait", "init");
+        startOvsdbServer(namespace, dir);
+        init(dir);
         state.recordPidfile(dir.resolve("ovs-vswitchd.pid"));
         Cli.exec(Cli.inNamespace(namespace, "ovs-vswitchd", "unix:" + dbSocket(dir),
                 "--pidfile=" + dir.resolve("ovs-vswitchd.pid"),
@@ -54,11 +64,67 @@ public final class OvsDaemons {
                 "--no-chdir", "--detach"), env, null, Cli.DEFAULT_TIMEOUT).check();
     }
 
-    /** Runs {@code ovs-vsctl} against this host's database (waiting for ovs-vswitchd unless told not to). */
-    public static String vsctl(Path dir, String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("ovs-vsctl", "--db=unix:" + dbSocket(dir), "--timeout=20"));
-        cmd.addAll(List.of(args));
-        return Cli.exec(cmd, env(dir), null, Duration.ofSeconds(30)).check().stdout();
+    /**
+     * Starts both daemons, then {@code br-phy} (userspace datapath) holding the host's wire link {@code eth0},
+     * with the underlay address on it, up, TX checksum offload off.
+     */
+    public static void startWithUplink(NetlinkStack network, LabState state, String namespace, Path dir,
+            IpPrefix underlay) {
+        start(state, namespace, dir);
+        try (OvsSwitch ovs = OvsSwitch.connect(OvsdbRemote.unix(dbSocket(dir)), "netdev")) {
+            OvsSwitch applied = ovs.waitingForVswitchd(VSWITCHD_TIMEOUT); // br-phy must exist before its address
+            InterfaceName uplink = InterfaceName.of(UPLINK);
+            applied.addBridge(uplink, "netdev", "standalone", OWNER, null);
+            applied.attach(uplink, List.of(Wire.ENDPOINT_LINK), OWNER);
+        }
+        Wire.configureUplink(network, namespace, InterfaceName.of(UPLINK), underlay);
+    }
+
+    /** What {@code ovs-vsctl init} does, through OVSDB: the fresh database gets its one Open_vSwitch row. */
+    private static void init(Path dir) {
+        try (OvsdbClient client = OvsdbClient.connect(OvsdbRemote.unix(dbSocket(dir)), OvsdbClientOptions.defaults())) {
+            client.transact(Transaction.builder().insert("Open_vSwitch", Row.empty()).comment("overlaykit lab: init")
+                    .build());
+        }
+    }
+
+    /** Starts (or restarts) the ovsdb-server of a host on its existing database; returns once it listens. */
+    public static void startOvsdbServer(String namespace, Path dir) {
+        Cli.exec(Cli.inNamespace(namespace, "ovsdb-server", dir.resolve("conf.db").toString(),
+                "--remote=punix:" + dbSocket(dir),
+                "--pidfile=" + dir.resolve("ovsdb-server.pid"),
+                "--unixctl=" + dir.resolve("ovsdb-server.ctl"),
+                "--log-file=" + dir.resolve("ovsdb-server.log"),
+                "--no-chdir", "--detach"), env(dir), null, Cli.DEFAULT_TIMEOUT).check();
+    }
+
+    /** Kills a host's ovsdb-server with SIGKILL (a crash: no clean shutdown), waits until it is gone. */
+    public static void killOvsdbServer(Path dir) {
+        Path pidfile = dir.resolve("ovsdb-server.pid");
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidfile).trim());
+        } catch (IOException | NumberFormatException e) {
+            throw new BackendException("cannot read the ovsdb-server pid from " + pidfile + ": " + e.getMessage(), e);
+        }
+        if (!ProcessInfo.commandLine(pid).map(c -> c.contains(dir.toString())).orElse(false)) {
+            throw new BackendException("ovsdb-server " + pid + " of " + dir + " is not running");
+        }
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (ProcessInfo.alive(pid) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackendException("interrupted while killing ovsdb-server " + pid, e);
+            }
+        }
+        try {
+            Files.deleteIfExists(dbSocket(dir)); // a killed server leaves its socket file behind
+        } catch (IOException e) {
+            throw new BackendException("cannot remove " + dbSocket(dir) + ": " + e.getMessage(), e);
+        }
     }
 
     /** The environment every OVS tool of this host needs. */

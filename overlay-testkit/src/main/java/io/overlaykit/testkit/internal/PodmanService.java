@@ -2,17 +2,18 @@ package io.overlaykit.testkit.internal;
 
 import io.overlaykit.core.BackendException;
 import io.overlaykit.core.OverlayTimeoutException;
+import io.overlaykit.podman.PodmanClient;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The lab's private {@code podman system service}: its own containers.conf (runc, cgroupfs, rlimits this
@@ -70,14 +71,12 @@ public final class PodmanService {
         }
     }
 
-    /** Imports the busybox test image as {@code name} unless the service already has it. */
-    public static void importImage(Path dir, Path imageTar, String name) {
-        String url = "unix://" + socket(dir);
-        if (Cli.probe("podman", "--url", url, "image", "exists", name).ok()) {
-            return;
+    /** Imports the busybox test image as {@code name} through the SDK unless the service already has it. */
+    public static void importImage(PodmanClient podman, String name) {
+        if (!podman.imageExists(name)) {
+            // A default command, as `podman import --change` would set it, so a spec may omit "command".
+            podman.importImage(new ByteArrayInputStream(TestImage.build()), name, List.of("CMD [\"/bin/sh\"]"));
         }
-        Cli.exec(List.of("podman", "--url", url, "import", "--change", "CMD=[\"/bin/sh\"]", imageTar.toString(),
-                name), Map.of(), null, Duration.ofSeconds(60)).check();
     }
 
     /** Answers true when {@code GET /_ping} on the socket returns 200. */

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** What {@code /proc} says about a process: alive, its start time, its command line. */
 final class ProcessInfo {
@@ -42,5 +45,37 @@ final class ProcessInfo {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * The processes (other than this JVM) whose network namespace is the one bound at {@code nsFile}, found
+     * as {@code ip netns pids} does: by the namespace's inode.
+     */
+    static List<Long> inNamespace(Path nsFile) {
+        String wanted;
+        try {
+            wanted = "net:[" + Files.getAttribute(nsFile, "unix:ino") + "]";
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        long self = ProcessHandle.current().pid();
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            procs.map(p -> p.getFileName().toString())
+                    .filter(n -> n.chars().allMatch(Character::isDigit))
+                    .forEach(n -> {
+                        try {
+                            if (Long.parseLong(n) != self
+                                    && Files.readSymbolicLink(Path.of("/proc", n, "ns", "net")).toString().equals(wanted)) {
+                                pids.add(Long.parseLong(n));
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            // gone meanwhile, or a kernel thread without a namespace link
+                        }
+                    });
+        } catch (IOException e) {
+            return List.of();
+        }
+        return pids;
     }
 }

@@ -1,6 +1,10 @@
 package io.overlaykit.testkit.internal;
 
 import io.overlaykit.core.BackendException;
+import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.spi.ContainerInfo;
+import io.overlaykit.netlink.LinuxNamespaces;
+import io.overlaykit.podman.PodmanClient;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -33,13 +37,26 @@ public final class Teardown {
         this.state = state;
     }
 
-    /** Tears down the run recorded in {@code state}; throws one exception listing what could not be removed. */
+    /**
+     * Tears down the run recorded in {@code state} with a namespace handle of its own (the sweeper and
+     * {@code Lab.destroy}); throws one exception listing what could not be removed.
+     */
     public static void run(LabState state) {
+        try (LinuxNamespaces namespaces = new LinuxNamespaces()) {
+            run(state, namespaces);
+        }
+    }
+
+    /**
+     * Tears down the run recorded in {@code state}, deleting namespaces through {@code namespaces} (the lab's
+     * own, so that its cached netlink sockets close first); throws one exception listing what was left.
+     */
+    public static void run(LabState state, LinuxNamespaces namespaces) {
         Teardown t = new Teardown(state);
         t.removeContainers();
         t.killDaemons();
         t.killStragglers();
-        t.deleteNamespaces();
+        t.deleteNamespaces(namespaces);
         t.removeDirs();
         if (t.failures.isEmpty()) {
             t.removeRecord(); // keep the record while something is left, so a later sweep can retry
@@ -87,12 +104,32 @@ public final class Teardown {
             if (f.length < 3 || !Files.isDirectory(Path.of(f[0]))) {
                 continue;
             }
-            // Direct mode on the lab's own storage: works whether or not its service is still alive.
+            Path socket = PodmanService.socket(Path.of(f[2]).getParent());
+            if (removeThroughService(socket)) {
+                continue;
+            }
+            // The service is gone (its JVM died): direct mode on the lab's own storage still works.
             Cli.Result r = Cli.exec(List.of("podman", "--root", f[0], "--runroot", f[1], "rm", "--all", "--force",
                     "--time", "0"), Map.of("CONTAINERS_CONF", f[2]), null, Duration.ofSeconds(60));
             if (!r.ok()) {
                 failures.add("containers in " + f[0] + ": " + r.stderr().strip());
             }
+        }
+    }
+
+    /** Removes every container of the lab's service through the SDK; false when the service does not answer. */
+    private boolean removeThroughService(Path socket) {
+        if (!PodmanService.ping(socket)) {
+            return false;
+        }
+        try (PodmanClient podman = PodmanClient.connect(socket, Duration.ofSeconds(2), Duration.ofSeconds(30))) {
+            for (ContainerInfo c : podman.list(Map.of())) {
+                podman.remove(c.id());
+            }
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "removing containers through " + socket + " failed", e);
+            return false;
         }
     }
 
@@ -153,21 +190,19 @@ public final class Teardown {
         failures.add("processes naming " + dirs + " keep appearing");
     }
 
-    private void deleteNamespaces() {
+    private void deleteNamespaces(LinuxNamespaces namespaces) {
         for (String ns : state.entries(LabState.NAMESPACES)) {
-            if (!Files.exists(Path.of("/run/netns", ns))) {
+            NetNamespace namespace = NetNamespace.named(ns);
+            if (!Files.exists(namespace.path())) {
                 continue;
             }
             // Whatever a test left running inside (an iperf3 -D, a shell) would keep the namespace alive.
-            Cli.Result pids = Cli.probe("ip", "netns", "pids", ns);
-            for (String line : pids.stdout().split("\\s+")) {
-                if (!line.isBlank()) {
-                    ProcessHandle.of(Long.parseLong(line.trim())).ifPresent(ProcessHandle::destroyForcibly);
-                }
-            }
-            Cli.Result r = Cli.probe("ip", "netns", "delete", ns);
-            if (!r.ok() && Files.exists(Path.of("/run/netns", ns))) {
-                failures.add("namespace " + ns + ": " + r.stderr().strip());
+            ProcessInfo.inNamespace(namespace.path()).forEach(pid -> ProcessHandle.of(pid)
+                    .ifPresent(ProcessHandle::destroyForcibly));
+            try {
+                namespaces.delete(ns);
+            } catch (RuntimeException e) {
+                failures.add("namespace " + ns + ": " + e.getMessage());
             }
         }
     }

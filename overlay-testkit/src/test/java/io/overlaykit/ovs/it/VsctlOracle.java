@@ -1,4 +1,4 @@
-package io.overlaykit.ovs;
+package io.overlaykit.ovs.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +15,7 @@ final class VsctlOracle {
     }
 
     /** Rows of {@code table} as heading to raw JSON datum. */
-    static List<Map<String, JsonNode>> list(OvsDaemons d, String table) {
+    static List<Map<String, JsonNode>> list(LabOvs d, String table) {
         try {
             JsonNode doc = JSON.readTree(d.vsctl("--format=json", "list", table));
             List<String> headings = new ArrayList<>();
@@ -35,7 +35,7 @@ final class VsctlOracle {
     }
 
     /** The row of {@code table} whose name is {@code name}, or null. */
-    static Map<String, JsonNode> byName(OvsDaemons d, String table, String name) {
+    static Map<String, JsonNode> byName(LabOvs d, String table, String name) {
         return list(d, table).stream().filter(r -> r.get("name").asText().equals(name)).findFirst().orElse(null);
     }
 
@@ -47,7 +47,7 @@ final class VsctlOracle {
     }
 
     /** Names of the ports on {@code bridge}, per ovs-vsctl list-ports. */
-    static List<String> ports(OvsDaemons d, String bridge) {
+    static List<String> ports(LabOvs d, String bridge) {
         String out = d.vsctl("list-ports", bridge).trim();
         return out.isEmpty() ? List.of() : List.of(out.split("\n"));
     }

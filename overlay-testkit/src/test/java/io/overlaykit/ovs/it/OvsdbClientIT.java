@@ -1,36 +1,41 @@
-package io.overlaykit.ovs;
+package io.overlaykit.ovs.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.overlaykit.core.BackendException;
 import io.overlaykit.core.NotFoundException;
+import io.overlaykit.ovs.Condition;
+import io.overlaykit.ovs.DatabaseSchema;
+import io.overlaykit.ovs.MonitorRequest;
+import io.overlaykit.ovs.Mutation;
+import io.overlaykit.ovs.OvsdbClient;
+import io.overlaykit.ovs.OvsdbClientOptions;
+import io.overlaykit.ovs.OvsdbOperationException;
+import io.overlaykit.ovs.OvsdbRemote;
+import io.overlaykit.ovs.Row;
+import io.overlaykit.ovs.Transaction;
+import io.overlaykit.testkit.Lab;
+import io.overlaykit.testkit.WithLab;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The protocol client against a real ovsdb-server (no vswitchd needed). */
+/** The protocol client against the real ovsdb-server of a lab host (ovs-vsctl as the oracle). */
 @Timeout(60)
+@WithLab(hosts = 1, ovs = true, outside = false)
 class OvsdbClientIT {
-    private static OvsDaemons ovs;
+    private static LabOvs ovs;
 
     @BeforeAll
-    static void start() {
-        ovs = OvsDaemons.start("cli", false);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (ovs != null) {
-            ovs.close();
-        }
+    static void start(Lab lab) {
+        ovs = new LabOvs(lab, "hostA");
     }
 
     private static OvsdbClientOptions fast() {
@@ -58,7 +63,7 @@ class OvsdbClientIT {
             ovs.vsctl("add-br", "okovs-mon1", "--", "set", "Bridge", "okovs-mon1", "datapath_type=netdev");
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (c.cache().find("Bridge", "name", "okovs-mon1").isEmpty() && System.nanoTime() < deadline) {
-                OvsDaemons.sleep(20);
+                LabOvs.sleep(20);
             }
             assertThat(c.cache().find("Bridge", "name", "okovs-mon1")).isPresent();
 
@@ -72,7 +77,7 @@ class OvsdbClientIT {
             c.echo(); // the delete was notified before the echo reply
             assertThat(c.cache().find("Bridge", "name", "okovs-mon1")).isEmpty();
         } finally {
-            OvsDaemons.runQuietly("ovs-vsctl", "--db=unix:" + ovs.socket, "--no-wait", "--if-exists", "del-br", "okovs-mon1");
+            ovs.deleteBridgeQuietly("okovs-mon1");
         }
     }
 
@@ -143,7 +148,7 @@ class OvsdbClientIT {
             assertThat(b.steal("okovs_lock")).isTrue();
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (a.holdsLock("okovs_lock") && System.nanoTime() < deadline) {
-                OvsDaemons.sleep(20);
+                LabOvs.sleep(20);
             }
             assertThat(a.holdsLock("okovs_lock")).isFalse();
             b.unlock("okovs_lock");
@@ -173,7 +178,7 @@ class OvsdbClientIT {
             ovs.killOvsdb();
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (c.isConnected() && System.nanoTime() < deadline) {
-                OvsDaemons.sleep(20);
+                LabOvs.sleep(20);
             }
             assertThat(c.isConnected()).isFalse();
             // Changed behind our back while we were away: the rebuilt cache must show it.
@@ -190,7 +195,7 @@ class OvsdbClientIT {
             assertThat(c.cache().find("Bridge", "name", "okovs-rs3")).isPresent();
         } finally {
             for (String b : List.of("okovs-rs1", "okovs-rs2", "okovs-rs3")) {
-                OvsDaemons.runQuietly("ovs-vsctl", "--db=unix:" + ovs.socket, "--no-wait", "--if-exists", "del-br", b);
+                ovs.deleteBridgeQuietly(b);
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.overlaykit.podman;
+package io.overlaykit.podman.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,11 @@ import io.overlaykit.core.spi.ContainerInfo;
 import io.overlaykit.core.spi.ContainerRequest;
 import io.overlaykit.core.spi.ContainerRuntime.ContainerEvent;
 import io.overlaykit.core.spi.ContainerRuntime.ExecResult;
+import io.overlaykit.podman.ContainerEvents;
+import io.overlaykit.podman.PodmanClient;
+import io.overlaykit.testkit.Lab;
+import io.overlaykit.testkit.WithLab;
+import io.overlaykit.testkit.internal.Tar;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,35 +28,28 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** PodmanClient against a real podman service of its own (see {@link PodmanServiceFixture}). */
+/**
+ * PodmanClient against the real podman service that the lab starts (its own containers.conf, storage and
+ * socket); the lab has imported {@link Lab#TEST_IMAGE} through the same client API before the first test.
+ */
+@WithLab(hosts = 1, outside = false, podman = true)
 class PodmanClientIT {
-    static final String IMAGE = "localhost/overlaykit/busybox:latest";
+    static final String IMAGE = Lab.TEST_IMAGE;
     static final String RUN = UUID.randomUUID().toString().substring(0, 6);
     static final Map<String, String> RUN_LABEL = Map.of("okpod.run", RUN);
     static final String LOOP = "while sleep 3600; do :; done";
 
-    static PodmanServiceFixture service;
+    static Path socket;
     static PodmanClient podman;
 
     @BeforeAll
-    static void startService() throws Exception {
-        String missing = PodmanServiceFixture.missingPrerequisite();
-        if (missing != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                Assertions.fail("CI=true and " + missing);
-            }
-            Assumptions.abort("skipping podman integration tests: " + missing);
-        }
-        service = PodmanServiceFixture.start("okpod");
-        podman = PodmanClient.connect(service.socket());
-        byte[] tar = TestTar.busyboxRootfs(Path.of("/bin/busybox"));
-        String id = podman.importImage(new ByteArrayInputStream(tar), IMAGE);
-        assertThat(id).startsWith("sha256:");
+    static void connect(Lab lab) {
+        socket = lab.podmanSocket();
+        assertThat(lab.podman().imageExists(IMAGE)).as("the lab imported its image").isTrue();
+        podman = PodmanClient.connect(socket);
     }
 
     @AfterEach
@@ -62,16 +60,10 @@ class PodmanClientIT {
     }
 
     @AfterAll
-    static void stopService() {
-        try {
-            if (podman != null) {
-                podman.list(RUN_LABEL).forEach(c -> podman.remove(c.id()));
-                podman.close();
-            }
-        } finally {
-            if (service != null) {
-                service.close();
-            }
+    static void closeClient() {
+        if (podman != null) {
+            podman.list(RUN_LABEL).forEach(c -> podman.remove(c.id()));
+            podman.close();
         }
     }
 
@@ -89,7 +81,8 @@ class PodmanClientIT {
         assertThat(podman.imageExists(IMAGE)).isTrue();
         assertThat(podman.imageExists("localhost/overlaykit/none:latest")).isFalse();
         String extra = "localhost/overlaykit/okpod-" + RUN + ":latest";
-        podman.importImage(new ByteArrayInputStream(new TestTar().directory("tmp").finish()), extra);
+        assertThat(podman.importImage(new ByteArrayInputStream(new Tar().directory("tmp").finish()), extra))
+                .startsWith("sha256:");
         assertThat(podman.imageExists(extra)).isTrue();
         assertThat(podman.removeImage(extra, true)).isTrue();
         assertThat(podman.imageExists(extra)).isFalse();
@@ -168,6 +161,14 @@ class PodmanClientIT {
     }
 
     @Test
+    void theTestImageHasADefaultCommand() {
+        // Imported with CMD ["/bin/sh"]: with no command and no stdin, sh exits at once with status 0.
+        podman.run(ContainerRequest.builder(name("cmd"), IMAGE).labels(RUN_LABEL).build());
+        assertThat(podman.waitFor(name("cmd"), Duration.ofSeconds(10))).isZero();
+        assertThat(podman.remove(name("cmd"))).isTrue();
+    }
+
+    @Test
     void listsByLabel() {
         podman.run(request("l1").label("okpod.role", "web").build());
         podman.run(request("l2").label("okpod.role", "web").build());
@@ -189,7 +190,7 @@ class PodmanClientIT {
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("start container '" + name("missing") + "'")
                 .hasMessageContaining("no container with name or ID")
-                .hasMessageContaining(service.socket().toString());
+                .hasMessageContaining(socket.toString());
         assertThatThrownBy(() -> podman.exec(name("missing"), List.of("true"), Duration.ofSeconds(5)))
                 .isInstanceOf(NotFoundException.class);
         podman.run(request("dup").build());

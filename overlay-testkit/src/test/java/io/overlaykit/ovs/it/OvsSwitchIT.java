@@ -1,4 +1,4 @@
-package io.overlaykit.ovs;
+package io.overlaykit.ovs.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,8 +10,16 @@ import io.overlaykit.core.ConflictException;
 import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.InvalidSpecException;
 import io.overlaykit.core.NotFoundException;
+import io.overlaykit.core.VethPair;
+import io.overlaykit.netlink.RtnetlinkLinks;
+import io.overlaykit.ovs.OvsSwitch;
+import io.overlaykit.ovs.OvsdbClient;
+import io.overlaykit.ovs.OvsdbClientOptions;
+import io.overlaykit.testkit.Lab;
+import io.overlaykit.testkit.WithLab;
 import io.overlaykit.core.VxlanTunnel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -20,18 +28,24 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** OvsSwitch against real ovsdb-server + ovs-vswitchd (netdev datapath), ovs-vsctl as the oracle. */
+/**
+ * OvsSwitch against a lab host's real ovsdb-server + ovs-vswitchd (netdev datapath; the lab's own br-phy is
+ * there too), ovs-vsctl as the oracle, test veths made through the lab's NetlinkStack.
+ */
 @Timeout(60)
+@WithLab(hosts = 1, ovs = true, outside = false)
 class OvsSwitchIT {
     private static final String OWNER = "okovs-test";
     private static final InterfaceName BR = InterfaceName.of("okovs-br0");
-    private static OvsDaemons ovs;
+    private static LabOvs ovs;
+    private static RtnetlinkLinks links;
     private static OvsdbClient client;
     private static OvsSwitch sw;
 
     @BeforeAll
-    static void start() {
-        ovs = OvsDaemons.start("sw", true);
+    static void start(Lab lab) {
+        ovs = new LabOvs(lab, "hostA");
+        links = lab.network().links(ovs.host.namespace());
         client = OvsdbClient.connect(ovs.remote(), OvsdbClientOptions.defaults());
         sw = OvsSwitch.create(client, "netdev").waitingForVswitchd(Duration.ofSeconds(10));
     }
@@ -41,15 +55,12 @@ class OvsSwitchIT {
         if (client != null) {
             client.close();
         }
-        if (ovs != null) {
-            ovs.close();
-        }
     }
 
     @AfterEach
     void cleanBridges() {
         for (String b : List.of("okovs-br0", "okovs-br1")) {
-            OvsDaemons.runQuietly("ovs-vsctl", "--db=unix:" + ovs.socket, "--timeout=10", "--if-exists", "del-br", b);
+            ovs.deleteBridgeQuietly(b);
         }
     }
 
@@ -76,16 +87,16 @@ class OvsSwitchIT {
         assertThat(sw.deleteBridge(BR)).isTrue();
         assertThat(sw.deleteBridge(BR)).isFalse();
         assertThat(ovs.vsctl("list-br")).doesNotContain(BR.value());
-        assertThat(VsctlOracle.list(ovs, "Port")).isEmpty();
-        assertThat(VsctlOracle.list(ovs, "Interface")).isEmpty();
+        assertThat(VsctlOracle.list(ovs, "Port")).noneMatch(r -> r.get("name").asText().startsWith("okovs"));
+        assertThat(VsctlOracle.list(ovs, "Interface")).noneMatch(r -> r.get("name").asText().startsWith("okovs"));
     }
 
     @Test
     void attachesVethsInternalAndVxlanPortsInOneGo() {
         sw.ensureBridge(Bridge.named(BR.value()), OWNER);
         try {
-            ovs.exec("ip", "link", "add", "okovs-v1", "type", "veth", "peer", "name", "okovs-v1p");
-            ovs.exec("ip", "link", "add", "okovs-v2", "type", "veth", "peer", "name", "okovs-v2p");
+            links.create(VethPair.builder("okovs-v1").peer("okovs-v1p").build());
+            links.create(VethPair.builder("okovs-v2").peer("okovs-v2p").build());
             List<InterfaceName> veths = List.of(InterfaceName.of("okovs-v1"), InterfaceName.of("okovs-v2"));
             sw.attach(BR, veths, OWNER);
             sw.attach(BR, veths, OWNER); // identical: left alone
@@ -126,26 +137,22 @@ class OvsSwitchIT {
             assertThat(VsctlOracle.ports(ovs, BR.value()))
                     .containsExactlyInAnyOrder("okovs-v2", "okovs-in1", "okovs-vx1");
         } finally {
-            OvsDaemons.runQuietly("ip", "netns", "exec", ovs.netns, "ip", "link", "del", "okovs-v1");
-            OvsDaemons.runQuietly("ip", "netns", "exec", ovs.netns, "ip", "link", "del", "okovs-v2");
+            links.delete(InterfaceName.of("okovs-v1"));
+            links.delete(InterfaceName.of("okovs-v2"));
         }
     }
 
     @Test
-    void fiftyPortsInOneTransaction() throws Exception {
+    void fiftyPortsInOneTransaction() {
         sw.ensureBridge(Bridge.named(BR.value()), OWNER);
-        java.nio.file.Path batch = ovs.dir.resolve("okovs-veths.batch");
-        StringBuilder add = new StringBuilder();
-        StringBuilder del = new StringBuilder();
-        List<InterfaceName> names = new java.util.ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            add.append("link add okovs-b").append(i).append(" type veth peer name okovs-bp").append(i).append('\n');
-            del.append("link del okovs-b").append(i).append('\n');
-            names.add(InterfaceName.of("okovs-b" + i));
-        }
-        java.nio.file.Files.writeString(batch, add.toString());
-        ovs.exec("ip", "-batch", batch.toString());
+        List<InterfaceName> names = new ArrayList<>();
         try {
+            long tv = System.nanoTime();
+            for (int i = 0; i < 50; i++) {
+                links.create(VethPair.builder("okovs-b" + i).peer("okovs-bp" + i).build());
+                names.add(InterfaceName.of("okovs-b" + i));
+            }
+            System.out.printf("netlink: 50 veths in %d ms%n", (System.nanoTime() - tv) / 1_000_000);
             long t0 = System.nanoTime();
             sw.attach(BR, names, OWNER);
             long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -155,8 +162,7 @@ class OvsSwitchIT {
             sw.attach(BR, names, OWNER);
             System.out.printf("OvsSwitch: re-attach (no-op) of 50 ports in %d ms%n", (System.nanoTime() - t1) / 1_000_000);
         } finally {
-            java.nio.file.Files.writeString(batch, del.toString());
-            OvsDaemons.runQuietly("ip", "netns", "exec", ovs.netns, "ip", "-force", "-batch", batch.toString());
+            names.forEach(links::delete);
         }
     }
 

@@ -1,35 +1,42 @@
-package io.overlaykit.podman;
+package io.overlaykit.testkit.internal;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 
-/** A minimal ustar writer for the test image: directories, one file, symlinks. */
-final class TestTar {
+/**
+ * A minimal ustar writer (directories, regular files, symlinks, all owned by root), enough for the lab's
+ * test image: building the tar in memory spares a {@code tar} process and any temporary rootfs on disk.
+ */
+public final class Tar {
+    private static final long MTIME = 1_700_000_000L; // fixed: the same content gives the same bytes
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    TestTar directory(String name) {
+    /** Adds a directory (mode 0755). */
+    public Tar directory(String name) {
         header(name.endsWith("/") ? name : name + "/", 0755, 0, '5', "");
         return this;
     }
 
-    TestTar file(String name, byte[] content, int mode) {
+    /** Adds a regular file with {@code mode}. */
+    public Tar file(String name, byte[] content, int mode) {
         header(name, mode, content.length, '0', "");
         out.writeBytes(content);
-        pad(content.length);
+        int rest = content.length % 512;
+        if (rest != 0) {
+            out.writeBytes(new byte[512 - rest]);
+        }
         return this;
     }
 
-    TestTar symlink(String name, String target) {
+    /** Adds a symbolic link {@code name -> target}. */
+    public Tar symlink(String name, String target) {
         header(name, 0777, 0, '2', target);
         return this;
     }
 
-    byte[] finish() {
-        out.writeBytes(new byte[1024]); // two zero blocks end the archive
+    /** Ends the archive (two zero blocks) and returns its bytes. */
+    public byte[] finish() {
+        out.writeBytes(new byte[1024]);
         return out.toByteArray();
     }
 
@@ -40,8 +47,8 @@ final class TestTar {
         put(h, 108, 8, octal(0, 7));
         put(h, 116, 8, octal(0, 7));
         put(h, 124, 12, octal(size, 11));
-        put(h, 136, 12, octal(1_700_000_000L, 11));
-        put(h, 148, 8, "        ");
+        put(h, 136, 12, octal(MTIME, 11));
+        put(h, 148, 8, "        "); // the checksum counts its own field as spaces
         h[156] = (byte) type;
         put(h, 157, 100, link);
         put(h, 257, 6, "ustar");
@@ -56,13 +63,6 @@ final class TestTar {
         out.writeBytes(h);
     }
 
-    private void pad(long size) {
-        int rest = (int) (size % 512);
-        if (rest != 0) {
-            out.writeBytes(new byte[512 - rest]);
-        }
-    }
-
     private static String octal(long value, int digits) {
         String s = Long.toOctalString(value);
         return "0".repeat(Math.max(0, digits - s.length())) + s;
@@ -71,22 +71,8 @@ final class TestTar {
     private static void put(byte[] h, int offset, int length, String value) {
         byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
         if (bytes.length > length) {
-            throw new IllegalArgumentException("tar field too long: " + value);
+            throw new IllegalArgumentException("tar field too long (" + length + " bytes): " + value);
         }
         System.arraycopy(bytes, 0, h, offset, bytes.length);
-    }
-
-    /** A root file system with /bin/busybox and its applet links, as the lab image is built. */
-    static byte[] busyboxRootfs(Path busybox) throws IOException {
-        TestTar tar = new TestTar();
-        for (String dir : List.of("bin", "etc", "tmp", "proc", "sys", "dev", "root")) {
-            tar.directory(dir);
-        }
-        tar.file("bin/busybox", Files.readAllBytes(busybox), 0755);
-        for (String applet : List.of("sh", "sleep", "ip", "ping", "nc", "cat", "echo", "ls", "readlink", "true",
-                "false", "hostname", "sysctl")) {
-            tar.symlink("bin/" + applet, "busybox");
-        }
-        return tar.finish();
     }
 }
