@@ -240,7 +240,7 @@ abstract class AbstractOverlayIT {
                 assertThat(Oracle.run("ovs-vsctl", db, "--format=json", "--columns=name", "list", "Bridge"))
                         .as("bridges on " + hs.name()).contains("br-phy").doesNotContain(Names.of(spec.name()).bridge().value());
                 assertThat(Oracle.run("ovs-vsctl", db, "--format=json", "--columns=external_ids", "list", "Port"))
-                        .as("ports on " + hs.name()).doesNotContain("overlaykit");
+                        .as("ports on " + hs.name()).doesNotContain("[\"overlaykit-owner\",\"" + spec.name() + "\"]");
             }
             assertThat(Oracle.in(ns, "ip", "-j", "link", "show")).as("links on " + hs.name())
                     .doesNotContain(Names.of(spec.name()).bridge().value())
