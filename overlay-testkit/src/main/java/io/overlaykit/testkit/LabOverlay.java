@@ -143,9 +143,10 @@ public final class LabOverlay implements AutoCloseable {
     }
 
     /**
-     * Applies every host's part of {@code spec} in spec order. When a host fails, the hosts applied before
-     * it are torn down again (newest first) and the first error is thrown, with teardown failures
-     * suppressed in it.
+     * Applies every host's part of {@code spec} in spec order. When a host fails (its own apply has already
+     * undone its steps), the hosts this call brought the overlay to for the first time are torn down again,
+     * newest first, and the first error is thrown with any teardown failures suppressed in it. Hosts that
+     * carried the overlay before the call keep it, as their own apply converged it.
      *
      * @return each host's result, in spec order
      */
@@ -161,8 +162,11 @@ public final class LabOverlay implements AutoCloseable {
         for (HostSpec hs : spec.hosts()) {
             Host h = host(hs.name());
             try {
+                boolean carriedBefore = !h.overlaySwitch(spec.switchKind()).bridges(Names.of(spec.name()).owner()).isEmpty();
                 results.put(hs.name(), overlay.apply(h, listener));
-                applied.add(h);
+                if (!carriedBefore) {
+                    applied.add(h);
+                }
             } catch (RuntimeException e) {
                 // The failed host rolled itself back; take the others back too, so the overlay is all or nothing.
                 for (int i = applied.size() - 1; i >= 0; i--) {
