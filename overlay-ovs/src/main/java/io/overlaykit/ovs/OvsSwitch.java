@@ -236,8 +236,17 @@ public final class OvsSwitch implements OverlaySwitch {
                 ifaceRow.put("options", p.options());
             }
             tx.insert("Interface", Row.of(ifaceRow), iface);
-            tx.insert("Port", Row.of(Map.of("name", p.name().value(), "interfaces", Set.of(iface),
-                    "external_ids", Map.of(OWNER_KEY, owner))), port);
+            Map<String, Object> portRow = new LinkedHashMap<>();
+            portRow.put("name", p.name().value());
+            portRow.put("interfaces", Set.of(iface));
+            portRow.put("external_ids", Map.of(OWNER_KEY, owner));
+            if (p.type().equals("vxlan") && client.schema().hasColumn("Port", "protected")) {
+                // Split horizon: one tunnel port per peer makes a full mesh, and NORMAL switching would
+                // flood a frame from one peer's tunnel into the others: a broadcast loop from 3 hosts on.
+                // Protected ports never forward to each other.
+                portRow.put("protected", true);
+            }
+            tx.insert("Port", Row.of(portRow), port);
             newPorts.add(port);
         }
         tx.mutate("Bridge", List.of(Condition.eq("_uuid", b.uuid())), List.of(Mutation.insert("ports", Set.copyOf(newPorts))));

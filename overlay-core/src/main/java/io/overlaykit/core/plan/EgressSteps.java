@@ -87,6 +87,12 @@ final class EgressSteps {
     static FirewallTable table(HostContext ctx) {
         IpPrefix subnet = ctx.spec.subnet();
         List<FirewallTable.Rule> rules = new ArrayList<>();
+        if ("linux".equals(ctx.sw.kind())) {
+            // With br_netfilter active (the default once the module is loaded, e.g. on Docker hosts) the
+            // frames our bridge switches pass the IP hooks of this namespace too; tracked there, a reply
+            // that was routed and masqueraded meets a second, clashing entry and is dropped.
+            rules.add(new FirewallTable.Untracked(ctx.bridge));
+        }
         if (ctx.hostSpec.egress()) {
             rules.add(new FirewallTable.Masquerade(subnet, ctx.uplink, subnet, false));
         }
@@ -113,8 +119,8 @@ final class EgressSteps {
         String[] oldPrint = new String[1];
         return Step.named("firewall", "nft table " + table.name() + ": " + table.rules().size() + " rules ("
                         + (ctx.hostSpec.egress() ? "masquerade out of " + ctx.uplink + ", " : "")
-                        + "hairpin, forward filter, " + (table.rules().size() - (ctx.hostSpec.egress() ? 3 : 2))
-                        + " dnat)")
+                        + "hairpin, forward filter, " + table.rules().stream()
+                        .filter(r -> r instanceof FirewallTable.Dnat).count() + " dnat)")
                 .done(() -> print.equals(ctx.state.get(HostState.FIREWALL_HASH))
                         && fw.tables().contains(table.name()))
                 .apply(() -> {

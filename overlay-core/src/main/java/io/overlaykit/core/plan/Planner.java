@@ -33,6 +33,9 @@ public final class Planner {
         checkDistinctNames(ctx);
         List<Step> steps = new ArrayList<>();
         steps.add(bridge(ctx));
+        if ("linux".equals(ctx.sw.kind())) {
+            steps.add(bridgeArpIgnore(ctx));
+        }
         for (HostSpec peer : spec.peersOf(host.name())) {
             steps.add(tunnel(ctx, peer));
         }
@@ -68,6 +71,28 @@ public final class Planner {
                 .done(() -> ctx.sw.bridges(ctx.names.owner()).contains(ctx.bridge))
                 .apply(() -> ctx.sw.ensureBridge(bridge, ctx.names.owner()))
                 .undo(() -> ctx.sw.deleteBridge(ctx.bridge))
+                .build();
+    }
+
+    /**
+     * The Linux bridge is up in the host's namespace but holds no address; with the default
+     * {@code arp_ignore=0} it still answers containers' ARP for the gateway address (with its own MAC),
+     * racing the gateway veth, and traffic then enters the host through the bridge device. With
+     * {@code arp_ignore=1} it answers only for addresses of its own, i.e. never.
+     */
+    static Step bridgeArpIgnore(HostContext ctx) {
+        String key = "net.ipv4.conf." + ctx.bridge.value() + ".arp_ignore";
+        var ns = ctx.host.namespaces();
+        var hostNs = ctx.host.namespace();
+        String[] old = new String[1];
+        return Step.named("bridge arp", key + "=1 (the bridge must not answer ARP for the gateway)")
+                .done(() -> ctx.links.find(ctx.bridge).isPresent() && "1".equals(ns.readSysctl(hostNs, key).trim()))
+                .apply(() -> old[0] = ns.writeSysctl(hostNs, key, "1").trim())
+                .undo(() -> {
+                    if (old[0] != null && ctx.links.find(ctx.bridge).isPresent()) {
+                        ns.writeSysctl(hostNs, key, old[0]);
+                    }
+                })
                 .build();
     }
 

@@ -18,7 +18,7 @@ public record FirewallTable(String name, List<Rule> rules) {
     }
 
     /** A rule kind the backend knows how to render. */
-    public sealed interface Rule permits Masquerade, Dnat, Connmark, ForwardAccept {
+    public sealed interface Rule permits Masquerade, Dnat, Connmark, ForwardAccept, Untracked {
     }
 
     /**
@@ -50,6 +50,14 @@ public record FirewallTable(String name, List<Rule> rules) {
      * dropped. {@code bridge} is the overlay-side interface.
      */
     public record ForwardAccept(IpPrefix subnet, InterfaceName bridge) implements Rule {
+    }
+
+    /**
+     * Packets arriving on {@code inInterface} skip connection tracking (raw priority, before conntrack).
+     * For a Linux bridge in a namespace where br_netfilter is active: the frames it switches between its
+     * ports would otherwise be tracked a second time and clash with the NAT entries of the routed pass.
+     */
+    public record Untracked(InterfaceName inInterface) implements Rule {
     }
 
     public enum Protocol { TCP, UDP }

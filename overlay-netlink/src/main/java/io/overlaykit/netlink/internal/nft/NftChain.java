@@ -5,6 +5,8 @@ package io.overlaykit.netlink.internal.nft;
  * rule needs it, so a table with one masquerade rule has one chain.
  */
 public enum NftChain {
+    /** Exempts packets from connection tracking; raw priority, before conntrack (-200). */
+    RAW_PREROUTING("raw-prerouting", "filter", "prerouting", -300),
     /** Destination NAT of packets arriving from outside. */
     NAT_PREROUTING("nat-prerouting", "nat", "prerouting", -100),
     /** Destination NAT of packets this namespace sends itself (local clients of a forward). */

@@ -12,6 +12,7 @@ import io.overlaykit.core.spi.FirewallTable.Dnat;
 import io.overlaykit.core.spi.FirewallTable.ForwardAccept;
 import io.overlaykit.core.spi.FirewallTable.Masquerade;
 import io.overlaykit.core.spi.FirewallTable.Rule;
+import io.overlaykit.core.spi.FirewallTable.Untracked;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -94,11 +95,22 @@ public final class NftRenderer {
                 add(chains, NftChain.ROUTE_OUTPUT, markReplies(c));
             } else if (rule instanceof ForwardAccept f) {
                 forward(f).forEach(expr -> add(chains, NftChain.FORWARD, expr));
+            } else if (rule instanceof Untracked u) {
+                add(chains, NftChain.RAW_PREROUTING, notrack(u));
             } else {
                 throw new InvalidSpecException("firewall rule", rule, "unknown rule kind");
             }
         }
         return chains;
+    }
+
+    // iifname IN notrack
+    static ArrayNode notrack(Untracked u) {
+        require(u.inInterface() != null, "notrack", u, "inInterface is missing");
+        ArrayNode expr = JSON.arrayNode();
+        expr.add(match("==", meta("iifname"), JSON.textNode(u.inInterface().value())));
+        expr.add(JSON.objectNode().putNull("notrack"));
+        return expr;
     }
 
     // ip saddr SRC [oifname OUT] [ip daddr != EXCEPT] [ct status dnat] masquerade

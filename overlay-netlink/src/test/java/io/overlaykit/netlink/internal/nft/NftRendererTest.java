@@ -67,6 +67,16 @@ class NftRendererTest {
     }
 
     @Test
+    void untrackedInterfaceGetsNotrackInARawPreroutingChain() {
+        FirewallTable.Untracked u = new FirewallTable.Untracked(InterfaceName.of("br0"));
+        assertThat(NftRenderer.notrack(u).toString())
+                .isEqualTo("[{\"match\":{\"op\":\"==\",\"left\":{\"meta\":{\"key\":\"iifname\"}},\"right\":\"br0\"}},"
+                        + "{\"notrack\":null}]");
+        assertThat(NftRenderer.rulesByChain(java.util.List.of(u))).containsOnlyKeys(NftChain.RAW_PREROUTING);
+        assertThat(NftChain.RAW_PREROUTING.priority()).as("before conntrack (-200)").isLessThan(-200);
+    }
+
+    @Test
     void highMarksStayUnsigned() {
         Connmark c = new Connmark(InterfaceName.of("eth1"), MacAddress.parse("02:00:00:00:00:01"), 0x80000001);
         assertThat(NftRenderer.markReplies(c).get(1).get("mangle").get("value").asLong()).isEqualTo(0x80000001L);

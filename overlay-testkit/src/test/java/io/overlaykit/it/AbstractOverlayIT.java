@@ -1,0 +1,261 @@
+package io.overlaykit.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.check.CheckReport;
+import io.overlaykit.core.check.ConnectivityCheck;
+import io.overlaykit.core.check.Transfer;
+import io.overlaykit.core.plan.ApplyResult;
+import io.overlaykit.core.plan.Names;
+import io.overlaykit.core.plan.ProgressListener;
+import io.overlaykit.core.plan.Step;
+import io.overlaykit.core.spec.ContainerSpec;
+import io.overlaykit.core.spec.HostSpec;
+import io.overlaykit.core.spec.OverlaySpec;
+import io.overlaykit.core.spi.ContainerInfo;
+import io.overlaykit.testkit.Lab;
+import io.overlaykit.testkit.LabHost;
+import io.overlaykit.testkit.LabOverlay;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole engine on real backends: three lab hosts, two containers per host run by the engine, one
+ * overlay. One lab per class; the tests run in order on it (fault injection on a clean host, apply,
+ * data path, idempotence, teardown). Subclasses choose the switch.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class AbstractOverlayIT {
+    private static final long TRANSFER_BYTES = 10L * 1024 * 1024;
+
+    private Lab lab;
+    private LabOverlay overlay;
+    private OverlaySpec spec;
+    private final Map<String, HostSnapshot> before = new LinkedHashMap<>();
+
+    /** {@code "ovs"} or {@code "linux"}. */
+    abstract String switchKind();
+
+    /** The spec name, which is also the lab prefix. */
+    abstract String specName();
+
+    static String spec(String name, String switchKind) {
+        return """
+                {"name": "%s", "vni": 5077, "subnet": "10.77.0.0/16", "switch": "%s",
+                 "lab": {"outside": "192.0.2.100"},
+                 "hosts": [
+                  {"name": "hostA", "underlay": "192.0.2.2", "gateway": "10.77.0.1", "containers": [
+                    {"name": "a1", "ip": "10.77.1.1", "image": "%s", "command": %s},
+                    {"name": "a2", "ip": "10.77.1.2", "image": "%3$s", "command": %4$s}]},
+                  {"name": "hostB", "underlay": "192.0.2.3", "gateway": "10.77.0.2", "containers": [
+                    {"name": "b1", "ip": "10.77.2.1", "image": "%3$s", "command": %4$s},
+                    {"name": "b2", "ip": "10.77.2.2", "image": "%3$s", "command": %4$s}]},
+                  {"name": "hostC", "underlay": "192.0.2.4", "gateway": "10.77.0.3", "containers": [
+                    {"name": "c1", "ip": "10.77.3.1", "image": "%3$s", "command": %4$s},
+                    {"name": "c2", "ip": "10.77.3.2", "image": "%3$s", "command": %4$s}]}
+                 ]}
+                """.formatted(name, switchKind, Lab.TEST_IMAGE, "[\"sh\", \"-c\", \"while sleep 3600; do :; done\"]");
+    }
+
+    @BeforeAll
+    void startLab() {
+        spec = OverlaySpec.read(spec(specName(), switchKind()));
+        long t0 = System.nanoTime();
+        lab = LabOverlay.labFor(spec).start();
+        overlay = LabOverlay.connect(lab);
+        System.out.printf("[%s] lab started in %d ms%n", specName(), ms(t0));
+        for (LabHost h : lab.hosts()) {
+            HostSnapshot.awaitSettled(h);
+            before.put(h.name(), HostSnapshot.of(lab, h));
+        }
+    }
+
+    @AfterAll
+    void closeLab() {
+        try {
+            if (overlay != null) {
+                overlay.close();
+            }
+        } finally {
+            if (lab != null) {
+                lab.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aFailureInTheMiddleOfAnApplyLeavesTheHostAsItWas() {
+        int steps = io.overlaykit.core.Overlay.of(spec).plan(overlay.host("hostA")).steps().size();
+        assertThat(steps).isGreaterThan(20);
+        for (int k : new int[] {steps / 2, steps - 1}) {
+            AtomicInteger started = new AtomicInteger();
+            AtomicInteger undone = new AtomicInteger();
+            ProgressListener faulty = new ProgressListener() {
+                @Override
+                public void stepStarted(Step step) {
+                    if (started.getAndIncrement() == k) {
+                        throw new IllegalStateException("injected failure at step " + k + " (" + step.id() + ")");
+                    }
+                }
+
+                @Override
+                public void stepUndone(Step step, Duration took) {
+                    undone.incrementAndGet();
+                }
+            };
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> io.overlaykit.core.Overlay.of(spec).apply(overlay.host("hostA"), faulty))
+                    .hasMessageContaining("injected failure at step " + k).hasNoSuppressedExceptions();
+            System.out.printf("[%s] failure at step %d of %d: %d steps undone in %d ms%n", specName(), k, steps,
+                    undone.get(), ms(t0));
+            assertThat(undone.get()).as("steps undone").isGreaterThan(0);
+            assertThat(before.get("hostA").differences(HostSnapshot.of(lab, lab.host("hostA"))))
+                    .as("hostA after a failure at step " + k).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void applyAllTakesBackTheHostsAlreadyAppliedWhenALaterHostFails() {
+        AtomicInteger bridges = new AtomicInteger();
+        ProgressListener failOnHostB = new ProgressListener() {
+            @Override
+            public void stepStarted(Step step) {
+                // hostA's plan starts with "bridge", hostB's too: fail hostB in the middle of its plan
+                if (step.id().equals("bridge")) {
+                    bridges.incrementAndGet();
+                }
+                if (bridges.get() == 2 && step.id().startsWith("attach ")) {
+                    throw new IllegalStateException("injected failure on the second host at " + step.id());
+                }
+            }
+        };
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> overlay.applyAll(spec, failOnHostB)).hasMessageContaining("injected failure");
+        System.out.printf("[%s] applyAll failing on hostB, rolled back in %d ms%n", specName(), ms(t0));
+        for (String h : new String[] {"hostA", "hostB", "hostC"}) {
+            assertThat(before.get(h).differences(HostSnapshot.of(lab, lab.host(h)))).as(h + " after applyAll failed")
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void applyAllHosts() {
+        long t0 = System.nanoTime();
+        Map<String, ApplyResult> results = overlay.applyAll(spec);
+        System.out.printf("[%s] applied 3 hosts in %d ms%n", specName(), ms(t0));
+        for (ApplyResult r : results.values()) {
+            assertThat(r.changed()).as(r.host() + " changed steps").isGreaterThan(0);
+            StringBuilder perContainer = new StringBuilder();
+            for (ContainerSpec c : spec.host(r.host()).containers()) {
+                long run = 0;
+                long wiring = 0;
+                for (ApplyResult.StepOutcome o : r.steps()) {
+                    String[] id = o.id().split(" ");
+                    if (id.length >= 2 && id[1].equals(c.name())) {
+                        if (id[0].equals("container")) {
+                            run += o.took().toNanos();
+                        } else {
+                            wiring += o.took().toNanos();
+                        }
+                    }
+                }
+                perContainer.append(String.format(" %s: run %d ms + wiring %.1f ms;", c.name(), run / 1_000_000,
+                        wiring / 1e6));
+            }
+            System.out.printf("[%s] %s: apply %d ms, %d steps (%d changed);%s%n", specName(), r.host(),
+                    r.took().toMillis(), r.steps().size(), r.changed(), perContainer);
+        }
+        assertThat(results).containsOnlyKeys("hostA", "hostB", "hostC");
+        Map<String, String> labels = Names.of(spec.name()).labels("hostA");
+        assertThat(overlay.podman().list(labels)).extracting(ContainerInfo::name)
+                .containsExactlyInAnyOrder(spec.name() + "-a1", spec.name() + "-a2");
+    }
+
+    @Test
+    @Order(4)
+    void everyContainerReachesEveryContainerAndEveryGatewayByIcmpAndTcp() {
+        long t0 = System.nanoTime();
+        CheckReport report = overlay.verifyAll(spec, Duration.ofSeconds(5));
+        System.out.printf("[%s] verify: %s in %d ms%n", specName(), report.summary(), ms(t0));
+        // 6 containers: 6*5 container pairs + 6*3 gateways, ICMP and TCP each
+        assertThat(report.rows()).hasSize((6 * 5 + 6 * 3) * 2);
+        assertThat(report.allOk()).as(report.toTable()).isTrue();
+    }
+
+    @Test
+    @Order(5)
+    void tenMegabytesEachWayAcrossHosts() {
+        ContainerInfo a1 = overlay.container(spec, "hostA", "a1");
+        ContainerInfo c2 = overlay.container(spec, "hostC", "c2");
+        ConnectivityCheck check = new ConnectivityCheck(overlay.stack().namespaces());
+        Transfer t = check.tcpTransfer(a1.namespace(), c2.namespace(), spec.host("hostC").container("c2")
+                .orElseThrow().ip(), TRANSFER_BYTES);
+        System.out.printf("[%s] a1 -> c2 (hostA -> hostC): %s%n", specName(), t);
+        assertThat(t.bytesSent()).isEqualTo(TRANSFER_BYTES);
+        assertThat(t.bytesReceived()).isEqualTo(TRANSFER_BYTES);
+    }
+
+    @Test
+    @Order(6)
+    void applyingTwiceChangesNothing() {
+        long t0 = System.nanoTime();
+        Map<String, ApplyResult> again = overlay.applyAll(spec);
+        System.out.printf("[%s] second apply of 3 hosts: %d ms%n", specName(), ms(t0));
+        for (ApplyResult r : again.values()) {
+            assertThat(r.isUnchanged()).as(r.host() + " changed " + r.changedSteps()).isTrue();
+        }
+        assertThat(again).hasSize(3);
+    }
+
+    @Test
+    @Order(7)
+    void teardownLeavesNothingOfOurs() {
+        long t0 = System.nanoTime();
+        Map<String, java.util.List<String>> done = overlay.teardownAll(spec);
+        System.out.printf("[%s] teardown of 3 hosts: %d ms%n", specName(), ms(t0));
+        assertThat(done).containsOnlyKeys("hostA", "hostB", "hostC");
+        String table = Names.of(spec.name()).firewallTable();
+        for (HostSpec hs : spec.hosts()) {
+            LabHost h = lab.host(hs.name());
+            NetNamespace ns = h.namespace();
+            assertThat(Oracle.in(ns, "nft", "-j", "list", "tables")).as("nft tables on " + hs.name())
+                    .doesNotContain("\"" + table + "\"");
+            if (h.hasOvs()) {
+                String db = "--db=" + h.ovsdbRemote();
+                assertThat(Oracle.run("ovs-vsctl", db, "--format=json", "--columns=name", "list", "Bridge"))
+                        .as("bridges on " + hs.name()).contains("br-phy").doesNotContain(Names.of(spec.name()).bridge().value());
+                assertThat(Oracle.run("ovs-vsctl", db, "--format=json", "--columns=external_ids", "list", "Port"))
+                        .as("ports on " + hs.name()).doesNotContain("[\"overlaykit-owner\",\"" + spec.name() + "\"]");
+            }
+            assertThat(Oracle.in(ns, "ip", "-j", "link", "show")).as("links on " + hs.name())
+                    .doesNotContain(Names.of(spec.name()).bridge().value())
+                    .doesNotContain(Names.of(spec.name()).gatewayVeth(hs.name()).value())
+                    .doesNotContain(Names.of(spec.name()).alias());
+            assertThat(before.get(hs.name()).differences(HostSnapshot.of(lab, h))).as(hs.name() + " after teardown")
+                    .isEmpty();
+        }
+        assertThat(Oracle.run("podman", "--url", lab.podmanUrl(), "ps", "-a", "--filter",
+                "label=" + Names.SPEC_LABEL + "=" + spec.name(), "--format", "{{.Names}}")).isBlank();
+        // a second teardown of clean hosts succeeds
+        overlay.teardownAll(spec);
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}
