@@ -94,6 +94,15 @@ final class Console {
         err.println("overlay: " + text);
     }
 
+    /** {@code value} (maps, lists, strings, numbers) as one line of JSON. */
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot render as JSON: " + value, e);
+        }
+    }
+
     static String millis(Duration d) {
         long ms = d.toMillis();
         return ms >= 10_000 ? String.format(Locale.ROOT, "%.1f s", ms / 1000.0) : ms + " ms";

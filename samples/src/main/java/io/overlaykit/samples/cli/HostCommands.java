@@ -82,7 +82,7 @@ final class HostCommands {
     static int status(Overlay overlay, Host host, String format, Console console) {
         Status s = overlay.status(host);
         switch (format) {
-            case "json" -> console.result(s.toMap(), s.toText());
+            case "json" -> console.raw(Console.json(s.toMap()) + System.lineSeparator());
             case "dot" -> console.raw(TopologyDot.render(overlay.spec(), host, s));
             default -> console.result(s.toMap(), s.toText());
         }

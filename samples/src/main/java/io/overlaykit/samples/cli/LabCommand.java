@@ -1,14 +1,15 @@
 package io.overlaykit.samples.cli;
 
 import io.overlaykit.core.ConflictException;
-import io.overlaykit.core.Host;
 import io.overlaykit.core.InvalidSpecException;
 import io.overlaykit.core.Overlay;
 import io.overlaykit.core.spec.ForwardSpec;
 import io.overlaykit.core.spec.HostSpec;
 import io.overlaykit.core.spec.OverlaySpec;
 import io.overlaykit.core.spec.SwitchKind;
+import io.overlaykit.core.plan.ApplyResult;
 import io.overlaykit.testkit.Lab;
+import io.overlaykit.testkit.LabOverlay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,15 +51,15 @@ final class LabCommand {
                     + file + "` first");
         }
         long t0 = System.nanoTime();
-        Lab lab = SpecLabs.start(spec);
+        Lab lab = LabOverlay.labFor(spec).persistent(true).start();
         console.step(Console.Mark.CHANGED, "lab " + spec.name() + ": " + spec.hosts().size() + " hosts"
                 + (spec.lab() != null && spec.lab().outside() != null ? " + outside" : "")
                 + (spec.switchKind() == SwitchKind.OVS ? ", OVS per host" : "") + ", podman", lab.startDuration());
-        try (Backends backends = new Backends(spec)) {
-            for (HostSpec h : spec.hosts()) {
-                Host host = backends.host(h.name(), Backends.Options.NONE);
-                HostCommands.apply(overlay, host, console);
-            }
+        try (LabOverlay engine = LabOverlay.connect(lab); Backends backends = new Backends(spec)) {
+            // All or nothing: a host that fails rolls itself back, and applyAll takes back the others.
+            Map<String, ApplyResult> results = engine.applyAll(spec, HostCommands.progress(console, "lab"));
+            results.values().forEach(r -> console.step(r.isUnchanged() ? Console.Mark.UNCHANGED
+                    : Console.Mark.CHANGED, r.toString(), r.took()));
             for (HostSpec h : spec.hosts()) {
                 if (!h.forwards(ForwardSpec.Mode.USERSPACE).isEmpty()) {
                     long ts = System.nanoTime();

@@ -2,7 +2,6 @@ package io.overlaykit.samples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.overlaykit.core.IpPrefix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,13 +75,5 @@ class OverlayCliTest {
         for (String s : List.of("specs/demo2.json", "specs/demo3.json")) {
             assertThat(io.overlaykit.core.spec.OverlaySpec.read(Path.of(s)).hosts()).isNotEmpty();
         }
-    }
-
-    @Test
-    void labWireCoversEveryUnderlay() {
-        assertThat(SpecLabs.commonPrefixLength(List.of(IpPrefix.parseAddress("192.0.2.2"),
-                IpPrefix.parseAddress("192.0.2.100")))).isEqualTo(25);
-        assertThat(SpecLabs.commonPrefixLength(List.of(IpPrefix.parseAddress("192.0.2.2"),
-                IpPrefix.parseAddress("198.51.100.2")))).isEqualTo(5);
     }
 }
