@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import io.overlaykit.podman.PodmanClient;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,6 +46,20 @@ class LabCommandIT {
             assertThat(verify.code()).as(verify.out()).isZero();
             assertThat(verify.out()).contains("c1 -> a1 tcp", "a1 -> outside tcp", "192.0.2.5:8080 -> 10.77.3.1:9000",
                     "192.0.2.5:8081 -> 10.77.2.1:9001").doesNotContain("✗");
+
+            // The background `overlay serve` of hostA re-wires a container that restarts (new, empty namespace).
+            try (PodmanClient podman = PodmanClient.connect(LabEndpoints.find(name).podmanSocket())) {
+                podman.stop(name + "-a1", Duration.ofSeconds(1));
+                podman.start(name + "-a1");
+            }
+            long t2 = System.nanoTime();
+            Cli rewired = Cli.run("verify", file, "--host", "hostA", "--quiet");
+            while (rewired.code() != 0 && System.nanoTime() - t2 < 20_000_000_000L) {
+                rewired = Cli.run("verify", file, "--host", "hostA", "--quiet");
+            }
+            System.out.printf("[samples] %s: a1 restarted, re-wired by serve within %d ms%n", sw,
+                    (System.nanoTime() - t2) / 1_000_000);
+            assertThat(rewired.code()).isZero();
 
             Cli again = Cli.run("apply", file, "--host", "hostB", "--json");
             assertThat(again.code()).as(again.err()).isZero();
