@@ -3,10 +3,8 @@
 import io.overlaykit.core.*;
 import io.overlaykit.core.check.*;
 import io.overlaykit.core.spec.*;
-import io.overlaykit.netlink.NetlinkStack;
-import io.overlaykit.ovs.*;
-import io.overlaykit.podman.PodmanClient;
 import io.overlaykit.testkit.Lab;
+import io.overlaykit.testkit.LabOverlay;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,15 +20,11 @@ OverlaySpec spec = OverlaySpec.read("""
     """);
 Overlay overlay = Overlay.of(spec);
 
-// The lab: one namespace per host of the spec, OVS per host, one podman service.
-Lab lab = Lab.builder().prefix(spec.name()).host("hostA", "192.0.2.2/24").host("hostB", "192.0.2.3/24").withOvs(true).withPodman(true).start();
-NetlinkStack stack = NetlinkStack.open();
-PodmanClient podman = PodmanClient.connect(lab.podmanSocket());
-
-// A core Host per lab host: its namespace, the kernel stack, its OVS, the podman service, state in the lab.
-Host host(String name) { return Host.builder(name).namespace(lab.host(name).namespace()).stack(stack).containers(podman).ovs(OvsSwitch.connect(OvsdbRemote.parse(lab.host(name).ovsdbRemote()), "netdev").waitingForVswitchd(Duration.ofSeconds(10))).stateRoot(lab.runDir().resolve("overlaykit-state")).build(); }
-Host a = host("hostA");
-Host b = host("hostB");
+// The lab shaped like the spec (a namespace per host, OVS per host, podman), and the engine's Host per lab host.
+Lab lab = LabOverlay.labFor(spec).start();
+LabOverlay engine = LabOverlay.connect(lab);
+Host a = engine.host("hostA");
+Host b = engine.host("hostB");
 
 System.out.println(overlay.plan(a));
 System.out.println(overlay.apply(a));
@@ -38,12 +32,10 @@ System.out.println(overlay.apply(b));
 System.out.println(overlay.apply(a));   // a second apply changes nothing
 System.out.println(overlay.status(b));
 
-// Container to container, both ways, by ICMP and TCP.
-io.overlaykit.core.check.Endpoint a1 = new io.overlaykit.core.check.Endpoint("a1", podman.inspect("okjsh-a1").orElseThrow().namespace(), IpPrefix.parseAddress("10.77.1.1"));
-io.overlaykit.core.check.Endpoint b1 = new io.overlaykit.core.check.Endpoint("b1", podman.inspect("okjsh-b1").orElseThrow().namespace(), IpPrefix.parseAddress("10.77.2.1"));
-System.out.println(new ConnectivityCheck(stack.namespaces()).matrix(List.of(a1, b1)));
+// Every container to every other container and to every gateway, by ICMP and TCP.
+System.out.println(engine.verifyAll(spec));
 
 System.out.println(overlay.teardown(a));
 System.out.println(overlay.teardown(b));
-podman.close(); stack.close(); lab.close();
+engine.close(); lab.close();
 /exit
