@@ -71,6 +71,16 @@ class LabCommandIT {
             assertThat(status.get("clean").asBoolean()).isTrue();
             assertThat(status.get("host").asText()).isEqualTo("hostC");
 
+            // teardown on one host: status reports the drift (exit 1), apply brings it back, verify passes again.
+            Cli down = Cli.run("teardown", file, "--host", "hostC");
+            assertThat(down.code()).as(down.err()).isZero();
+            assertThat(down.out()).contains("removed container " + name + "-c1");
+            Cli drift = Cli.run("status", file, "--host", "hostC");
+            assertThat(drift.code()).isEqualTo(OverlayCli.FAILED);
+            assertThat(drift.out()).contains("missing");
+            assertThat(Cli.run("apply", file, "--host", "hostC").code()).isZero();
+            assertThat(Cli.run("verify", file, "--quiet").code()).isZero();
+
             Cli dot = Cli.run("status", file, "--host", "hostA", "--format", "dot");
             assertThat(dot.code()).as(dot.err()).isZero();
             assertThat(dot.out()).startsWith("digraph").contains("vxlan 5000", "to hostB", "to hostC", "a1",
