@@ -9,6 +9,7 @@ import io.overlaykit.core.spi.Namespaces;
 import io.overlaykit.core.spi.NetworkStack;
 import io.overlaykit.core.testing.InMemoryLinks;
 import io.overlaykit.core.testing.InlineNamespaces;
+import io.overlaykit.core.testing.LinkIds;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ import java.util.TreeMap;
 /** An in-memory kernel: namespaces with links, addresses, routes, rules, sysctls and nft tables. */
 final class FakeStack implements NetworkStack {
     final Map<NetNamespace, Ns> namespaces = new LinkedHashMap<>();
-    private final InMemoryLinks.Ids ids = new InMemoryLinks.Ids();
+    private final LinkIds ids = new LinkIds();
     private final Namespaces nsApi = new InlineNamespaces(namespaces::containsKey, ns -> existing(ns).sysctls);
 
     /** One namespace's state: the shared in-memory links plus sysctls and nft tables. */

@@ -35,61 +35,10 @@ import java.util.function.Function;
  */
 public class InMemoryLinks implements Links {
 
-    /** Interface indexes and MACs, shared by all namespaces of one fake kernel. */
-    public static final class Ids {
-        private int nextIndex = 2;
-        private long nextMac = 0x02_00_00_00_00_10L;
-
-        int index() {
-            return nextIndex++;
-        }
-
-        MacAddress mac() {
-            return new MacAddress(nextMac++);
-        }
-    }
-
-    /** A link's mutable state; tests may change it behind the fake's back (like another program would). */
-    public static final class Link {
-        public final InterfaceName name;
-        public final int index;
-        public final String kind;
-        public int mtu;
-        public MacAddress mac;
-        public boolean up;
-        public boolean tx = true;
-        public String alias;
-        public int masterIndex;
-        final VxlanTunnel vxlan;
-        Link peer;
-        InMemoryLinks peerNs;
-
-        Link(InterfaceName name, int index, String kind, int mtu, MacAddress mac, String alias, VxlanTunnel vxlan) {
-            this.name = name;
-            this.index = index;
-            this.kind = kind;
-            this.mtu = mtu;
-            this.mac = mac;
-            this.alias = alias;
-            this.vxlan = vxlan;
-        }
-
-        LinkInfo info() {
-            return new LinkInfo(index, name, kind, mtu, mac, up, masterIndex, peer == null ? 0 : peer.index, alias, vxlan);
-        }
-
-        @Override
-        public String toString() {
-            return name + " " + kind + " mtu " + mtu + " " + mac + (up ? " up" : " down") + (tx ? "" : " txoff")
-                    + (alias == null ? "" : " alias " + alias) + (peer == null ? "" : " peer " + peer.name)
-                    + (masterIndex == 0 ? "" : " master " + masterIndex);
-        }
-    }
-
     private final NetNamespace ns;
-    private final Ids ids;
+    private final LinkIds ids;
     private final Function<NetNamespace, InMemoryLinks> peerNamespaces;
-    private final Map<InterfaceName, Link> links = new TreeMap<>();
+    private final Map<InterfaceName, FakeLink> links = new TreeMap<>();
     private final List<AddressInfo> addresses = new ArrayList<>();
     private final List<Route> routes = new ArrayList<>();
     private final List<PolicyRule> rules = new ArrayList<>();
@@ -100,20 +49,20 @@ public class InMemoryLinks implements Links {
 
     /** A lone namespace without {@code lo}: veth peers can only be created in it. */
     public InMemoryLinks(NetNamespace ns) {
-        this(ns, new Ids(), null, false);
+        this(ns, new LinkIds(), null, false);
     }
 
     /**
      * A namespace of a fake kernel: {@code ids} are shared with its other namespaces, {@code peerNamespaces}
      * finds the namespace a veth peer goes to (throwing NotFoundException when there is none).
      */
-    protected InMemoryLinks(NetNamespace ns, Ids ids, Function<NetNamespace, InMemoryLinks> peerNamespaces,
+    protected InMemoryLinks(NetNamespace ns, LinkIds ids, Function<NetNamespace, InMemoryLinks> peerNamespaces,
             boolean loopback) {
         this.ns = ns;
         this.ids = ids;
         this.peerNamespaces = peerNamespaces;
         if (loopback) {
-            Link lo = new Link(InterfaceName.of("lo"), 1, null, 65536, MacAddress.ZERO, null, null);
+            FakeLink lo = new FakeLink(InterfaceName.of("lo"), 1, null, 65536, MacAddress.ZERO, null, null);
             links.put(lo.name, lo);
         }
     }
@@ -126,7 +75,7 @@ public class InMemoryLinks implements Links {
 
     /** Adds a link of another kind (a veth host end, a NIC), down and without a master. */
     public LinkInfo addLink(String name, String kind) {
-        return put(new Link(InterfaceName.of(name), ids.index(), kind, 1500, null, null, null)).info();
+        return put(new FakeLink(InterfaceName.of(name), ids.index(), kind, 1500, null, null, null)).info();
     }
 
     /** How often a link of this name was created. */
@@ -140,11 +89,11 @@ public class InMemoryLinks implements Links {
     }
 
     /** The live table of links by name, for tests that play another program changing the kernel. */
-    public Map<InterfaceName, Link> linkTable() {
+    public Map<InterfaceName, FakeLink> linkTable() {
         return links;
     }
 
-    private Link put(Link link) {
+    private FakeLink put(FakeLink link) {
         if (links.containsKey(link.name)) {
             throw new ConflictException("link " + link.name + " exists (EEXIST)");
         }
@@ -153,8 +102,8 @@ public class InMemoryLinks implements Links {
         return link;
     }
 
-    private Link need(InterfaceName name) {
-        Link l = links.get(name);
+    private FakeLink need(InterfaceName name) {
+        FakeLink l = links.get(name);
         if (l == null) {
             throw new NotFoundException("no link " + name + " in " + ns.displayName());
         }
@@ -183,8 +132,8 @@ public class InMemoryLinks implements Links {
             throw new ConflictException("link exists: " + veth.name() + " or " + veth.peerName());
         }
         int mtu = veth.mtu() == null ? 1500 : veth.mtu();
-        Link a = new Link(veth.name(), ids.index(), "veth", mtu, ids.mac(), veth.alias(), null);
-        Link b = new Link(veth.peerName(), ids.index(), "veth", mtu,
+        FakeLink a = new FakeLink(veth.name(), ids.index(), "veth", mtu, ids.mac(), veth.alias(), null);
+        FakeLink b = new FakeLink(veth.peerName(), ids.index(), "veth", mtu,
                 veth.peerMac() != null ? veth.peerMac() : ids.mac(), null, null);
         a.peer = b;
         a.peerNs = peerNs;
@@ -197,13 +146,13 @@ public class InMemoryLinks implements Links {
 
     @Override
     public LinkInfo create(Bridge bridge) {
-        return put(new Link(bridge.name(), ids.index(), "bridge", bridge.mtu() == null ? 1500 : bridge.mtu(),
+        return put(new FakeLink(bridge.name(), ids.index(), "bridge", bridge.mtu() == null ? 1500 : bridge.mtu(),
                 null, bridge.alias(), null)).info();
     }
 
     @Override
     public LinkInfo create(VxlanTunnel vxlan) {
-        return put(new Link(vxlan.name(), ids.index(), "vxlan", vxlan.mtu() == null ? 1500 : vxlan.mtu(),
+        return put(new FakeLink(vxlan.name(), ids.index(), "vxlan", vxlan.mtu() == null ? 1500 : vxlan.mtu(),
                 null, vxlan.alias(), vxlan)).info();
     }
 
@@ -238,7 +187,7 @@ public class InMemoryLinks implements Links {
 
     @Override
     public Optional<LinkInfo> find(InterfaceName name) {
-        return Optional.ofNullable(links.get(name)).map(Link::info);
+        return Optional.ofNullable(links.get(name)).map(FakeLink::info);
     }
 
     @Override
@@ -248,17 +197,17 @@ public class InMemoryLinks implements Links {
 
     @Override
     public List<LinkInfo> list() {
-        return links.values().stream().map(Link::info).toList();
+        return links.values().stream().map(FakeLink::info).toList();
     }
 
     @Override
     public boolean delete(InterfaceName name) {
-        Link gone = links.remove(name);
+        FakeLink gone = links.remove(name);
         if (gone == null) {
             return false;
         }
         forget(name);
-        for (Link l : links.values()) {
+        for (FakeLink l : links.values()) {
             if (l.masterIndex == gone.index) {
                 l.masterIndex = 0;
             }
@@ -320,7 +269,7 @@ public class InMemoryLinks implements Links {
 
     @Override
     public void addAddress(InterfaceName link, IpPrefix address) {
-        Link l = need(link);
+        FakeLink l = need(link);
         if (addresses.stream().anyMatch(a -> a.link().equals(link) && a.prefix().equals(address))) {
             throw new ConflictException("address " + address + " exists on " + link);
         }
