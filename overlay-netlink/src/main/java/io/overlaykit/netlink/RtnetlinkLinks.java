@@ -274,7 +274,7 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
         call(attribute.apply(RtnlMessages.setLink(indexOf(name))), op);
     }
 
-    // ---- addresses, routes, neighbours, FDB, rules: see Routing ----
+    // ---- addresses, routes, neighbours, FDB, rules (Routing) and offloads (Offloads): forwarded as is ----
 
     @Override
     public void addAddress(InterfaceName link, IpPrefix address) {
@@ -360,8 +360,6 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
     public List<PolicyRule> rules() {
         return routing.rules();
     }
-
-    // ---- offloads ----
 
     @Override
     public void disableTxChecksum(InterfaceName link) {
