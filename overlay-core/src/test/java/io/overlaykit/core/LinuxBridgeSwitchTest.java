@@ -3,6 +3,7 @@ package io.overlaykit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.overlaykit.core.testing.InMemoryLinks;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ class LinuxBridgeSwitchTest {
     private static final InterfaceName BR = InterfaceName.of("oklsw-br");
     private static final String OWNER = "demo";
 
-    private final InMemoryLinks links = new InMemoryLinks();
+    private final InMemoryLinks links = new InMemoryLinks(NetNamespace.named("oklsw-fake"));
     private final LinuxBridgeSwitch sw = new LinuxBridgeSwitch(links);
 
     private static VxlanTunnel peer(String name, int vni, String remote) {
@@ -129,7 +130,7 @@ class LinuxBridgeSwitchTest {
         sw.addTunnels(BR, List.of(peer("hostB", 5000, "192.0.2.3"), peer("hostC", 5000, "192.0.2.4")), OWNER);
 
         assertThat(links.createCount(vx5000().value())).isEqualTo(1);
-        assertThat(links.fdbAppends).isEqualTo(2);
+        assertThat(links.fdbAppends()).isEqualTo(2);
         assertThat(floodRemotes(vx5000())).containsExactly("192.0.2.3", "192.0.2.4");
     }
 

@@ -17,7 +17,6 @@ import io.overlaykit.core.Route;
 import io.overlaykit.core.VethPair;
 import io.overlaykit.core.VxlanTunnel;
 import io.overlaykit.core.spi.Links;
-import io.overlaykit.netlink.internal.LinkKind;
 import io.overlaykit.netlink.internal.NetlinkSocket;
 import io.overlaykit.netlink.internal.NetlinkSocket.NetlinkError;
 import io.overlaykit.netlink.internal.NlMessage;
@@ -25,14 +24,15 @@ import io.overlaykit.netlink.internal.NlWriter;
 import io.overlaykit.netlink.internal.RtnlMessages;
 import io.overlaykit.netlink.internal.RtnlMessages.RawLink;
 import io.overlaykit.netlink.internal.Sys;
-import io.overlaykit.netlink.internal.SysCallException;
-import io.overlaykit.netlink.internal.VxlanMapping;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Links, addresses, routes, neighbours, FDB entries and policy rules of one namespace over one
@@ -41,15 +41,15 @@ import java.util.function.Consumer;
  */
 public final class RtnetlinkLinks implements Links, AutoCloseable {
     private static final int TIMEOUT_MILLIS = 5000;
-    private static final int ETHTOOL_GTXCSUM = 0x16;
-    private static final int ETHTOOL_STXCSUM = 0x17;
 
     private final LinuxNamespaces namespaces;
     private final NetNamespace ns;
     private final String label;
     private final NetlinkSocket socket;
     private final Routing routing;
-    private final java.util.Set<LinkEvents> subscriptions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final LinkKinds kinds;
+    private final Offloads offloads;
+    private final Set<LinkEvents> subscriptions = ConcurrentHashMap.newKeySet();
 
     private RtnetlinkLinks(LinuxNamespaces namespaces, NetNamespace ns, NetlinkSocket socket) {
         this.namespaces = namespaces;
@@ -57,6 +57,8 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
         this.label = ns.displayName();
         this.socket = socket;
         this.routing = new Routing(this);
+        this.kinds = new LinkKinds(this);
+        this.offloads = new Offloads(this);
     }
 
     /** Opens a handle for {@code ns}: its socket is created by a thread inside {@code ns}. */
@@ -103,51 +105,17 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
 
     @Override
     public LinkInfo create(VethPair veth) {
-        String op = "create veth '" + veth.name() + "'";
-        int fd = -1;
-        if (veth.peerNamespace() != null) {
-            fd = openNamespace(veth.peerNamespace(), op);
-        }
-        try {
-            call(RtnlMessages.newVeth(veth.name().value(), veth.mtu(), veth.peerName().value(), fd,
-                    veth.peerMac() == null ? null : veth.peerMac().toBytes()), op);
-        } finally {
-            Sys.closeQuietly(fd);
-        }
-        return finishCreate(veth.name(), veth.alias());
+        return kinds.create(veth);
     }
 
     @Override
     public LinkInfo create(Bridge bridge) {
-        call(RtnlMessages.newLink(LinkKind.BRIDGE, bridge.name().value(), bridge.mtu(), Map.of()),
-                "create bridge '" + bridge.name() + "'");
-        return finishCreate(bridge.name(), bridge.alias());
+        return kinds.create(bridge);
     }
 
     @Override
     public LinkInfo create(VxlanTunnel vxlan) {
-        String op = "create vxlan '" + vxlan.name() + "'";
-        int device = vxlan.device() == null ? 0 : get(vxlan.device()).index();
-        call(RtnlMessages.newLink(LinkKind.VXLAN, vxlan.name().value(), vxlan.mtu(),
-                VxlanMapping.toAttributes(vxlan, device)), op);
-        return finishCreate(vxlan.name(), vxlan.alias());
-    }
-
-    /** Sets what the create message cannot carry; a failure removes the half-made link. */
-    private LinkInfo finishCreate(InterfaceName name, String alias) {
-        try {
-            if (alias != null) {
-                setAlias(name, alias);
-            }
-            return get(name);
-        } catch (RuntimeException e) {
-            try {
-                delete(name);
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        return kinds.create(vxlan);
     }
 
     @Override
@@ -201,12 +169,7 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
 
     @Override
     public List<LinkInfo> list() {
-        List<RawLink> raw = new ArrayList<>();
-        for (NlMessage m : dump(RtnlMessages.dump(RTM_GETLINK, 0, IFINFOMSG_LEN), "list links")) {
-            if (m.type() == RTM_NEWLINK) {
-                raw.add(RtnlMessages.decodeLink(m));
-            }
-        }
+        List<RawLink> raw = dumpLinks();
         Map<Integer, String> names = new HashMap<>();
         raw.forEach(l -> names.put(l.index(), l.name()));
         return raw.stream().map(l -> toInfo(l, names)).toList();
@@ -215,13 +178,18 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
     /** Index to name of every link, for decoding references. */
     Map<Integer, String> names() {
         Map<Integer, String> names = new HashMap<>();
+        dumpLinks().forEach(l -> names.put(l.index(), l.name()));
+        return names;
+    }
+
+    private List<RawLink> dumpLinks() {
+        List<RawLink> raw = new ArrayList<>();
         for (NlMessage m : dump(RtnlMessages.dump(RTM_GETLINK, 0, IFINFOMSG_LEN), "list links")) {
             if (m.type() == RTM_NEWLINK) {
-                RawLink l = RtnlMessages.decodeLink(m);
-                names.put(l.index(), l.name());
+                raw.add(RtnlMessages.decodeLink(m));
             }
         }
-        return names;
+        return raw;
     }
 
     int indexOf(InterfaceName name) {
@@ -229,21 +197,7 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
     }
 
     LinkInfo toInfo(RawLink l, Map<Integer, String> names) {
-        VxlanTunnel vx = null;
-        if (LinkKind.VXLAN.kind().equals(l.kind())) {
-            vx = VxlanMapping.fromAttributes(l.name(), l.kindData(), l.mtu(), l.alias(), idx -> {
-                if (names != null) {
-                    return names.get(idx);
-                }
-                return find(idx).map(i -> i.name().value()).orElse(null);
-            });
-        }
-        MacAddress mac = l.mac() != null && l.mac().length == 6 ? MacAddress.ofBytes(l.mac()) : null;
-        // the kernel sends IFLA_LINK only when it differs from the link itself; for a veth whose peer lives
-        // in another namespace it may equal our own index by coincidence, so take it as it is
-        int peer = l.link();
-        return new LinkInfo(l.index(), InterfaceName.of(l.name()), l.kind(), l.mtu(), mac, l.up(), l.master(), peer,
-                l.alias(), vx);
+        return kinds.toInfo(l, names);
     }
 
     // ---- change ----
@@ -275,32 +229,31 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
     @Override
     public void setMtu(InterfaceName name, int mtu) {
         io.overlaykit.core.Mtu.check("link " + name + " mtu", mtu);
-        call(RtnlMessages.setLink(indexOf(name)).attrU32(IFLA_MTU, mtu), "set mtu " + mtu + " on link '" + name + "'");
+        setLink(name, w -> w.attrU32(IFLA_MTU, mtu), "set mtu " + mtu + " on link '" + name + "'");
     }
 
     @Override
     public void setMac(InterfaceName name, MacAddress mac) {
-        call(RtnlMessages.setLink(indexOf(name)).attr(IFLA_ADDRESS, mac.toBytes()),
-                "set mac " + mac + " on link '" + name + "'");
+        setLink(name, w -> w.attr(IFLA_ADDRESS, mac.toBytes()), "set mac " + mac + " on link '" + name + "'");
     }
 
     @Override
     public void setMaster(InterfaceName name, InterfaceName master) {
         int masterIndex = master == null ? 0 : indexOf(master);
-        call(RtnlMessages.setLink(indexOf(name)).attrU32(IFLA_MASTER, masterIndex),
+        setLink(name, w -> w.attrU32(IFLA_MASTER, masterIndex),
                 master == null ? "release link '" + name + "' from its master" : "set master of '" + name + "' to '"
                         + master + "'");
     }
 
     @Override
     public void setAlias(InterfaceName name, String alias) {
-        call(RtnlMessages.setLink(indexOf(name)).attrString(IFLA_IFALIAS, alias == null ? "" : alias),
+        setLink(name, w -> w.attrString(IFLA_IFALIAS, alias == null ? "" : alias),
                 "set alias of link '" + name + "'");
     }
 
     @Override
     public void rename(InterfaceName name, InterfaceName newName) {
-        call(RtnlMessages.setLink(indexOf(name)).attrString(IFLA_IFNAME, newName.value()),
+        setLink(name, w -> w.attrString(IFLA_IFNAME, newName.value()),
                 "rename link '" + name + "' to '" + newName + "'");
     }
 
@@ -308,7 +261,7 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
     public void moveTo(InterfaceName name, NetNamespace target) {
         String op = "move link '" + name + "' to namespace " + target.displayName();
         int index = indexOf(name);
-        int fd = openNamespace(target, op);
+        int fd = kinds.openNamespace(target, op);
         try {
             call(RtnlMessages.setLink(index).attrU32(IFLA_NET_NS_FD, fd), op);
         } finally {
@@ -316,19 +269,12 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
         }
     }
 
-    private int openNamespace(NetNamespace target, String op) {
-        if (!namespaces.exists(target)) {
-            throw new NotFoundException(op + ": namespace " + target.displayName() + " does not exist ("
-                    + target.path() + ")");
-        }
-        try {
-            return Sys.openReadOnly(target.path().toString());
-        } catch (SysCallException e) {
-            throw NetlinkException.typed(op + " (open " + target.path() + ")", label, e.errno(), null, e);
-        }
+    /** One RTM_NEWLINK (set) on an existing link with the attribute {@code attribute} adds. */
+    private void setLink(InterfaceName name, UnaryOperator<NlWriter> attribute, String op) {
+        call(attribute.apply(RtnlMessages.setLink(indexOf(name))), op);
     }
 
-    // ---- addresses, routes, neighbours, FDB, rules: see Routing ----
+    // ---- addresses, routes, neighbours, FDB, rules (Routing) and offloads (Offloads): forwarded as is ----
 
     @Override
     public void addAddress(InterfaceName link, IpPrefix address) {
@@ -415,27 +361,14 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
         return routing.rules();
     }
 
-    // ---- offloads ----
-
     @Override
     public void disableTxChecksum(InterfaceName link) {
-        ethtool(link, ETHTOOL_STXCSUM, 0, "turn tx checksum offload off on '" + link + "'");
+        offloads.disableTxChecksum(link);
     }
 
     @Override
     public boolean txChecksum(InterfaceName link) {
-        return ethtool(link, ETHTOOL_GTXCSUM, 0, "read tx checksum offload of '" + link + "'") != 0;
-    }
-
-    /** SIOCETHTOOL on an AF_INET datagram socket opened inside the namespace (the ioctl acts on its netns). */
-    private int ethtool(InterfaceName link, int cmd, int data, String op) {
-        return namespaces.callIn(ns, () -> {
-            try {
-                return Sys.ethtoolInCurrentNamespace(link.value(), cmd, data);
-            } catch (SysCallException e) {
-                throw NetlinkException.typed(op, label, e.errno(), null, e);
-            }
-        });
+        return offloads.txChecksum(link);
     }
 
     // ---- events ----

@@ -9,7 +9,6 @@ import io.overlaykit.core.NotFoundException;
 import io.overlaykit.core.OverlayException;
 import io.overlaykit.core.OverlayTimeoutException;
 import io.overlaykit.ovs.internal.RpcConnection;
-import io.overlaykit.ovs.internal.Transport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -18,21 +17,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * A client of one ovsdb-server database (RFC 7047) over a Unix socket, TCP or TLS. Every call has a
- * timeout. When the connection drops, pending calls fail with a retryable {@link BackendException}, the
- * client reconnects with backoff (1 s doubling to 8 s), fetches the schema again, re-creates its
- * monitors and rebuilds the {@link TableCache}; calls made meanwhile wait for the connection up to
- * their timeout. The server's {@code echo} is answered, and an echo is sent after a silence as an
- * inactivity probe.
+ * A client of one ovsdb-server database (RFC 7047) over a Unix socket, TCP or TLS: the typed calls,
+ * monitors and locks; the connection itself and reconnecting live in the internal {@code OvsdbSession}.
+ * Every call has a timeout. When the connection drops, pending calls fail with a retryable
+ * {@link BackendException}, the client reconnects with backoff (1 s doubling to 8 s), fetches the schema
+ * again, re-creates its monitors and rebuilds the {@link TableCache}; calls made meanwhile wait for the
+ * connection up to their timeout. The server's {@code echo} is answered, and an echo is sent after a
+ * silence as an inactivity probe.
  *
  * <pre>{@code
  * try (OvsdbClient ovsdb = OvsdbClient.connect(OvsdbRemote.parse("unix:/run/openvswitch/db.sock"),
@@ -64,10 +59,11 @@ public final class OvsdbClient implements AutoCloseable {
             if (monitors.remove(id) == null) {
                 return;
             }
-            RpcConnection c = connection;
+            RpcConnection c = session.current();
             if (c != null) {
                 try {
-                    await(c.call("monitor_cancel", F.arrayNode().add(id)), "monitor_cancel", deadline());
+                    session.await(c.call("monitor_cancel", F.arrayNode().add(id)), "monitor_cancel",
+                            session.deadline());
                 } catch (OverlayException e) {
                     LOG.log(Level.DEBUG, "monitor_cancel on {0}: {1}", remote, e.getMessage());
                 }
@@ -79,27 +75,15 @@ public final class OvsdbClient implements AutoCloseable {
     private final OvsdbRemote remote;
     private final OvsdbClientOptions options;
     private final TableCache cache = new TableCache();
-    private final ScheduledExecutorService timer;
-    private final Object stateLock = new Object();
     private final Map<String, Monitor> monitors = new ConcurrentHashMap<>();
     private final Set<String> heldLocks = ConcurrentHashMap.newKeySet();
     private final AtomicLong monitorIds = new AtomicLong();
-    private volatile RpcConnection connection;
-    private volatile DatabaseSchema schema;
-    private volatile boolean closed;
-    private volatile Throwable lastError;
-    private int reconnectAttempts;
-    private RpcConnection.Call probe;
-    private long probeSentNanos;
+    private final OvsdbSession session;
 
     private OvsdbClient(OvsdbRemote remote, OvsdbClientOptions options) {
         this.remote = remote;
         this.options = options;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ovsdb-timer " + remote);
-            t.setDaemon(true);
-            return t;
-        });
+        this.session = new OvsdbSession(remote, options, new SessionHandler());
     }
 
     /**
@@ -111,7 +95,7 @@ public final class OvsdbClient implements AutoCloseable {
     public static OvsdbClient connect(OvsdbRemote remote, OvsdbClientOptions options) {
         OvsdbClient client = new OvsdbClient(remote, options);
         try {
-            client.establish();
+            client.session.open();
         } catch (IOException e) {
             client.close();
             throw new BackendException("cannot connect to ovsdb " + remote + ": " + e.getMessage(), e, true);
@@ -119,46 +103,12 @@ public final class OvsdbClient implements AutoCloseable {
             client.close();
             throw e;
         }
-        long probeMs = Math.max(100, options.probeInterval().toMillis() / 2);
-        client.timer.scheduleWithFixedDelay(client::probe, probeMs, probeMs, TimeUnit.MILLISECONDS);
         return client;
     }
 
     /** Shorthand for {@code connect(OvsdbRemote.parse(remote), OvsdbClientOptions.defaults())}. */
     public static OvsdbClient connect(String remote) {
         return connect(OvsdbRemote.parse(remote), OvsdbClientOptions.defaults());
-    }
-
-    private void establish() throws IOException {
-        Transport transport = Transport.open(remote, options.connectTimeout());
-        RpcConnection c = new RpcConnection(transport, remote.toString(), options.maxFrameBytes(), new Events());
-        c.start();
-        try {
-            long deadline = deadline();
-            List<String> dbs = new ArrayList<>();
-            await(c.call("list_dbs", F.arrayNode()), "list_dbs", deadline).forEach(n -> dbs.add(n.asText()));
-            if (!dbs.contains(options.database())) {
-                throw new NotFoundException("ovsdb " + remote + " has no database " + options.database()
-                        + " (it has " + dbs + ")");
-            }
-            JsonNode s = await(c.call("get_schema", F.arrayNode().add(options.database())), "get_schema", deadline);
-            schema = DatabaseSchema.parse(s);
-            for (Monitor m : monitors.values()) {
-                startMonitor(c, m, deadline);
-            }
-            heldLocks.clear();
-        } catch (RuntimeException e) {
-            c.close();
-            throw e;
-        }
-        synchronized (stateLock) {
-            if (closed) {
-                c.close();
-                return;
-            }
-            connection = c;
-            stateLock.notifyAll();
-        }
     }
 
     /** Where this client connects. */
@@ -177,18 +127,17 @@ public final class OvsdbClient implements AutoCloseable {
 
     /** The schema of {@code options.database()}, as fetched on the last (re)connect. */
     public DatabaseSchema schema() {
-        return schema;
+        return session.schema();
     }
 
     public boolean isConnected() {
-        RpcConnection c = connection;
-        return c != null && c.isOpen();
+        return session.isConnected();
     }
 
     /** Waits until connected (after a reconnect); false on timeout. */
     public boolean awaitConnected(Duration timeout) {
         try {
-            awaitConnection(System.nanoTime() + timeout.toNanos());
+            session.awaitConnection(System.nanoTime() + timeout.toNanos());
             return true;
         } catch (BackendException e) {
             return false;
@@ -198,19 +147,19 @@ public final class OvsdbClient implements AutoCloseable {
     /** The databases the server has. */
     public List<String> listDbs() {
         List<String> out = new ArrayList<>();
-        call("list_dbs", F.arrayNode(), null).forEach(n -> out.add(n.asText()));
+        session.call("list_dbs", F.arrayNode(), null).forEach(n -> out.add(n.asText()));
         return out;
     }
 
     /** The schema of any database on the server. */
     public DatabaseSchema getSchema(String database) {
-        return DatabaseSchema.parse(call("get_schema", F.arrayNode().add(database), null));
+        return DatabaseSchema.parse(session.call("get_schema", F.arrayNode().add(database), null));
     }
 
     /** Round trip of an {@code echo}. */
     public Duration echo() {
         long t0 = System.nanoTime();
-        call("echo", F.arrayNode().add("overlaykit"), null);
+        session.call("echo", F.arrayNode().add("overlaykit"), null);
         return Duration.ofNanos(System.nanoTime() - t0);
     }
 
@@ -222,7 +171,7 @@ public final class OvsdbClient implements AutoCloseable {
      * @throws OverlayTimeoutException no reply within the call timeout
      */
     public TransactResult transact(Transaction tx) {
-        JsonNode reply = call("transact", tx.params(options.database()), null);
+        JsonNode reply = session.call("transact", tx.params(options.database()), null);
         return ResultParser.parse(tx, reply, remote.toString(), options.database());
     }
 
@@ -232,8 +181,8 @@ public final class OvsdbClient implements AutoCloseable {
      */
     public Monitor monitor(MonitorRequest request) {
         Monitor m = new Monitor("okmon" + monitorIds.incrementAndGet(), request);
-        long deadline = deadline();
-        RpcConnection c = awaitConnection(deadline);
+        long deadline = session.deadline();
+        RpcConnection c = session.awaitConnection(deadline);
         monitors.put(m.id, m);
         try {
             startMonitor(c, m, deadline);
@@ -245,7 +194,7 @@ public final class OvsdbClient implements AutoCloseable {
     }
 
     private void startMonitor(RpcConnection c, Monitor m, long deadline) {
-        DatabaseSchema s = schema;
+        DatabaseSchema s = session.schema();
         MonitorCodec.Encoded enc = MonitorCodec.encode(m.request, s, remote.toString());
         boolean cond = m.request.conditional();
         Consumer<JsonNode> load = initial -> {
@@ -257,7 +206,8 @@ public final class OvsdbClient implements AutoCloseable {
             }
         };
         String method = cond ? "monitor_cond" : "monitor";
-        await(c.call(method, F.arrayNode().add(options.database()).add(m.id).add(enc.requests()), load), method, deadline);
+        ArrayNode params = F.arrayNode().add(options.database()).add(m.id).add(enc.requests());
+        session.await(c.call(method, params, load), method, deadline);
     }
 
     /** Asks for a lock (RFC 7047 4.1.8); true when granted now, else it is queued ({@link #holdsLock}). */
@@ -271,7 +221,7 @@ public final class OvsdbClient implements AutoCloseable {
     }
 
     public void unlock(String lockId) {
-        call("unlock", F.arrayNode().add(lockId), null);
+        session.call("unlock", F.arrayNode().add(lockId), null);
         heldLocks.remove(lockId);
     }
 
@@ -284,139 +234,17 @@ public final class OvsdbClient implements AutoCloseable {
         if (lockId == null || !lockId.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new InvalidSpecException("ovsdb lock id", lockId, "must match [A-Za-z_][A-Za-z0-9_]*");
         }
-        boolean locked = call(method, F.arrayNode().add(lockId), null).path("locked").asBoolean(false);
+        boolean locked = session.call(method, F.arrayNode().add(lockId), null).path("locked").asBoolean(false);
         if (locked) {
             heldLocks.add(lockId);
         }
         return locked;
     }
 
-    private long deadline() {
-        return System.nanoTime() + options.callTimeout().toNanos();
-    }
-
-    private JsonNode call(String method, ArrayNode params, Consumer<JsonNode> inReader) {
-        long deadline = deadline();
-        RpcConnection c = awaitConnection(deadline);
-        RpcConnection.Call call = c.call(method, params, inReader);
-        try {
-            return await(call, method, deadline);
-        } catch (OverlayTimeoutException e) {
-            try {
-                // RFC 7047 4.1.4: the server answers the original request with a "canceled" error.
-                c.notify("cancel", F.arrayNode().add(call.id()));
-            } catch (IOException ignored) {
-                // The connection is going anyway.
-            }
-            throw e;
-        }
-    }
-
-    private JsonNode await(RpcConnection.Call call, String method, long deadline) {
-        try {
-            return call.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new OverlayTimeoutException("ovsdb " + remote + ": " + method + " got no reply within "
-                    + options.callTimeout().toMillis() + " ms", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackendException("ovsdb " + remote + ": interrupted waiting for " + method, e);
-        } catch (ExecutionException e) {
-            throw CallFailures.translate(e.getCause(), remote.toString(), method);
-        }
-    }
-
-    private RpcConnection awaitConnection(long deadline) {
-        synchronized (stateLock) {
-            while (true) {
-                if (closed) {
-                    throw new BackendException("ovsdb client for " + remote + " is closed");
-                }
-                RpcConnection c = connection;
-                if (c != null && c.isOpen()) {
-                    return c;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    Throwable last = lastError;
-                    throw new BackendException("not connected to ovsdb " + remote + " (reconnecting"
-                            + (last == null ? "" : "; last error: " + last.getMessage()) + ")", last, true);
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(stateLock, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new BackendException("interrupted waiting for ovsdb " + remote, e);
-                }
-            }
-        }
-    }
-
-    /** Sends an echo after a silence; drops the connection when that echo goes unanswered as long. */
-    private void probe() {
-        RpcConnection c = connection;
-        if (c == null || !c.isOpen()) {
-            return;
-        }
-        long now = System.nanoTime();
-        long interval = options.probeInterval().toNanos();
-        if (probe != null && !probe.result().isDone()) {
-            if (now - probeSentNanos > interval) {
-                LOG.log(Level.WARNING, "ovsdb {0}: no answer to inactivity probe, reconnecting", remote);
-                c.abort(new IOException("no reply to inactivity probe within "
-                        + options.probeInterval().toMillis() + " ms"));
-            }
-            return;
-        }
-        if (now - c.lastReceivedNanos() > interval) {
-            probe = c.call("echo", F.arrayNode());
-            probeSentNanos = now;
-        }
-    }
-
-    private void scheduleReconnect() {
-        long min = options.minBackoff().toMillis();
-        long delay = Math.min(options.maxBackoff().toMillis(), min << Math.min(reconnectAttempts, 20));
-        try {
-            timer.schedule(this::reconnect, delay, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Closed meanwhile.
-        }
-    }
-
-    private void reconnect() {
-        if (closed) {
-            return;
-        }
-        try {
-            establish();
-            reconnectAttempts = 0;
-            LOG.log(Level.INFO, "ovsdb {0}: reconnected, {1} monitor(s) restored", remote, monitors.size());
-        } catch (IOException | RuntimeException e) {
-            lastError = e;
-            reconnectAttempts++;
-            LOG.log(Level.DEBUG, "ovsdb {0}: reconnect failed: {1}", remote, e.getMessage());
-            scheduleReconnect();
-        }
-    }
-
     /** Closes the connection and stops reconnecting. Idempotent. */
     @Override
     public void close() {
-        RpcConnection c;
-        synchronized (stateLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            c = connection;
-            connection = null;
-            stateLock.notifyAll();
-        }
-        timer.shutdownNow();
-        if (c != null) {
-            c.close();
-        }
+        session.close();
     }
 
     @Override
@@ -424,10 +252,19 @@ public final class OvsdbClient implements AutoCloseable {
         return "OvsdbClient[" + remote + " " + options.database() + (isConnected() ? "" : " disconnected") + "]";
     }
 
-    /** Notifications and the end of a session; runs on the reader thread. */
-    private final class Events implements RpcConnection.Listener {
+    /** Restores monitors on each new connection and applies the server's notifications. */
+    private final class SessionHandler implements OvsdbSession.Handler {
         @Override
-        public void onNotification(RpcConnection c, String method, JsonNode params) {
+        public int restore(RpcConnection c, long deadline) {
+            for (Monitor m : monitors.values()) {
+                startMonitor(c, m, deadline);
+            }
+            heldLocks.clear();
+            return monitors.size();
+        }
+
+        @Override
+        public void onNotification(String method, JsonNode params) {
             switch (method) {
                 case "update":
                 case "update2":
@@ -435,7 +272,7 @@ public final class OvsdbClient implements AutoCloseable {
                         if (method.equals("update")) {
                             CacheUpdater.applyUpdate(cache, params.get(1));
                         } else {
-                            CacheUpdater.applyUpdate2(cache, schema, params.get(1));
+                            CacheUpdater.applyUpdate2(cache, session.schema(), params.get(1));
                         }
                     }
                     break;
@@ -447,26 +284,6 @@ public final class OvsdbClient implements AutoCloseable {
                     break;
                 default:
                     LOG.log(Level.DEBUG, "ovsdb {0}: ignoring notification {1}", remote, method);
-            }
-        }
-
-        @Override
-        public void onClosed(RpcConnection c, Throwable cause) {
-            boolean reconnect;
-            synchronized (stateLock) {
-                boolean wasActive = connection == c;
-                if (wasActive) {
-                    connection = null;
-                }
-                // A session that failed while being set up is retried by reconnect() itself.
-                reconnect = wasActive && !closed && options.reconnect() && cause != null;
-                if (cause != null) {
-                    lastError = cause;
-                }
-            }
-            if (reconnect) {
-                LOG.log(Level.WARNING, "ovsdb {0}: connection lost ({1}); reconnecting", remote, cause.getMessage());
-                timer.execute(OvsdbClient.this::scheduleReconnect);
             }
         }
     }

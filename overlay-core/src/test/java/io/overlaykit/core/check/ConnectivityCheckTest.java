@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.overlaykit.core.BackendException;
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.testing.InlineNamespaces;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +31,7 @@ class ConnectivityCheckTest {
         assertThat(p.kind()).isEqualTo(Probe.Kind.TCP);
         assertThat(p.from()).isEqualTo("oklsw-a");
         assertThat(p.to()).isEqualTo("127.0.0.1@oklsw-b");
-        assertThat(namespaces.calls.get()).as("server socket in B, client socket in A").isEqualTo(2);
+        assertThat(namespaces.calls().size()).as("server socket in B, client socket in A").isEqualTo(2);
     }
 
     @Test
@@ -43,7 +44,7 @@ class ConnectivityCheckTest {
 
     @Test
     void probesReportANamespaceThatCannotBeEnteredInsteadOfThrowing() {
-        namespaces.broken.add(A);
+        namespaces.broken().add(A);
         Probe tcp = check.tcp(A, B, LO1, TIMEOUT);
         Probe icmp = check.icmp(A, LO1, TIMEOUT);
         assertThat(tcp.ok()).isFalse();
@@ -104,7 +105,7 @@ class ConnectivityCheckTest {
 
     @Test
     void matrixMarksFailuresAndExitCode() {
-        namespaces.broken.add(B);
+        namespaces.broken().add(B);
         CheckReport report = check.matrix(List.of(new Endpoint("podA", A, LO1), new Endpoint("podB", B, LO2)));
         // podA -> podB: icmp ok (runs in A), tcp fails (server in B); podB -> podA: both fail (client in B)
         assertThat(report.failures()).extracting(p -> p.from() + ">" + p.to() + ":" + p.kind())

@@ -234,14 +234,14 @@ class ApplyTest {
             @Override
             public void stepStarted(Step step) {
                 if (step.id().equals("listen 192.0.2.5")) {
-                    w.root().links.get(ETH0).alias = "renamed";
-                    w.root().links.put(InterfaceName.of("eth9"), w.root().links.remove(ETH0));
+                    w.root().linkTable().get(ETH0).alias = "renamed";
+                    w.root().linkTable().put(InterfaceName.of("eth9"), w.root().linkTable().remove(ETH0));
                 }
             }
         }));
         assertThat(thrown).isInstanceOf(io.overlaykit.core.NotFoundException.class).hasMessageContaining("eth0");
-        w.root().links.put(ETH0, w.root().links.remove(InterfaceName.of("eth9")));
-        w.root().links.get(ETH0).alias = null;
+        w.root().linkTable().put(ETH0, w.root().linkTable().remove(InterfaceName.of("eth9")));
+        w.root().linkTable().get(ETH0).alias = null;
         assertThat(w.snapshot()).isEqualTo(before);
     }
 }
