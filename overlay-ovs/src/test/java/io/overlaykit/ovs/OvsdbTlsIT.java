@@ -49,8 +49,10 @@ class OvsdbTlsIT {
     }
 
     private static OvsdbClient connectWithRetry(OvsdbRemote remote, OvsdbClientOptions opts) {
+        // ovsdb-server opens its pssl listener in its main loop, after --detach returned: on a loaded
+        // machine that took more than the 2 s this waited before (CI saw "Connection refused").
         BackendException last = null;
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 150; i++) {
             try {
                 return OvsdbClient.connect(remote, opts);
             } catch (BackendException e) {
