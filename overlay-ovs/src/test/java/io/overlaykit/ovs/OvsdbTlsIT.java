@@ -17,7 +17,8 @@ class OvsdbTlsIT {
 
     @Test
     void mutualTlsWorksAndAWrongCaIsRefused() {
-        int port = 20000 + ThreadLocalRandom.current().nextInt(20000);
+        // Below the kernel's ephemeral range (32768+), so no client socket on this machine holds the port.
+        int port = 20000 + ThreadLocalRandom.current().nextInt(12000);
         OvsDaemons pki = null;
         try (OvsDaemons scratch = OvsDaemons.startInHostNamespace("tlsca", List.of())) {
             Path d = scratch.dir;
@@ -32,7 +33,7 @@ class OvsdbTlsIT {
             OvsdbRemote remote = OvsdbRemote.parse("ssl:127.0.0.1:" + port).withTls(new OvsdbRemote.TlsFiles(
                     d.resolve("client.key"), d.resolve("client.pem"), d.resolve("ca.pem")));
             OvsdbClientOptions opts = OvsdbClientOptions.defaults().withCallTimeout(Duration.ofSeconds(5));
-            try (OvsdbClient c = connectWithRetry(remote, opts)) {
+            try (OvsdbClient c = connectWithRetry(remote, opts, pki.dir.resolve("ovsdb.log"))) {
                 assertThat(c.listDbs()).contains("Open_vSwitch");
                 assertThat(c.transact(Transaction.builder().select("Open_vSwitch", List.of(), List.of("_uuid"))
                         .build()).rows(0)).hasSize(1);
@@ -48,7 +49,7 @@ class OvsdbTlsIT {
         }
     }
 
-    private static OvsdbClient connectWithRetry(OvsdbRemote remote, OvsdbClientOptions opts) {
+    private static OvsdbClient connectWithRetry(OvsdbRemote remote, OvsdbClientOptions opts, Path serverLog) {
         // ovsdb-server opens its pssl listener in its main loop, after --detach returned: on a loaded
         // machine that took more than the 2 s this waited before (CI saw "Connection refused").
         BackendException last = null;
@@ -60,7 +61,13 @@ class OvsdbTlsIT {
                 OvsDaemons.sleep(100);
             }
         }
-        throw last;
+        String log;
+        try {
+            log = java.nio.file.Files.readString(serverLog);
+        } catch (java.io.IOException e) {
+            log = "(no log: " + e + ")";
+        }
+        throw new AssertionError("ovsdb-server never accepted on " + remote + "; its log:\n" + log, last);
     }
 
     private static void makeCa(Path d, String name) {
