@@ -43,7 +43,7 @@ final class ContainerSteps {
                         // datapath keeps reading the dead device, so the attach step must plug the new one anew.
                         ctx.sw.detach(ctx.bridge, List.of(hostEnd));
                     }
-                    links.create(new VethPair(hostEnd, ETH0, ns, ctx.mtu, null, ctx.names.alias()));
+                    links.create(new VethPair(hostEnd, ETH0, ns, ctx.mtu, ctx.names.containerMac(n), ctx.names.alias()));
                 })
                 .undo(() -> links.delete(hostEnd))
                 .build());

@@ -80,7 +80,19 @@ public final class Names {
      * hosts can compute it (containers mark connections that arrive from it).
      */
     public MacAddress gatewayMac(String host) {
-        byte[] h = sha256(spec + "\0mac\0" + host);
+        return derivedMac("\0mac\0" + host);
+    }
+
+    /**
+     * The MAC of a container's {@code eth0}: stable across restarts and re-applies, so the ARP entries other
+     * containers hold for its address stay right when the container comes back in a new namespace.
+     */
+    public MacAddress containerMac(String container) {
+        return derivedMac("\0container-mac\0" + container);
+    }
+
+    private MacAddress derivedMac(String what) {
+        byte[] h = sha256(spec + what);
         byte[] mac = new byte[6];
         System.arraycopy(h, 0, mac, 0, 6);
         mac[0] = (byte) ((mac[0] & 0xFC) | 0x02);

@@ -65,4 +65,15 @@ class NamesTest {
         assertThat(mac.isLocallyAdministered()).isTrue();
         assertThat(mac.toBytes()[0] & 1).isZero();
     }
+
+    @Test
+    void containerMacsAreStableDistinctAndNeverAGatewayMac() {
+        var a = Names.of("demo").containerMac("podA");
+        assertThat(a).isEqualTo(Names.of("demo").containerMac("podA"));
+        assertThat(a).isNotEqualTo(Names.of("demo").containerMac("podB"))
+                .isNotEqualTo(Names.of("other").containerMac("podA"))
+                .isNotEqualTo(Names.of("demo").gatewayMac("podA"));
+        assertThat(a.isLocallyAdministered()).isTrue();
+        assertThat(a.toBytes()[0] & 1).isZero();
+    }
 }
