@@ -47,7 +47,7 @@ class ApplyTest {
         assertThat(podA.addresses(ETH0)).extracting(a -> a.prefix().toString()).containsExactly("172.16.0.10/12");
         assertThat(podA.get(ETH0).mtu()).isEqualTo(1450);
         // A stable MAC, so peers' ARP entries survive a restart of the container.
-        assertThat(podA.get(ETH0).mac()).isEqualTo(Names.of("demo").containerMac("podA"));
+        assertThat(podA.get(ETH0).mac()).isEqualTo(n.containerMac("podA"));
         assertThat(podA.get(ETH0).up()).isTrue();
         assertThat(podA.txChecksum(ETH0)).isFalse();
         assertThat(podA.routes(254)).extracting(Object::toString).containsExactly("default via 172.16.0.1 dev eth0");
