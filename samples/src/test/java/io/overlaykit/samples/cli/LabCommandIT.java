@@ -79,7 +79,8 @@ class LabCommandIT {
             assertThat(drift.code()).isEqualTo(OverlayCli.FAILED);
             assertThat(drift.out()).contains("missing");
             assertThat(Cli.run("apply", file, "--host", "hostC").code()).isZero();
-            assertThat(Cli.run("verify", file, "--quiet").code()).isZero();
+            Cli reverified = Cli.run("verify", file);
+            assertThat(reverified.code()).as(reverified.out() + reverified.err()).isZero();
 
             Cli dot = Cli.run("status", file, "--host", "hostA", "--format", "dot");
             assertThat(dot.code()).as(dot.err()).isZero();
