@@ -45,10 +45,15 @@ final class LinkEvents implements AutoCloseable {
         int groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
         NetlinkSocket s = links.namespaces().callIn(links.namespace(),
                 () -> NetlinkSocket.open(groups, links.label(), POLL_MILLIS));
-        LinkEvents e = new LinkEvents(links, s, listener);
-        links.list().forEach(l -> e.names.put(l.index(), l.name().value()));
-        e.reader.start();
-        return e;
+        try {
+            LinkEvents e = new LinkEvents(links, s, listener);
+            links.list().forEach(l -> e.names.put(l.index(), l.name().value()));
+            e.reader.start();
+            return e;
+        } catch (RuntimeException | Error e) {
+            s.close(); // the reader never started, so nobody else will close it
+            throw e;
+        }
     }
 
     private void run() {
