@@ -21,6 +21,7 @@ import io.overlaykit.netlink.internal.NetlinkSocket;
 import io.overlaykit.netlink.internal.NetlinkSocket.NetlinkError;
 import io.overlaykit.netlink.internal.NlMessage;
 import io.overlaykit.netlink.internal.NlWriter;
+import io.overlaykit.netlink.internal.NsExecutor;
 import io.overlaykit.netlink.internal.RtnlMessages;
 import io.overlaykit.netlink.internal.RtnlMessages.RawLink;
 import io.overlaykit.netlink.internal.Sys;
@@ -46,16 +47,18 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
     private final NetNamespace ns;
     private final String label;
     private final NetlinkSocket socket;
+    private final long nsInode;
     private final Routing routing;
     private final LinkKinds kinds;
     private final Offloads offloads;
     private final Set<LinkEvents> subscriptions = ConcurrentHashMap.newKeySet();
 
-    private RtnetlinkLinks(LinuxNamespaces namespaces, NetNamespace ns, NetlinkSocket socket) {
+    private RtnetlinkLinks(LinuxNamespaces namespaces, NetNamespace ns, NetlinkSocket socket, long nsInode) {
         this.namespaces = namespaces;
         this.ns = ns;
         this.label = ns.displayName();
         this.socket = socket;
+        this.nsInode = nsInode;
         this.routing = new Routing(this);
         this.kinds = new LinkKinds(this);
         this.offloads = new Offloads(this);
@@ -64,8 +67,17 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
     /** Opens a handle for {@code ns}: its socket is created by a thread inside {@code ns}. */
     public static RtnetlinkLinks open(LinuxNamespaces namespaces, NetNamespace ns) {
         String label = ns.displayName();
-        NetlinkSocket s = namespaces.callIn(ns, () -> NetlinkSocket.open(0, label, TIMEOUT_MILLIS));
-        return new RtnetlinkLinks(namespaces, ns, s);
+        long[] inode = new long[1];
+        NetlinkSocket s = namespaces.callIn(ns, () -> {
+            inode[0] = NsExecutor.currentInode(); // the namespace the socket really belongs to
+            return NetlinkSocket.open(0, label, TIMEOUT_MILLIS);
+        });
+        return new RtnetlinkLinks(namespaces, ns, s, inode[0]);
+    }
+
+    /** The nsfs inode of the namespace this handle's socket lives in. */
+    long nsInode() {
+        return nsInode;
     }
 
     @Override
