@@ -17,6 +17,7 @@ import io.overlaykit.core.Route;
 import io.overlaykit.core.VethPair;
 import io.overlaykit.core.VxlanTunnel;
 import io.overlaykit.core.spi.Links;
+import io.overlaykit.netlink.internal.Errno;
 import io.overlaykit.netlink.internal.NetlinkSocket;
 import io.overlaykit.netlink.internal.NetlinkSocket.NetlinkError;
 import io.overlaykit.netlink.internal.NlMessage;
@@ -230,12 +231,12 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
 
     @Override
     public void setUp(InterfaceName name) {
-        call(RtnlMessages.setUp(indexOf(name), true), "set link '" + name + "' up");
+        setNamed(name, RtnlMessages.setLinkNamed(name.value(), IFF_UP, IFF_UP), "set link '" + name + "' up");
     }
 
     @Override
     public void setDown(InterfaceName name) {
-        call(RtnlMessages.setUp(indexOf(name), false), "set link '" + name + "' down");
+        setNamed(name, RtnlMessages.setLinkNamed(name.value(), 0, IFF_UP), "set link '" + name + "' down");
     }
 
     @Override
@@ -265,7 +266,8 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
 
     @Override
     public void rename(InterfaceName name, InterfaceName newName) {
-        setLink(name, w -> w.attrString(IFLA_IFNAME, newName.value()),
+        // by index: in a request addressed by name, IFLA_IFNAME would name the link, not its new name
+        call(RtnlMessages.setLink(indexOf(name)).attrString(IFLA_IFNAME, newName.value()),
                 "rename link '" + name + "' to '" + newName + "'");
     }
 
@@ -281,9 +283,21 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
         }
     }
 
-    /** One RTM_NEWLINK (set) on an existing link with the attribute {@code attribute} adds. */
+    /** One RTM_SETLINK on an existing link, addressed by name, with the attribute {@code attribute} adds. */
     private void setLink(InterfaceName name, UnaryOperator<NlWriter> attribute, String op) {
-        call(attribute.apply(RtnlMessages.setLink(indexOf(name))), op);
+        setNamed(name, attribute.apply(RtnlMessages.setLinkNamed(name.value(), 0, 0)), op);
+    }
+
+    /** Sends a set request addressed by name; the kernel's ENODEV becomes the same not-found as {@link #get}. */
+    private void setNamed(InterfaceName name, NlWriter request, String op) {
+        try {
+            call(request, op);
+        } catch (NotFoundException e) {
+            if (NetlinkException.errnoOf(e) == Errno.ENODEV) {
+                throw new NotFoundException("link '" + name + "' not found in namespace " + label, e);
+            }
+            throw e;
+        }
     }
 
     // ---- addresses, routes, neighbours, FDB, rules (Routing) and offloads (Offloads): forwarded as is ----
