@@ -9,6 +9,7 @@ import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.core.LinkInfo;
 import io.overlaykit.core.MacAddress;
+import io.overlaykit.core.Mtu;
 import io.overlaykit.core.Neighbour;
 import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.NotFoundException;
@@ -241,7 +242,7 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
 
     @Override
     public void setMtu(InterfaceName name, int mtu) {
-        io.overlaykit.core.Mtu.check("link " + name + " mtu", mtu);
+        Mtu.check("link " + name + " mtu", mtu);
         setLink(name, w -> w.attrU32(IFLA_MTU, mtu), "set mtu " + mtu + " on link '" + name + "'");
     }
 
