@@ -40,6 +40,22 @@ class PortForwardNamespacesTest {
     }
 
     @Test
+    void currentNamespaceOpensSocketsDirectlyWithoutANamespaceHop() throws Exception {
+        InlineNamespaces namespaces = new InlineNamespaces();
+        try (Upstream echo = Upstream.echo();
+                PortForward fwd = PortForward.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), echo.address())
+                        .listenNamespace(NetNamespace.current()).targetNamespace(NetNamespace.current())
+                        .namespaces(namespaces).start()) {
+            for (int i = 0; i < 3; i++) {
+                try (Socket s = PortForwardTest.connect(fwd)) {
+                    PortForwardTest.assertEchoes(s, "direct " + i);
+                }
+            }
+            assertThat(namespaces.calls()).isEmpty(); // neither the listener nor any upstream hopped
+        }
+    }
+
+    @Test
     void failureToEnterTargetNamespaceClosesTheClientAndKeepsListening() throws Exception {
         InlineNamespaces namespaces = new InlineNamespaces();
         try (Upstream echo = Upstream.echo();

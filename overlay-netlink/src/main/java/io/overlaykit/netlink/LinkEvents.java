@@ -20,7 +20,9 @@ import java.util.function.Consumer;
 /**
  * A subscription to link and address changes: its own socket, bound to the link and address multicast
  * groups inside the namespace, read by one daemon thread. The reader wakes up every 200 ms to notice
- * close; it closes the socket itself, so a close never races a receive on a reused descriptor.
+ * close; it closes the socket itself, so a close never races a receive on a reused descriptor. When the
+ * kernel drops events (the socket buffer overran) listeners get one {@code OVERFLOW} event and the reader
+ * goes on.
  */
 final class LinkEvents implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LinkEvents.class.getName());
@@ -45,23 +47,30 @@ final class LinkEvents implements AutoCloseable {
         int groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
         NetlinkSocket s = links.namespaces().callIn(links.namespace(),
                 () -> NetlinkSocket.open(groups, links.label(), POLL_MILLIS));
-        LinkEvents e = new LinkEvents(links, s, listener);
-        links.list().forEach(l -> e.names.put(l.index(), l.name().value()));
-        e.reader.start();
-        return e;
+        try {
+            LinkEvents e = new LinkEvents(links, s, listener);
+            links.list().forEach(l -> e.names.put(l.index(), l.name().value()));
+            e.reader.start();
+            return e;
+        } catch (RuntimeException | Error e) {
+            s.close(); // the reader never started, so nobody else will close it
+            throw e;
+        }
     }
 
     private void run() {
         try {
             while (!stop) {
-                for (NlMessage m : socket.receiveEvents()) {
+                NetlinkSocket.Received r = socket.receiveEvents();
+                if (r.lost()) {
+                    // names may be stale too: refresh them before anybody resynchronises
+                    refreshNames();
+                    deliver(LinkEvent.overflow());
+                }
+                for (NlMessage m : r.messages()) {
                     LinkEvent ev = toEvent(m);
-                    if (ev != null && !stop) {
-                        try {
-                            listener.accept(ev);
-                        } catch (RuntimeException e) {
-                            LOG.log(Level.WARNING, "link event listener failed on " + ev, e);
-                        }
+                    if (ev != null) {
+                        deliver(ev);
                     }
                 }
             }
@@ -71,6 +80,27 @@ final class LinkEvents implements AutoCloseable {
             }
         } finally {
             socket.close();
+        }
+    }
+
+    private void deliver(LinkEvent ev) {
+        if (stop) {
+            return;
+        }
+        try {
+            listener.accept(ev);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "link event listener failed on " + ev, e);
+        }
+    }
+
+    private void refreshNames() {
+        try {
+            Map<Integer, String> now = links.names();
+            names.clear();
+            names.putAll(now);
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "link event reader for namespace {0}: names not refreshed: {1}", links.label(), e);
         }
     }
 

@@ -18,6 +18,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,17 +33,36 @@ import java.util.stream.Stream;
  * bind mount of a namespace file onto {@code /run/netns/NAME}. Work runs inside a namespace on a
  * cached platform thread per namespace that entered it with setns; the rest of the JVM stays where it
  * was. Close it to stop those threads.
+ *
+ * <p>Work in a namespace that does not finish within the call timeout (2 minutes unless configured)
+ * fails with {@link io.overlaykit.core.OverlayTimeoutException}; the stuck thread is abandoned.
  */
 public final class LinuxNamespaces implements Namespaces, AutoCloseable {
     private static final Pattern SYSCTL_KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]*");
     private static final Path SELF_NS = Path.of("/proc/self/ns/net");
+    /** Generous: callers run real work (whole wiring steps, libnftables batches) inside a namespace. */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(2);
 
     private final Map<NetNamespace, NsExecutor> executors = new ConcurrentHashMap<>();
     private final List<Consumer<NetNamespace>> deleteListeners = new CopyOnWriteArrayList<>();
+    private final Duration callTimeout;
     private volatile boolean closed;
 
-    /** Creates a handle; no thread starts until the first {@link #callIn}. */
+    /** Creates a handle with the {@link #DEFAULT_CALL_TIMEOUT}; no thread starts until the first {@link #callIn}. */
     public LinuxNamespaces() {
+        this(DEFAULT_CALL_TIMEOUT);
+    }
+
+    /**
+     * Creates a handle whose {@link #callIn} waits at most {@code callTimeout} for work in a namespace.
+     *
+     * @throws InvalidSpecException when the timeout is not positive
+     */
+    public LinuxNamespaces(Duration callTimeout) {
+        if (callTimeout == null || callTimeout.isNegative() || callTimeout.isZero()) {
+            throw new InvalidSpecException("call timeout", callTimeout, "must be positive");
+        }
+        this.callTimeout = callTimeout;
     }
 
     @Override
@@ -63,7 +83,7 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
                 Sys.unshareNet();
                 Sys.mount("/proc/thread-self/ns/net", file.toString(), "none", LibC.MS_BIND);
             });
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException suppressed) {
@@ -150,12 +170,21 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
         }
     }
 
-    /** The executor of {@code ns}, replaced when retired or when the namespace file was re-created. */
+    /**
+     * The executor of {@code ns}, replaced when retired or when the namespace file now names another
+     * namespace (re-created, or a reused pid). The usual case costs one stat of the namespace file;
+     * only a new executor checks that the file is a namespace and sweeps executors of dead processes.
+     */
     private NsExecutor executorFor(NetNamespace ns) {
         if (closed) {
             throw new IllegalStateException("LinuxNamespaces is closed");
         }
-        long inode = inodeOrNotFound(ns);
+        NsExecutor cached = executors.get(ns);
+        if (cached != null && cached.usable() && cached.inode() == inodeOrMinusOne(ns)) {
+            return cached;
+        }
+        sweepDeadProcesses(executors, NsExecutor::close);
+        long inode = inodeOf(ns);
         return executors.compute(ns, (k, old) -> {
             if (old != null && old.usable() && old.inode() == inode) {
                 return old;
@@ -163,15 +192,47 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
             if (old != null) {
                 old.close();
             }
-            return new NsExecutor(ns.path(), ns.displayName());
+            return new NsExecutor(ns.path(), ns.displayName(), callTimeout);
         });
     }
 
-    private long inodeOrNotFound(NetNamespace ns) {
+    /**
+     * The nsfs inode that {@code ns} names now.
+     *
+     * @throws NotFoundException when it is not a namespace (any more)
+     */
+    long inodeOf(NetNamespace ns) {
         if (!exists(ns)) {
             throw new NotFoundException("namespace " + ns.displayName() + " does not exist (" + ns.path() + ")");
         }
-        return NsExecutor.inodeOf(ns.path());
+        try {
+            return NsExecutor.inodeOf(ns.path());
+        } catch (UncheckedIOException e) {
+            throw new NotFoundException("namespace " + ns.displayName() + " does not exist (" + ns.path() + ")", e);
+        }
+    }
+
+    private static long inodeOrMinusOne(NetNamespace ns) {
+        try {
+            return NsExecutor.inodeOf(ns.path());
+        } catch (UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Removes and closes the entries of {@code cache} keyed by the namespace of a process that is gone:
+     * an open handle would keep that namespace alive, and nothing else ever asks for the pid again.
+     */
+    static <V> void sweepDeadProcesses(Map<NetNamespace, V> cache, Consumer<V> close) {
+        for (NetNamespace k : cache.keySet()) {
+            if (k.pid() > 0 && !Files.exists(Path.of("/proc", Long.toString(k.pid())))) {
+                V v = cache.remove(k);
+                if (v != null) {
+                    close.accept(v);
+                }
+            }
+        }
     }
 
     @Override
@@ -251,12 +312,13 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
         }
     }
 
-    private static void runOnFreshThread(String what, Runnable r) {
-        RuntimeException[] failure = new RuntimeException[1];
+    /** Runs {@code r} on a thread of its own and waits; whatever it throws (an Error too) comes back here. */
+    static void runOnFreshThread(String what, Runnable r) {
+        Throwable[] failure = new Throwable[1];
         Thread t = new Thread(() -> {
             try {
                 r.run();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error (UnsatisfiedLinkError...) must not look like success
                 failure[0] = e;
             }
         }, "overlaykit-netns-create");
@@ -270,8 +332,14 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
         if (failure[0] instanceof SysCallException s) {
             throw new NetlinkException(what + " (" + s.call() + ")", "current", s.errno(), null, s);
         }
+        if (failure[0] instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure[0] instanceof Error e) {
+            throw e;
+        }
         if (failure[0] != null) {
-            throw failure[0];
+            throw new OverlayException(what + " failed: " + failure[0], failure[0]);
         }
     }
 

@@ -3,13 +3,19 @@ package io.overlaykit.netlink;
 import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.spi.Firewall;
 import io.overlaykit.core.spi.NetworkStack;
+import io.overlaykit.netlink.internal.NsExecutor;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Linux kernel's network stack through rtnetlink and JNA: namespaces, and per namespace a cached
  * {@link RtnetlinkLinks} handle. Deleting a namespace through {@link #namespaces()} closes its handle
- * first (an open netlink socket would keep the namespace alive). Never starts a process.
+ * first (an open netlink socket would keep the namespace alive). A cached handle is replaced when its
+ * namespace file now names another namespace (a re-created namespace, a reused pid), and handles of
+ * processes that are gone are closed. Never starts a process.
  *
  * <pre>{@code
  * try (NetlinkStack stack = NetlinkStack.open()) {
@@ -33,6 +39,14 @@ public final class NetlinkStack implements NetworkStack {
         return new NetlinkStack(new LinuxNamespaces());
     }
 
+    /**
+     * Opens a stack whose work inside a namespace fails with {@link io.overlaykit.core.OverlayTimeoutException}
+     * after {@code callTimeout} (default {@link LinuxNamespaces#DEFAULT_CALL_TIMEOUT}).
+     */
+    public static NetlinkStack open(Duration callTimeout) {
+        return new NetlinkStack(new LinuxNamespaces(callTimeout));
+    }
+
     @Override
     public LinuxNamespaces namespaces() {
         return namespaces;
@@ -43,7 +57,35 @@ public final class NetlinkStack implements NetworkStack {
         if (closed) {
             throw new IllegalStateException("NetlinkStack is closed");
         }
-        return links.compute(ns, (k, old) -> old != null && !old.isClosed() ? old : RtnetlinkLinks.open(namespaces, k));
+        RtnetlinkLinks cached = links.get(ns);
+        if (cached != null && !cached.isClosed() && cached.nsInode() == inodeOrMinusOne(ns)) {
+            return cached; // one stat of the namespace file
+        }
+        // a new handle: a good moment to close those of containers that are gone
+        LinuxNamespaces.sweepDeadProcesses(links, RtnetlinkLinks::close);
+        long inode = namespaces.inodeOf(ns);
+        return links.compute(ns, (k, old) -> {
+            if (old != null && !old.isClosed() && old.nsInode() == inode) {
+                return old;
+            }
+            if (old != null) {
+                old.close();
+            }
+            return RtnetlinkLinks.open(namespaces, k);
+        });
+    }
+
+    private static long inodeOrMinusOne(NetNamespace ns) {
+        try {
+            return NsExecutor.inodeOf(ns.path());
+        } catch (UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    /** Which namespaces have a cached handle (for tests). */
+    Set<NetNamespace> cachedNamespaces() {
+        return Set.copyOf(links.keySet());
     }
 
     @Override

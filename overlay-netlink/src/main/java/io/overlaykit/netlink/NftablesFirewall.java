@@ -71,8 +71,7 @@ public final class NftablesFirewall implements Firewall {
         String what = "delete table inet " + name;
         // One namespace switch: look, then delete with add+delete so a concurrent delete cannot fail us.
         return namespaces.callIn(ns, () -> {
-            boolean present = NftListing.tables(Nft.run("list tables", true, where(what))).stream()
-                    .anyMatch(t -> t.family().equals(NftRenderer.FAMILY) && t.name().equals(name));
+            boolean present = hasOurTable(name, what);
             if (present) {
                 Nft.run(NftRenderer.deleteBatch(name).toString(), false, where(what));
             }
@@ -97,9 +96,7 @@ public final class NftablesFirewall implements Firewall {
         NftRenderer.checkTableName(name);
         String what = "list table inet " + name;
         String listing = namespaces.callIn(ns, () -> {
-            boolean present = NftListing.tables(Nft.run("list tables", true, where(what))).stream()
-                    .anyMatch(t -> t.family().equals(NftRenderer.FAMILY) && t.name().equals(name));
-            return present ? Nft.run("list table inet " + name, false, where(what)) : null;
+            return hasOurTable(name, what) ? Nft.run("list table inet " + name, false, where(what)) : null;
         });
         if (listing == null) {
             throw new NotFoundException("nft table inet " + name + " does not exist in namespace "
@@ -111,6 +108,12 @@ public final class NftablesFirewall implements Firewall {
     /** Runs a raw command or JSON batch in this namespace; package-private for tests of failure paths. */
     String run(String command, boolean jsonOutput, String what) {
         return namespaces.callIn(ns, () -> Nft.run(command, jsonOutput, where(what)));
+    }
+
+    /** Whether our table {@code inet NAME} exists; call it inside {@code callIn}, on the namespace's thread. */
+    private boolean hasOurTable(String name, String what) {
+        return NftListing.tables(Nft.run("list tables", true, where(what))).stream()
+                .anyMatch(t -> t.family().equals(NftRenderer.FAMILY) && t.name().equals(name));
     }
 
     private String where(String what) {

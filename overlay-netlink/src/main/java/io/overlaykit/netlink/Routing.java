@@ -14,6 +14,7 @@ import io.overlaykit.core.Route;
 import io.overlaykit.netlink.internal.Errno;
 import io.overlaykit.netlink.internal.LibC;
 import io.overlaykit.netlink.internal.NlMessage;
+import io.overlaykit.netlink.internal.NlWriter;
 import io.overlaykit.netlink.internal.RtnlMessages;
 import io.overlaykit.netlink.internal.RtnlMessages.RawAddress;
 import io.overlaykit.netlink.internal.RtnlMessages.RawNeigh;
@@ -24,6 +25,8 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntFunction;
 
 /** Addresses, routes, neighbours, FDB entries and policy rules for {@link RtnetlinkLinks}. */
 final class Routing {
@@ -51,6 +54,27 @@ final class Routing {
         return false;
     }
 
+    /**
+     * Index to name for a listing: for one link its own index and name (one GET), for all links one
+     * link dump; the caller's filter is the returned index, 0 for all.
+     */
+    private record Scope(int only, IntFunction<String> nameOf) {
+    }
+
+    private Scope scope(InterfaceName link) {
+        if (link == null) {
+            Map<Integer, String> names = links.names();
+            return new Scope(0, names::get);
+        }
+        int index = links.indexOf(link);
+        return scope(index, link);
+    }
+
+    private static Scope scope(int index, InterfaceName link) {
+        String name = link.value();
+        return new Scope(index, i -> i == index ? name : null);
+    }
+
     // ---- addresses ----
 
     void address(int type, int flags, InterfaceName link, IpPrefix p) {
@@ -76,8 +100,8 @@ final class Routing {
     }
 
     List<AddressInfo> addresses(InterfaceName link) {
-        int only = link == null ? 0 : links.indexOf(link);
-        Map<Integer, String> names = links.names();
+        Scope scope = scope(link);
+        int only = scope.only();
         List<AddressInfo> out = new ArrayList<>();
         for (NlMessage m : links.dump(RtnlMessages.dump(RTM_GETADDR, 0, IFADDRMSG_LEN), "list addresses")) {
             if (m.type() != RTM_NEWADDR) {
@@ -87,7 +111,7 @@ final class Routing {
             if ((only != 0 && a.index() != only) || a.address() == null) {
                 continue;
             }
-            String name = names.get(a.index());
+            String name = scope.nameOf().apply(a.index());
             out.add(new AddressInfo(a.index(), name == null ? null : InterfaceName.of(name),
                     new IpPrefix(a.address(), a.prefixLength())));
         }
@@ -100,7 +124,7 @@ final class Routing {
         links.call(routeMessage(type, flags, r), verb + " route " + r);
     }
 
-    private io.overlaykit.netlink.internal.NlWriter routeMessage(int type, int flags, Route r) {
+    private NlWriter routeMessage(int type, int flags, Route r) {
         int family = r.destination() != null ? (r.destination().isIpv4() ? LibC.AF_INET : LibC.AF_INET6)
                 : r.gateway() != null ? family(r.gateway()) : LibC.AF_INET;
         int oif = r.device() == null ? 0 : links.indexOf(r.device());
@@ -177,8 +201,8 @@ final class Routing {
     }
 
     List<Neighbour> neighbours(InterfaceName link) {
-        int only = link == null ? 0 : links.indexOf(link);
-        Map<Integer, String> names = links.names();
+        Scope scope = scope(link);
+        int only = scope.only();
         List<Neighbour> out = new ArrayList<>();
         for (NlMessage m : links.dump(RtnlMessages.dump(RTM_GETNEIGH, 0, NDMSG_LEN), "list neighbours")) {
             if (m.type() != RTM_NEWNEIGH) {
@@ -187,10 +211,11 @@ final class Routing {
             RawNeigh n = RtnlMessages.decodeNeigh(m);
             boolean ip = n.family() == LibC.AF_INET || n.family() == LibC.AF_INET6;
             if (!ip || (only != 0 && n.index() != only) || n.dst() == null || n.lladdr() == null
-                    || n.lladdr().length != 6 || names.get(n.index()) == null) {
+                    || n.lladdr().length != 6 || scope.nameOf().apply(n.index()) == null) {
                 continue;
             }
-            out.add(new Neighbour(InterfaceName.of(names.get(n.index())), n.dst(), MacAddress.ofBytes(n.lladdr())));
+            out.add(new Neighbour(InterfaceName.of(scope.nameOf().apply(n.index())), n.dst(),
+                    MacAddress.ofBytes(n.lladdr())));
         }
         return out;
     }
@@ -210,8 +235,8 @@ final class Routing {
             return false;
         }
         // a VXLAN device acknowledges deleting a remote it does not have, so look first
-        boolean present = fdb(e.device()).stream().anyMatch(x -> x.mac().equals(e.mac())
-                && java.util.Objects.equals(x.remote(), e.remote())
+        boolean present = fdb(scope(l.get().index(), e.device())).stream().anyMatch(x -> x.mac().equals(e.mac())
+                && Objects.equals(x.remote(), e.remote())
                 && (e.vni() == null || x.vni() == null || e.vni().equals(x.vni())));
         if (!present) {
             return false;
@@ -229,8 +254,11 @@ final class Routing {
     }
 
     List<FdbEntry> fdb(InterfaceName link) {
-        int only = link == null ? 0 : links.indexOf(link);
-        Map<Integer, String> names = links.names();
+        return fdb(scope(link));
+    }
+
+    private List<FdbEntry> fdb(Scope scope) {
+        int only = scope.only();
         List<FdbEntry> out = new ArrayList<>();
         for (NlMessage m : links.dump(RtnlMessages.dump(RTM_GETNEIGH, LibC.AF_BRIDGE, NDMSG_LEN), "list fdb")) {
             if (m.type() != RTM_NEWNEIGH) {
@@ -238,10 +266,10 @@ final class Routing {
             }
             RawNeigh n = RtnlMessages.decodeNeigh(m);
             if (n.family() != LibC.AF_BRIDGE || (only != 0 && n.index() != only) || n.lladdr() == null
-                    || n.lladdr().length != 6 || names.get(n.index()) == null) {
+                    || n.lladdr().length != 6 || scope.nameOf().apply(n.index()) == null) {
                 continue;
             }
-            out.add(new FdbEntry(InterfaceName.of(names.get(n.index())), MacAddress.ofBytes(n.lladdr()), n.dst(),
+            out.add(new FdbEntry(InterfaceName.of(scope.nameOf().apply(n.index())), MacAddress.ofBytes(n.lladdr()), n.dst(),
                     n.vni()));
         }
         return out;
@@ -249,7 +277,7 @@ final class Routing {
 
     // ---- policy rules ----
 
-    private io.overlaykit.netlink.internal.NlWriter ruleMessage(int type, int flags, PolicyRule r) {
+    private NlWriter ruleMessage(int type, int flags, PolicyRule r) {
         int family = r.isIpv6() ? LibC.AF_INET6 : LibC.AF_INET;
         IpPrefix from = r.from() == null ? null : r.from().network();
         return RtnlMessages.rule(type, flags, family, from == null ? null : from.address(),

@@ -9,6 +9,7 @@ import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.core.LinkInfo;
 import io.overlaykit.core.MacAddress;
+import io.overlaykit.core.Mtu;
 import io.overlaykit.core.Neighbour;
 import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.NotFoundException;
@@ -17,10 +18,12 @@ import io.overlaykit.core.Route;
 import io.overlaykit.core.VethPair;
 import io.overlaykit.core.VxlanTunnel;
 import io.overlaykit.core.spi.Links;
+import io.overlaykit.netlink.internal.Errno;
 import io.overlaykit.netlink.internal.NetlinkSocket;
 import io.overlaykit.netlink.internal.NetlinkSocket.NetlinkError;
 import io.overlaykit.netlink.internal.NlMessage;
 import io.overlaykit.netlink.internal.NlWriter;
+import io.overlaykit.netlink.internal.NsExecutor;
 import io.overlaykit.netlink.internal.RtnlMessages;
 import io.overlaykit.netlink.internal.RtnlMessages.RawLink;
 import io.overlaykit.netlink.internal.Sys;
@@ -46,16 +49,18 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
     private final NetNamespace ns;
     private final String label;
     private final NetlinkSocket socket;
+    private final long nsInode;
     private final Routing routing;
     private final LinkKinds kinds;
     private final Offloads offloads;
     private final Set<LinkEvents> subscriptions = ConcurrentHashMap.newKeySet();
 
-    private RtnetlinkLinks(LinuxNamespaces namespaces, NetNamespace ns, NetlinkSocket socket) {
+    private RtnetlinkLinks(LinuxNamespaces namespaces, NetNamespace ns, NetlinkSocket socket, long nsInode) {
         this.namespaces = namespaces;
         this.ns = ns;
         this.label = ns.displayName();
         this.socket = socket;
+        this.nsInode = nsInode;
         this.routing = new Routing(this);
         this.kinds = new LinkKinds(this);
         this.offloads = new Offloads(this);
@@ -64,8 +69,17 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
     /** Opens a handle for {@code ns}: its socket is created by a thread inside {@code ns}. */
     public static RtnetlinkLinks open(LinuxNamespaces namespaces, NetNamespace ns) {
         String label = ns.displayName();
-        NetlinkSocket s = namespaces.callIn(ns, () -> NetlinkSocket.open(0, label, TIMEOUT_MILLIS));
-        return new RtnetlinkLinks(namespaces, ns, s);
+        long[] inode = new long[1];
+        NetlinkSocket s = namespaces.callIn(ns, () -> {
+            inode[0] = NsExecutor.currentInode(); // the namespace the socket really belongs to
+            return NetlinkSocket.open(0, label, TIMEOUT_MILLIS);
+        });
+        return new RtnetlinkLinks(namespaces, ns, s, inode[0]);
+    }
+
+    /** The nsfs inode of the namespace this handle's socket lives in. */
+    long nsInode() {
+        return nsInode;
     }
 
     @Override
@@ -218,17 +232,17 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
 
     @Override
     public void setUp(InterfaceName name) {
-        call(RtnlMessages.setUp(indexOf(name), true), "set link '" + name + "' up");
+        setNamed(name, RtnlMessages.setLinkNamed(name.value(), IFF_UP, IFF_UP), "set link '" + name + "' up");
     }
 
     @Override
     public void setDown(InterfaceName name) {
-        call(RtnlMessages.setUp(indexOf(name), false), "set link '" + name + "' down");
+        setNamed(name, RtnlMessages.setLinkNamed(name.value(), 0, IFF_UP), "set link '" + name + "' down");
     }
 
     @Override
     public void setMtu(InterfaceName name, int mtu) {
-        io.overlaykit.core.Mtu.check("link " + name + " mtu", mtu);
+        Mtu.check("link " + name + " mtu", mtu);
         setLink(name, w -> w.attrU32(IFLA_MTU, mtu), "set mtu " + mtu + " on link '" + name + "'");
     }
 
@@ -253,7 +267,8 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
 
     @Override
     public void rename(InterfaceName name, InterfaceName newName) {
-        setLink(name, w -> w.attrString(IFLA_IFNAME, newName.value()),
+        // by index: in a request addressed by name, IFLA_IFNAME would name the link, not its new name
+        call(RtnlMessages.setLink(indexOf(name)).attrString(IFLA_IFNAME, newName.value()),
                 "rename link '" + name + "' to '" + newName + "'");
     }
 
@@ -269,9 +284,21 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
         }
     }
 
-    /** One RTM_NEWLINK (set) on an existing link with the attribute {@code attribute} adds. */
+    /** One RTM_SETLINK on an existing link, addressed by name, with the attribute {@code attribute} adds. */
     private void setLink(InterfaceName name, UnaryOperator<NlWriter> attribute, String op) {
-        call(attribute.apply(RtnlMessages.setLink(indexOf(name))), op);
+        setNamed(name, attribute.apply(RtnlMessages.setLinkNamed(name.value(), 0, 0)), op);
+    }
+
+    /** Sends a set request addressed by name; the kernel's ENODEV becomes the same not-found as {@link #get}. */
+    private void setNamed(InterfaceName name, NlWriter request, String op) {
+        try {
+            call(request, op);
+        } catch (NotFoundException e) {
+            if (NetlinkException.errnoOf(e) == Errno.ENODEV) {
+                throw new NotFoundException("link '" + name + "' not found in namespace " + label, e);
+            }
+            throw e;
+        }
     }
 
     // ---- addresses, routes, neighbours, FDB, rules (Routing) and offloads (Offloads): forwarded as is ----

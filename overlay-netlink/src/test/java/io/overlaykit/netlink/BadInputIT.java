@@ -74,6 +74,13 @@ class BadInputIT {
                 .hasMessage("link 'oknl-nope' not found in namespace " + NS)
                 .hasRootCauseInstanceOf(io.overlaykit.netlink.internal.NetlinkSocket.NetlinkError.class);
         assertThat(NetlinkException.errnoOf(catchNotFound())).isEqualTo(19);
+        // sets address the link by name in one request: the kernel's ENODEV is the same clear not-found
+        assertThatThrownBy(() -> links.setMtu(InterfaceName.of("oknl-nope"), 1400))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessage("link 'oknl-nope' not found in namespace " + NS);
+        assertThatThrownBy(() -> links.setDown(InterfaceName.of("oknl-nope")))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessage("link 'oknl-nope' not found in namespace " + NS);
         assertThat(links.delete(InterfaceName.of("oknl-nope"))).isFalse();
     }
 

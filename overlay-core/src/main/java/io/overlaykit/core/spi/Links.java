@@ -125,8 +125,17 @@ public interface Links {
     /** Delivers link and address changes to {@code listener} until the returned handle is closed. */
     AutoCloseable subscribe(Consumer<LinkEvent> listener);
 
-    /** A change seen on a subscription. */
+    /** A change seen on a subscription; an {@link Type#OVERFLOW} event carries neither link nor address. */
     record LinkEvent(Type type, LinkInfo link, AddressInfo address) {
-        public enum Type { LINK_ADDED, LINK_CHANGED, LINK_REMOVED, ADDRESS_ADDED, ADDRESS_REMOVED }
+        public enum Type {
+            LINK_ADDED, LINK_CHANGED, LINK_REMOVED, ADDRESS_ADDED, ADDRESS_REMOVED,
+            /** Events were lost (the subscription fell behind the kernel): re-read the state you track. */
+            OVERFLOW
+        }
+
+        /** The signal that events were lost and the listener should resynchronise. */
+        public static LinkEvent overflow() {
+            return new LinkEvent(Type.OVERFLOW, null, null);
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,13 +20,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class NetlinkSocket implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NetlinkSocket.class.getName());
     private static final int RCVBUF = 1 << 20;
+    /** The kernel sizes dump datagrams to at most 32 KiB; a single larger message grows the buffer. */
     private static final int RECV_BUFFER = 32 * 1024;
+    private static final int MAX_RECV_BUFFER = 16 * 1024 * 1024;
     private static final int SOCKADDR_NL_LEN = 12;
 
     private final Datagrams io;
     private final int portId;
     private final String where;
-    private final byte[] recvBuffer = new byte[RECV_BUFFER];
+    private byte[] recvBuffer = new byte[RECV_BUFFER];
     private final AtomicBoolean closed = new AtomicBoolean();
     private int seq = (int) (System.nanoTime() & 0x3FFF_FFFF);
 
@@ -151,11 +154,13 @@ public final class NetlinkSocket implements AutoCloseable {
                 throw new BackendException(operation + " in namespace " + where + ": " + e.getMessage(), e);
             }
             if (n > recvBuffer.length) {
+                // the rest of the datagram is gone; a dump can be repeated with the bigger buffer
+                grow(n);
                 throw new BackendException(operation + " in namespace " + where + ": reply of " + n
-                        + " bytes exceeds the receive buffer");
+                        + " bytes exceeded the receive buffer (now " + recvBuffer.length + " bytes)", null, dump);
             }
             // copy: messages keep views of their datagram, and the buffer is reused for the next one
-            for (NlMessage m : NlMessage.parseAll(java.util.Arrays.copyOf(recvBuffer, n), n)) {
+            for (NlMessage m : NlMessage.parseAll(Arrays.copyOf(recvBuffer, n), n)) {
                 if (m.seq() != mySeq || (m.pid() != portId && m.pid() != 0)) {
                     LOG.log(Level.DEBUG, "{0}: dropping stale message {1}", where, m);
                     continue;
@@ -193,21 +198,51 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    /** What one receive on a subscription brought: messages, and whether events were lost before them. */
+    public record Received(List<NlMessage> messages, boolean lost) {
+        static final Received NOTHING = new Received(List.of(), false);
+        static final Received LOST = new Received(List.of(), true);
+    }
+
     /**
-     * Receives one datagram for a subscription: returns its messages, or an empty list when the
-     * receive timeout passed without one.
+     * Receives one datagram for a subscription: its messages, nothing when the receive timeout passed
+     * without one, or {@link Received#lost()} when the kernel dropped events (ENOBUFS: the socket buffer
+     * overran) or a datagram was larger than the buffer (its bytes are gone; the buffer grows for the
+     * next). The socket stays usable after a loss.
      */
-    public List<NlMessage> receiveEvents() {
+    public Received receiveEvents() {
+        int n;
         try {
-            int n = io.receive(recvBuffer);
-            int len = Math.min(n, recvBuffer.length);
-            return NlMessage.parseAll(java.util.Arrays.copyOf(recvBuffer, len), len);
+            n = io.receive(recvBuffer);
         } catch (SysCallException e) {
             if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR) {
-                return List.of();
+                return Received.NOTHING;
+            }
+            if (e.errno() == Errno.ENOBUFS) {
+                LOG.log(Level.DEBUG, "{0}: netlink events lost (ENOBUFS)", where);
+                return Received.LOST;
             }
             throw e;
         }
+        if (n > recvBuffer.length) {
+            LOG.log(Level.DEBUG, "{0}: netlink event datagram of {1} bytes truncated", where, n);
+            grow(n);
+            return Received.LOST; // never parse a partial datagram
+        }
+        return new Received(NlMessage.parseAll(Arrays.copyOf(recvBuffer, n), n), false);
+    }
+
+    private void grow(int atLeast) {
+        int size = recvBuffer.length;
+        while (size < atLeast && size < MAX_RECV_BUFFER) {
+            size *= 2;
+        }
+        recvBuffer = new byte[size];
+    }
+
+    /** The current receive buffer size (for tests). */
+    int receiveBufferSize() {
+        return recvBuffer.length;
     }
 
     public boolean isClosed() {

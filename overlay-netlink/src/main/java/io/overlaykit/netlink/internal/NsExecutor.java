@@ -1,23 +1,28 @@
 package io.overlaykit.netlink.internal;
 
+import io.overlaykit.core.OverlayTimeoutException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * At most one platform thread that has entered one network namespace (setns), kept for a while between
  * calls. Before each task the thread checks it is still in the expected namespace (by nsfs inode) and
  * re-enters if not; after each task it checks again and retires itself when the task left it somewhere
- * else, so work never runs in the wrong namespace.
+ * else, so work never runs in the wrong namespace. A task that does not finish within the call timeout
+ * fails the caller with {@link OverlayTimeoutException} and retires the executor (its thread is left to
+ * finish or die on its own; the next call gets a fresh executor).
  */
 public final class NsExecutor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NsExecutor.class.getName());
@@ -30,11 +35,17 @@ public final class NsExecutor implements AutoCloseable {
     private final String label;
     private final long inode;
     private final ThreadPoolExecutor pool;
+    private final long timeoutNanos;
     private volatile boolean retired;
 
-    public NsExecutor(Path nsPath, String label) {
+    /** An executor for the namespace file {@code nsPath}; each call waits at most {@code callTimeout}. */
+    public NsExecutor(Path nsPath, String label, Duration callTimeout) {
+        if (callTimeout.isNegative() || callTimeout.isZero()) {
+            throw new IllegalArgumentException("call timeout must be positive: " + callTimeout);
+        }
         this.nsPath = nsPath;
         this.label = label;
+        this.timeoutNanos = callTimeout.toNanos();
         this.inode = inodeOf(nsPath);
         this.pool = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             // a platform thread: setns affects the OS thread, which a virtual thread does not own
@@ -81,7 +92,13 @@ public final class NsExecutor implements AutoCloseable {
             }
         });
         try {
-            return f.get();
+            return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // the thread may be stuck inside the namespace: never hand it another task
+            retire();
+            f.cancel(true);
+            throw new OverlayTimeoutException("work in namespace " + label + " did not finish within "
+                    + Duration.ofNanos(timeoutNanos) + "; its thread is abandoned", e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof Exception ex) {
@@ -99,7 +116,8 @@ public final class NsExecutor implements AutoCloseable {
     }
 
     private void enter() {
-        if (OWNER.get() == this && currentInode() == inode) {
+        if (currentInode() == inode) {
+            OWNER.set(this); // already inside (our thread, or a fresh one in this very namespace)
             return;
         }
         int fd = Sys.openReadOnly(nsPath.toString());

@@ -89,6 +89,14 @@ public final class RtnlMessages {
         return ifinfo(RTM_SETLINK, PLAIN, index, up ? IFF_UP : 0, IFF_UP);
     }
 
+    /**
+     * RTM_SETLINK that addresses the link by name (ifindex 0, IFLA_IFNAME): one round trip, no GET
+     * first; the caller adds the attribute to change. Not for a rename, whose IFLA_IFNAME is the new name.
+     */
+    public static NlWriter setLinkNamed(String name, int ifFlags, int change) {
+        return ifinfo(RTM_SETLINK, PLAIN, 0, ifFlags, change).attrString(IFLA_IFNAME, name);
+    }
+
     /** RTM_SETLINK with one attribute; the caller adds it. */
     public static NlWriter setLink(int index) {
         return ifinfo(RTM_SETLINK, PLAIN, index, 0, 0);

@@ -40,7 +40,7 @@ class NetlinkSocketTest {
             if (d == null) {
                 throw new SysCallException("recv", Errno.EAGAIN, null);
             }
-            System.arraycopy(d, 0, buffer, 0, d.length);
+            System.arraycopy(d, 0, buffer, 0, Math.min(d.length, buffer.length)); // MSG_TRUNC: the rest is gone
             return d.length;
         }
 
@@ -136,6 +136,91 @@ class NetlinkSocketTest {
         ScriptedPeer silent = new ScriptedPeer(seq -> List.of());
         assertThatThrownBy(() -> new NetlinkSocket(silent, PORT_ID, "hostB").request(RtnlMessages.getLink("x"), "get link 'x'"))
                 .isInstanceOf(OverlayTimeoutException.class).hasMessageContaining("get link 'x' in namespace hostB");
+    }
+
+    /** A subscription's datagrams as the kernel delivers them: whole, truncated, or an errno instead. */
+    private static final class EventPeer implements NetlinkSocket.Datagrams {
+        private final Deque<Object> pending = new ArrayDeque<>();
+
+        EventPeer then(Object datagramOrErrno) {
+            pending.add(datagramOrErrno);
+            return this;
+        }
+
+        @Override
+        public void send(byte[] message) {
+            throw new AssertionError("a subscription sends nothing");
+        }
+
+        @Override
+        public int receive(byte[] buffer) {
+            Object next = pending.poll();
+            if (next == null) {
+                throw new SysCallException("recv", Errno.EAGAIN, null);
+            }
+            if (next instanceof Integer errno) {
+                throw new SysCallException("recv", errno, null);
+            }
+            byte[] d = (byte[]) next;
+            System.arraycopy(d, 0, buffer, 0, Math.min(d.length, buffer.length));
+            return d.length;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** One RTM_NEWLINK of about {@code size} bytes (a long alias makes it big). */
+    private static byte[] bigLink(int size) {
+        return new NlWriter(Rtnl.RTM_NEWLINK, 0).zeros(Rtnl.IFINFOMSG_LEN).attrString(Rtnl.IFLA_IFNAME, "big")
+                .attrString(Rtnl.IFLA_IFALIAS, "a".repeat(size)).finish(0, 0);
+    }
+
+    @Test
+    void eventsLostToAnOverrunAreReportedAndTheSocketGoesOn() {
+        EventPeer peer = new EventPeer().then(Errno.ENOBUFS).then(link(0, 0, 0));
+        NetlinkSocket s = new NetlinkSocket(peer, PORT_ID, "hostA");
+
+        NetlinkSocket.Received first = s.receiveEvents();
+        NetlinkSocket.Received second = s.receiveEvents();
+        NetlinkSocket.Received idle = s.receiveEvents();
+
+        assertThat(first.lost()).isTrue();
+        assertThat(first.messages()).isEmpty();
+        assertThat(second.lost()).isFalse();
+        assertThat(second.messages()).hasSize(1);
+        assertThat(idle.lost()).isFalse();
+        assertThat(idle.messages()).isEmpty();
+    }
+
+    @Test
+    void aTruncatedEventDatagramIsNeverParsedAndTheBufferGrows() {
+        byte[] big = bigLink(40_000);
+        EventPeer peer = new EventPeer().then(big).then(big);
+        NetlinkSocket s = new NetlinkSocket(peer, PORT_ID, "hostA");
+
+        NetlinkSocket.Received truncated = s.receiveEvents();
+        NetlinkSocket.Received whole = s.receiveEvents();
+
+        assertThat(truncated.lost()).isTrue();
+        assertThat(truncated.messages()).isEmpty();
+        assertThat(s.receiveBufferSize()).isGreaterThanOrEqualTo(big.length);
+        assertThat(whole.lost()).isFalse();
+        assertThat(whole.messages()).hasSize(1);
+        assertThat(RtnlMessages.decodeLink(whole.messages().get(0)).name()).isEqualTo("big");
+    }
+
+    @Test
+    void aTruncatedDumpIsRepeatedWithABiggerBuffer() {
+        ScriptedPeer peer = new ScriptedPeer(seq -> List.of(concat(
+                new NlWriter(Rtnl.RTM_NEWLINK, Rtnl.NLM_F_MULTI).zeros(Rtnl.IFINFOMSG_LEN)
+                        .attrString(Rtnl.IFLA_IFNAME, "big").attrString(Rtnl.IFLA_IFALIAS, "a".repeat(40_000))
+                        .finish(seq, PORT_ID)), done(seq, 0)));
+        NetlinkSocket s = new NetlinkSocket(peer, PORT_ID, "test");
+
+        assertThat(s.dump(RtnlMessages.dump(Rtnl.RTM_GETLINK, 0, Rtnl.IFINFOMSG_LEN), "list links")).hasSize(1);
+        assertThat(peer.sent).hasSize(2);
     }
 
     @Test

@@ -138,4 +138,17 @@ class RtnlMessagesTest {
         assertThat(Errno.name(badVni.errno())).isEqualTo("ERANGE");
         assertThat(badVni.extAckMessage()).isEqualTo("VXLAN ID must be lower than 16777216");
     }
+
+    @Test
+    void aSetAddressesTheLinkByNameWithIndexZero() {
+        byte[] b = RtnlMessages.setLinkNamed("okfn-br0", Rtnl.IFF_UP, Rtnl.IFF_UP).attrU32(Rtnl.IFLA_MTU, 1450).finish(7, 0);
+        NlMessage m = NlMessage.parseAll(b, b.length).get(0);
+
+        assertThat(m.type()).isEqualTo(Rtnl.RTM_SETLINK);
+        assertThat(m.u32(4)).as("ifi_index").isZero();
+        assertThat(m.u32(8)).as("ifi_flags").isEqualTo(Rtnl.IFF_UP);
+        assertThat(m.u32(12)).as("ifi_change").isEqualTo(Rtnl.IFF_UP);
+        assertThat(m.attrs(Rtnl.IFINFOMSG_LEN).string(Rtnl.IFLA_IFNAME)).isEqualTo("okfn-br0");
+        assertThat(m.attrs(Rtnl.IFINFOMSG_LEN).u32(Rtnl.IFLA_MTU)).isEqualTo(1450);
+    }
 }

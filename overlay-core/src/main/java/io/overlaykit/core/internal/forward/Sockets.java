@@ -5,10 +5,14 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** Opening sockets inside a namespace, and closing them without fuss. */
 final class Sockets {
     private static final System.Logger LOG = System.getLogger(Sockets.class.getName());
+    private static final Path PROCESS_NS = Path.of("/proc/self/ns/net");
+    private static final Path THREAD_NS = Path.of("/proc/thread-self/ns/net");
 
     private Sockets() {
     }
@@ -21,11 +25,13 @@ final class Sockets {
 
     /**
      * Opens a socket inside {@code ns} through the injected {@code Namespaces} (the socket stays in the
-     * namespace it was created in, whatever thread uses it later); without one, opens it right here.
+     * namespace it was created in, whatever thread uses it later); without one, or when {@code ns} is the
+     * current namespace and this thread is in it, opens it right here: a namespace hop per accepted
+     * connection would stall the selector thread for nothing.
      */
     static <T> T openIn(ForwardSettings settings, NetNamespace ns, SocketOpener<T> opener)
             throws IOException {
-        if (settings.namespaces() == null) {
+        if (settings.namespaces() == null || (ns.isCurrent() && threadInProcessNamespace())) {
             return opener.open();
         }
         try {
@@ -38,6 +44,18 @@ final class Sockets {
             });
         } catch (UncheckedIOException e) {
             throw e.getCause();
+        }
+    }
+
+    /**
+     * True when the calling thread is in the process's own network namespace; a thread started by one
+     * that had entered another namespace would not be, and then the hop through Namespaces is needed.
+     */
+    static boolean threadInProcessNamespace() {
+        try {
+            return Files.getAttribute(THREAD_NS, "unix:ino").equals(Files.getAttribute(PROCESS_NS, "unix:ino"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // cannot tell (no procfs): take the safe way through Namespaces
         }
     }
 
