@@ -58,12 +58,34 @@ public final class OvsSwitch implements OverlaySwitch {
 
     /** Connects to {@code remote}; {@link #close()} closes the connection. */
     public static OvsSwitch connect(OvsdbRemote remote, String datapathType) {
-        return new OvsSwitch(OvsdbClient.connect(remote, OvsdbClientOptions.defaults()), true, datapathType, null);
+        return owning(remote, datapathType, null);
     }
 
-    /** The same switch, but every change waits up to {@code timeout} for ovs-vswitchd (like ovs-vsctl without --no-wait). */
+    /**
+     * Connects to {@code remote}; every change waits up to {@code vswitchdWait} for ovs-vswitchd (like
+     * ovs-vsctl without --no-wait). {@link #close()} closes the connection.
+     */
+    public static OvsSwitch connect(OvsdbRemote remote, String datapathType, Duration vswitchdWait) {
+        return owning(remote, datapathType, Objects.requireNonNull(vswitchdWait, "vswitchdWait"));
+    }
+
+    private static OvsSwitch owning(OvsdbRemote remote, String datapathType, Duration vswitchdWait) {
+        OvsdbClient client = OvsdbClient.connect(remote, OvsdbClientOptions.defaults());
+        try {
+            return new OvsSwitch(client, true, datapathType, vswitchdWait);
+        } catch (RuntimeException e) {
+            client.close(); // a bad datapath type must not leak the connection and its threads
+            throw e;
+        }
+    }
+
+    /**
+     * The same switch, but every change waits up to {@code timeout} for ovs-vswitchd (like ovs-vsctl without
+     * --no-wait). Both share one connection and its ownership: if this switch closes its connection, so does
+     * the returned one, so {@code OvsSwitch.connect(...).waitingForVswitchd(t)} leaks nothing.
+     */
     public OvsSwitch waitingForVswitchd(Duration timeout) {
-        return new OvsSwitch(client, false, datapathType, Objects.requireNonNull(timeout, "timeout"));
+        return new OvsSwitch(client, ownsClient, datapathType, Objects.requireNonNull(timeout, "timeout"));
     }
 
     public OvsdbClient client() {
