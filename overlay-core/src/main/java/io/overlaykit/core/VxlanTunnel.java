@@ -1,5 +1,6 @@
 package io.overlaykit.core;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.net.InetAddress;
 import java.util.Objects;
 
@@ -15,7 +16,8 @@ import java.util.Objects;
  */
 public record VxlanTunnel(InterfaceName name, Vni vni, InetAddress remote, InetAddress local,
                           InetAddress group, InterfaceName device, int dstPort, boolean learning,
-                          Integer ttl, Integer mtu, boolean udpChecksum, String psk, String alias) {
+                          Integer ttl, Integer mtu, boolean udpChecksum,
+                          @JsonIgnore String psk, String alias) {
     public static final int IANA_PORT = 4789;
 
     public VxlanTunnel {
