@@ -19,8 +19,8 @@ NetNamespace hostB = lab.host("hostB").namespace();
 NetNamespace outside = lab.outside().namespace();
 NetlinkStack stack = NetlinkStack.open();
 PodmanClient podman = PodmanClient.connect(lab.podmanSocket());
-OvsSwitch ovsA = OvsSwitch.connect(OvsdbRemote.parse(lab.host("hostA").ovsdbRemote()), "netdev").waitingForVswitchd(Duration.ofSeconds(10));
-OvsSwitch ovsB = OvsSwitch.connect(OvsdbRemote.parse(lab.host("hostB").ovsdbRemote()), "netdev").waitingForVswitchd(Duration.ofSeconds(10));
+OvsSwitch ovsA = OvsSwitch.connect(OvsdbRemote.parse(lab.host("hostA").ovsdbRemote()), "netdev", Duration.ofSeconds(10));
+OvsSwitch ovsB = OvsSwitch.connect(OvsdbRemote.parse(lab.host("hostB").ovsdbRemote()), "netdev", Duration.ofSeconds(10));
 InterfaceName br = InterfaceName.of("ovs-br0");
 InterfaceName eth0 = InterfaceName.of("eth0");
 

@@ -52,6 +52,7 @@ public final class Host {
                 ? c -> Path.of("/proc", Long.toString(c.pid()), "root") : b.containerRoot;
     }
 
+    /** A builder for the host the spec calls {@code name}; {@link Builder#stack} is required. */
     public static Builder builder(String name) {
         return new Builder(name);
     }
@@ -156,6 +157,7 @@ public final class Host {
             return this;
         }
 
+        /** The netlink/firewall backend (e.g. overlay-netlink's {@code NetlinkStack}); required. */
         public Builder stack(NetworkStack stack) {
             this.stack = stack;
             return this;
@@ -173,6 +175,7 @@ public final class Host {
             return this;
         }
 
+        /** The container runtime (e.g. overlay-podman's {@code PodmanClient}), for specs with containers. */
         public Builder containers(ContainerRuntime runtime) {
             this.containers = runtime;
             return this;
@@ -190,6 +193,7 @@ public final class Host {
             return this;
         }
 
+        /** The host; its Linux switch is built on first use. */
         public Host build() {
             return new Host(this);
         }

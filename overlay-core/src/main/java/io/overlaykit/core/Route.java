@@ -10,6 +10,7 @@ import java.net.InetAddress;
  */
 public record Route(IpPrefix destination, InetAddress gateway, InterfaceName device, boolean onLink,
                     int table, Integer metric) {
+    /** The kernel's main routing table ({@code RT_TABLE_MAIN}). */
     public static final int MAIN_TABLE = 254;
 
     public Route {
@@ -41,18 +42,22 @@ public record Route(IpPrefix destination, InetAddress gateway, InterfaceName dev
         return new Route(destination.network(), null, device, false, MAIN_TABLE, null);
     }
 
+    /** This route in routing table {@code table} (a positive id). */
     public Route inTable(int table) {
         return new Route(destination, gateway, device, onLink, table, metric);
     }
 
+    /** This route out of {@code device}. */
     public Route viaDevice(InterfaceName device) {
         return new Route(destination, gateway, device, onLink, table, metric);
     }
 
+    /** This route with the {@code onlink} flag: the gateway is reachable on the device without a subnet route. */
     public Route withOnLink(boolean onLink) {
         return new Route(destination, gateway, device, onLink, table, metric);
     }
 
+    /** True for a default route (no destination, or a /0). */
     public boolean isDefault() {
         return destination == null || destination.length() == 0;
     }

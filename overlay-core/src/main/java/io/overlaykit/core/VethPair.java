@@ -25,6 +25,7 @@ public record VethPair(InterfaceName name, InterfaceName peerName, NetNamespace 
         }
     }
 
+    /** A builder for a pair whose first end is {@code name}, created in the namespace of the {@code Links} used. */
     public static Builder builder(String name) {
         return new Builder(InterfaceName.of(name));
     }
@@ -47,31 +48,37 @@ public record VethPair(InterfaceName name, InterfaceName peerName, NetNamespace 
             this.name = name;
         }
 
+        /** The other end's name (required). */
         public Builder peer(String peerName) {
             this.peerName = InterfaceName.of(peerName);
             return this;
         }
 
+        /** Creates the peer directly in {@code ns} (e.g. a container's), not next to the first end. */
         public Builder peerNamespace(NetNamespace ns) {
             this.peerNamespace = ns;
             return this;
         }
 
+        /** The MTU of both ends. */
         public Builder mtu(int mtu) {
             this.mtu = mtu;
             return this;
         }
 
+        /** A fixed MAC address for the peer end (else the kernel picks one). */
         public Builder peerMac(MacAddress mac) {
             this.peerMac = mac;
             return this;
         }
 
+        /** The link alias that tags both ends as ours, for teardown and crash sweeps. */
         public Builder alias(String alias) {
             this.alias = alias;
             return this;
         }
 
+        /** The pair; throws {@link InvalidSpecException} without a peer name or with invalid values. */
         public VethPair build() {
             if (peerName == null) {
                 throw new InvalidSpecException("veth " + name + " peer", null, "peer name is required");

@@ -1,5 +1,6 @@
 package io.overlaykit.core;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.net.InetAddress;
 import java.util.Objects;
 
@@ -15,7 +16,9 @@ import java.util.Objects;
  */
 public record VxlanTunnel(InterfaceName name, Vni vni, InetAddress remote, InetAddress local,
                           InetAddress group, InterfaceName device, int dstPort, boolean learning,
-                          Integer ttl, Integer mtu, boolean udpChecksum, String psk, String alias) {
+                          Integer ttl, Integer mtu, boolean udpChecksum,
+                          @JsonIgnore String psk, String alias) {
+    /** The IANA VXLAN UDP port, this type's default (the Linux kernel's own default is the legacy 8472). */
     public static final int IANA_PORT = 4789;
 
     public VxlanTunnel {
@@ -48,10 +51,12 @@ public record VxlanTunnel(InterfaceName name, Vni vni, InetAddress remote, InetA
         return port;
     }
 
+    /** A builder for tunnel device/port {@code name} with VNI {@code vni} (0..16777215); port 4789, learning off. */
     public static Builder builder(String name, int vni) {
         return new Builder(InterfaceName.of(name), Vni.of(vni));
     }
 
+    /** A builder holding this tunnel's values, to derive a changed copy. */
     public Builder toBuilder() {
         Builder b = new Builder(name, vni);
         b.remote = remote;
@@ -102,69 +107,83 @@ public record VxlanTunnel(InterfaceName name, Vni vni, InetAddress remote, InetA
             this.vni = vni;
         }
 
+        /** The peer's underlay address (unicast), as text. */
         public Builder remote(String address) {
             return remote(IpPrefix.parseAddress(address));
         }
 
+        /** The peer's underlay address (unicast); excludes {@link #group}. */
         public Builder remote(InetAddress address) {
             this.remote = address;
             return this;
         }
 
+        /** The local underlay address to send from (pins the VTEP source), as text. */
         public Builder local(String address) {
             return local(IpPrefix.parseAddress(address));
         }
 
+        /** The local underlay address to send from (pins the VTEP source). */
         public Builder local(InetAddress address) {
             this.local = address;
             return this;
         }
 
+        /** A multicast group for flooding instead of a {@link #remote}; must be a multicast address. */
         public Builder group(String address) {
             this.group = IpPrefix.parseAddress(address);
             return this;
         }
 
+        /** The underlay parent device (kernel VXLAN {@code dev}). */
         public Builder device(String device) {
             this.device = InterfaceName.of(device);
             return this;
         }
 
+        /** The UDP destination port, 1..65535 (default {@link #IANA_PORT}). */
         public Builder dstPort(int port) {
             this.dstPort = port;
             return this;
         }
 
+        /** Whether the kernel learns remote MACs from traffic (default off: static FDB entries). */
         public Builder learning(boolean learning) {
             this.learning = learning;
             return this;
         }
 
+        /** The outer IP TTL, 0..255 (0 inherits from the inner packet). */
         public Builder ttl(int ttl) {
             this.ttl = ttl;
             return this;
         }
 
+        /** The tunnel device's MTU (usually the underlay's minus 50). */
         public Builder mtu(int mtu) {
             this.mtu = mtu;
             return this;
         }
 
+        /** Whether outer UDP checksums are computed (default off). */
         public Builder udpChecksum(boolean on) {
             this.udpChecksum = on;
             return this;
         }
 
+        /** An IPsec pre-shared key (OVS only); never printed nor serialized. Null for none, never empty. */
         public Builder psk(String psk) {
             this.psk = psk;
             return this;
         }
 
+        /** The link alias that tags the device as ours (kernel backend). */
         public Builder alias(String alias) {
             this.alias = alias;
             return this;
         }
 
+        /** The tunnel; validates every value ({@link InvalidSpecException} names the field). */
         public VxlanTunnel build() {
             return new VxlanTunnel(name, vni, remote, local, group, device, dstPort, learning, ttl, mtu,
                     udpChecksum, psk, alias);

@@ -4,6 +4,8 @@ import io.overlaykit.core.BackendException;
 import io.overlaykit.core.NotFoundException;
 import io.overlaykit.core.OverlayException;
 import io.overlaykit.ovs.internal.RpcConnection;
+import java.util.Collection;
+import java.util.List;
 
 /** Turns the failure of a JSON-RPC call into the project's exceptions, naming remote and method. */
 final class CallFailures {
@@ -11,7 +13,16 @@ final class CallFailures {
     }
 
     static OverlayException translate(Throwable cause, String remote, String method) {
-        if (cause instanceof RpcConnection.RpcError err) {
+        return translate(cause, remote, method, List.of());
+    }
+
+    /**
+     * As above, with {@code secrets} masked in the message and in the chained JSON-RPC error: a server's
+     * "syntax error" details quote the request, which may carry a psk.
+     */
+    static OverlayException translate(Throwable cause, String remote, String method, Collection<String> secrets) {
+        if (cause instanceof RpcConnection.RpcError raw) {
+            RpcConnection.RpcError err = raw.scrubbed(secrets);
             if (err.errorName().equals("unknown database")) {
                 return new NotFoundException("ovsdb " + remote + ": " + method + ": " + err.getMessage(), err);
             }

@@ -15,6 +15,9 @@ final class OvsSnapshot {
             "external_ids");
     static final List<String> PORT_COLS = List.of("_uuid", "name", "interfaces", "external_ids");
     static final List<String> IFACE_COLS = List.of("_uuid", "name", "type", "options", "ofport", "error");
+    /** {@link #IFACE_COLS} plus the device's ifindex, which ovs-vswitchd keeps current (0 while the device is gone). */
+    static final List<String> IFACE_COLS_IFINDEX = List.of("_uuid", "name", "type", "options", "ofport", "error",
+            "ifindex");
 
     final Map<String, Row> bridgesByName = new HashMap<>();
     final Map<String, Row> portsByName = new HashMap<>();
@@ -26,7 +29,8 @@ final class OvsSnapshot {
         Transaction tx = Transaction.builder()
                 .select("Bridge", List.of(), BRIDGE_COLS)
                 .select("Port", List.of(), PORT_COLS)
-                .select("Interface", List.of(), IFACE_COLS)
+                .select("Interface", List.of(), client.schema().hasColumn("Interface", "ifindex")
+                        ? IFACE_COLS_IFINDEX : IFACE_COLS)
                 .build();
         TransactResult r = client.transact(tx);
         OvsSnapshot s = new OvsSnapshot();

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -35,6 +36,12 @@ import java.util.UUID;
 public final class OvsSwitch implements OverlaySwitch {
     /** The external_ids key that marks bridges and ports as ours. */
     public static final String OWNER_KEY = "overlaykit-owner";
+    /**
+     * The Port external_ids key holding the ifindex of the device the port was plugged into (recorded when
+     * this switch waits for ovs-vswitchd): when the device is re-created, the port is stale.
+     */
+    public static final String IFINDEX_KEY = "overlaykit-ifindex";
+    private static final Duration STALE_REMOVAL_WAIT = Duration.ofSeconds(10);
 
     private final OvsdbClient client;
     private final boolean ownsClient;
@@ -58,12 +65,34 @@ public final class OvsSwitch implements OverlaySwitch {
 
     /** Connects to {@code remote}; {@link #close()} closes the connection. */
     public static OvsSwitch connect(OvsdbRemote remote, String datapathType) {
-        return new OvsSwitch(OvsdbClient.connect(remote, OvsdbClientOptions.defaults()), true, datapathType, null);
+        return owning(remote, datapathType, null);
     }
 
-    /** The same switch, but every change waits up to {@code timeout} for ovs-vswitchd (like ovs-vsctl without --no-wait). */
+    /**
+     * Connects to {@code remote}; every change waits up to {@code vswitchdWait} for ovs-vswitchd (like
+     * ovs-vsctl without --no-wait). {@link #close()} closes the connection.
+     */
+    public static OvsSwitch connect(OvsdbRemote remote, String datapathType, Duration vswitchdWait) {
+        return owning(remote, datapathType, Objects.requireNonNull(vswitchdWait, "vswitchdWait"));
+    }
+
+    private static OvsSwitch owning(OvsdbRemote remote, String datapathType, Duration vswitchdWait) {
+        OvsdbClient client = OvsdbClient.connect(remote, OvsdbClientOptions.defaults());
+        try {
+            return new OvsSwitch(client, true, datapathType, vswitchdWait);
+        } catch (RuntimeException e) {
+            client.close(); // a bad datapath type must not leak the connection and its threads
+            throw e;
+        }
+    }
+
+    /**
+     * The same switch, but every change waits up to {@code timeout} for ovs-vswitchd (like ovs-vsctl without
+     * --no-wait). Both share one connection and its ownership: if this switch closes its connection, so does
+     * the returned one, so {@code OvsSwitch.connect(...).waitingForVswitchd(t)} leaks nothing.
+     */
     public OvsSwitch waitingForVswitchd(Duration timeout) {
-        return new OvsSwitch(client, false, datapathType, Objects.requireNonNull(timeout, "timeout"));
+        return new OvsSwitch(client, ownsClient, datapathType, Objects.requireNonNull(timeout, "timeout"));
     }
 
     public OvsdbClient client() {
@@ -202,6 +231,7 @@ public final class OvsSwitch implements OverlaySwitch {
         }
         List<String> conflicts = new ArrayList<>();
         List<OvsPort> missing = new ArrayList<>();
+        List<InterfaceName> stale = new ArrayList<>();
         for (OvsPort p : ports) {
             Row existing = s.portsByName.get(p.name().value());
             if (existing == null) {
@@ -213,13 +243,22 @@ public final class OvsSwitch implements OverlaySwitch {
                 conflicts.add("port " + p.name() + " is on bridge " + on + ", not " + bridge);
                 continue;
             }
-            PortDiff.describe(p, s.interfaceOf(existing)).ifPresent(d -> conflicts.add("port " + p.name() + " " + d));
+            Optional<String> diff = PortDiff.describe(p, s.interfaceOf(existing));
+            if (diff.isPresent()) {
+                conflicts.add("port " + p.name() + " " + diff.get());
+            } else if (isStale(existing, s.interfaceOf(existing))) {
+                stale.add(p.name());
+                missing.add(p);
+            }
         }
         if (!conflicts.isEmpty()) {
             throw new ConflictException("OVS bridge " + bridge + " on " + client.remote() + ": " + String.join("; ", conflicts));
         }
         if (missing.isEmpty()) {
             return;
+        }
+        if (!stale.isEmpty()) {
+            removeStale(b, s, stale);
         }
         Transaction.Builder tx = Transaction.builder();
         List<NamedUuid> newPorts = new ArrayList<>();
@@ -254,6 +293,7 @@ public final class OvsSwitch implements OverlaySwitch {
         commit(tx, "add ports to " + bridge);
         try {
             waitApplied(missing.stream().map(p -> p.name().value()).toList());
+            recordIfindex(missing);
         } catch (BackendException e) {
             // ovs-vswitchd refused some: take back what this call added, so a retry starts clean.
             try {
@@ -263,6 +303,82 @@ public final class OvsSwitch implements OverlaySwitch {
             }
             throw e;
         }
+    }
+
+    /**
+     * A system port whose device ovs-vswitchd no longer reads: {@code ofport -1}, an {@code error}, no device
+     * ({@code ifindex 0}), or a device other than the one it was plugged into (the link was re-created: the
+     * userspace datapath keeps the dead device open, and OVSDB shows nothing else).
+     */
+    private static boolean isStale(Row port, Row iface) {
+        if (iface == null) {
+            return true;
+        }
+        String type = iface.getString("type");
+        if (type != null && !type.isEmpty() && !type.equals("system")) {
+            return false; // internal and tunnel ports have no outside device to lose
+        }
+        Long ofport = iface.getLong("ofport");
+        String error = iface.getString("error");
+        if ((ofport != null && ofport == -1) || (error != null && !error.isEmpty())) {
+            return true;
+        }
+        Long ifindex = iface.getLong("ifindex");
+        if (ifindex == null || ofport == null) {
+            return false; // not (yet) applied by ovs-vswitchd, or a server without the column: nothing to judge
+        }
+        String recorded = port.getStringMap("external_ids").get(IFINDEX_KEY);
+        return ifindex == 0 || (recorded != null && !recorded.equals(String.valueOf(ifindex)));
+    }
+
+    /**
+     * Takes stale ports off the bridge in a transaction of their own and waits for ovs-vswitchd to drop them:
+     * re-creating a port in the same transaction leaves ovs-vswitchd on the old device (it matches by name).
+     */
+    private void removeStale(Row bridge, OvsSnapshot s, List<InterfaceName> stale) {
+        Set<Object> ids = new java.util.HashSet<>();
+        for (InterfaceName n : stale) {
+            ids.add(s.portsByName.get(n.value()).uuid());
+        }
+        client.transact(Transaction.builder()
+                .mutate("Bridge", List.of(Condition.eq("_uuid", bridge.uuid())), List.of(Mutation.delete("ports", ids)))
+                .mutate("Open_vSwitch", List.of(), List.of(Mutation.add("next_cfg", 1)))
+                .comment("overlaykit: remove " + stale.size() + " stale port(s) " + stale).build());
+        VswitchdWait.await(client, vswitchdTimeout == null ? STALE_REMOVAL_WAIT : vswitchdTimeout, List.of());
+    }
+
+    /** Notes in each new system port the ifindex of its device, so a re-created device shows as stale. */
+    private void recordIfindex(List<OvsPort> added) {
+        if (vswitchdTimeout == null || !client.schema().hasColumn("Interface", "ifindex")) {
+            return;
+        }
+        OvsSnapshot s = OvsSnapshot.read(client);
+        Transaction.Builder tx = Transaction.builder();
+        int n = 0;
+        for (OvsPort p : added) {
+            Row port = s.portsByName.get(p.name().value());
+            Row iface = port == null ? null : s.interfaceOf(port);
+            Long ifindex = iface == null ? null : iface.getLong("ifindex");
+            if (ifindex != null && ifindex > 0 && p.type().isEmpty()) {
+                tx.mutate("Port", List.of(Condition.eq("_uuid", port.uuid())),
+                        List.of(Mutation.insert("external_ids", Map.of(IFINDEX_KEY, String.valueOf(ifindex)))));
+                n++;
+            }
+        }
+        if (n > 0) {
+            client.transact(tx.comment("overlaykit: record ifindex of " + n + " port(s)").build());
+        }
+    }
+
+    /**
+     * Whether {@code link} is a port of {@code bridge} that ovs-vswitchd really uses (not stale: see
+     * {@link #addPorts}); false when the bridge is missing.
+     */
+    @Override
+    public boolean isAttached(InterfaceName bridge, InterfaceName link) {
+        OvsSnapshot s = OvsSnapshot.read(client);
+        Row p = s.portsByName.get(link.value());
+        return p != null && bridge.value().equals(s.bridgeOfPort.get(p.uuid())) && !isStale(p, s.interfaceOf(p));
     }
 
     @Override
@@ -320,10 +436,11 @@ public final class OvsSwitch implements OverlaySwitch {
         return out;
     }
 
+    /** The bridge's port rows; none when the bridge is missing (as the Linux switch answers). */
     private List<Row> portRows(OvsSnapshot s, InterfaceName bridge) {
         Row b = s.bridgesByName.get(bridge.value());
         if (b == null) {
-            throw new NotFoundException("OVS bridge " + bridge + " not found on " + client.remote());
+            return List.of();
         }
         List<Row> out = new ArrayList<>();
         for (Object u : b.getSet("ports")) {

@@ -171,7 +171,7 @@ public final class OvsdbClient implements AutoCloseable {
      * @throws OverlayTimeoutException no reply within the call timeout
      */
     public TransactResult transact(Transaction tx) {
-        JsonNode reply = session.call("transact", tx.params(options.database()), null);
+        JsonNode reply = session.call("transact", tx.params(options.database()), null, tx.secrets());
         return ResultParser.parse(tx, reply, remote.toString(), options.database());
     }
 

@@ -30,36 +30,43 @@ public record OvsdbClientOptions(String database, Duration callTimeout, Duration
         }
     }
 
+    /** The defaults listed above. */
     public static OvsdbClientOptions defaults() {
         return new OvsdbClientOptions("Open_vSwitch", Duration.ofSeconds(10), Duration.ofSeconds(5),
                 Duration.ofSeconds(5), true, Duration.ofSeconds(1), Duration.ofSeconds(8), 64L << 20);
     }
 
+    /** These options for another database on the server (e.g. {@code OVN_Northbound}). */
     public OvsdbClientOptions withDatabase(String db) {
         return new OvsdbClientOptions(db, callTimeout, connectTimeout, probeInterval, reconnect, minBackoff,
                 maxBackoff, maxFrameBytes);
     }
 
+    /** These options with another per-call timeout (a timed-out call is cancelled on the server). */
     public OvsdbClientOptions withCallTimeout(Duration d) {
         return new OvsdbClientOptions(database, d, connectTimeout, probeInterval, reconnect, minBackoff,
                 maxBackoff, maxFrameBytes);
     }
 
+    /** These options with another silence after which an echo probes the connection. */
     public OvsdbClientOptions withProbeInterval(Duration d) {
         return new OvsdbClientOptions(database, callTimeout, connectTimeout, d, reconnect, minBackoff,
                 maxBackoff, maxFrameBytes);
     }
 
+    /** These options with reconnecting after a lost connection on or off. */
     public OvsdbClientOptions withReconnect(boolean on) {
         return new OvsdbClientOptions(database, callTimeout, connectTimeout, probeInterval, on, minBackoff,
                 maxBackoff, maxFrameBytes);
     }
 
+    /** These options with another reconnect backoff: from {@code min}, doubling up to {@code max}. */
     public OvsdbClientOptions withBackoff(Duration min, Duration max) {
         return new OvsdbClientOptions(database, callTimeout, connectTimeout, probeInterval, reconnect, min, max,
                 maxFrameBytes);
     }
 
+    /** These options with another limit on one received JSON message (at least 1024 bytes). */
     public OvsdbClientOptions withMaxFrameBytes(long bytes) {
         return new OvsdbClientOptions(database, callTimeout, connectTimeout, probeInterval, reconnect, minBackoff,
                 maxBackoff, bytes);

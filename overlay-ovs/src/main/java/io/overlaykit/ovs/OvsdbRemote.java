@@ -65,10 +65,12 @@ public final class OvsdbRemote {
         }
     }
 
+    /** A Unix socket remote, e.g. {@code /run/openvswitch/db.sock}. */
     public static OvsdbRemote unix(Path socket) {
         return new OvsdbRemote(Kind.UNIX, Objects.requireNonNull(socket, "socket"), null, 0, null);
     }
 
+    /** A plain TCP remote (ovsdb-server {@code --remote=ptcp:PORT}). */
     public static OvsdbRemote tcp(String host, int port) {
         return new OvsdbRemote(Kind.TCP, null, checkHost(host, "tcp:" + host + ":" + port),
                 checkPort(port, "tcp:" + host + ":" + port), null);
@@ -123,6 +125,7 @@ public final class OvsdbRemote {
         return new OvsdbRemote(kind, null, host, port, Objects.requireNonNull(files, "files"));
     }
 
+    /** The transport: unix, tcp or ssl. */
     public Kind kind() {
         return kind;
     }
@@ -132,10 +135,12 @@ public final class OvsdbRemote {
         return path;
     }
 
+    /** The host of a tcp or ssl remote, else null. */
     public String host() {
         return host;
     }
 
+    /** The port of a tcp or ssl remote, else 0. */
     public int port() {
         return port;
     }

@@ -11,6 +11,7 @@ import io.overlaykit.ovs.internal.Transport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -127,11 +128,16 @@ final class OvsdbSession implements AutoCloseable {
 
     /** Calls {@code method} on the current connection; a call that times out is {@code cancel}ed. */
     JsonNode call(String method, ArrayNode params, Consumer<JsonNode> inReader) {
+        return call(method, params, inReader, List.of());
+    }
+
+    /** As {@link #call(String, ArrayNode, Consumer)}; {@code secrets} are masked in any error it throws. */
+    JsonNode call(String method, ArrayNode params, Consumer<JsonNode> inReader, Collection<String> secrets) {
         long deadline = deadline();
         RpcConnection c = awaitConnection(deadline);
         RpcConnection.Call call = c.call(method, params, inReader);
         try {
-            return await(call, method, deadline);
+            return await(call, method, deadline, secrets);
         } catch (OverlayTimeoutException e) {
             try {
                 // RFC 7047 4.1.4: the server answers the original request with a "canceled" error.
@@ -145,6 +151,10 @@ final class OvsdbSession implements AutoCloseable {
 
     /** Waits for the reply of {@code call} until {@code deadline}, mapping failures to OverlayExceptions. */
     JsonNode await(RpcConnection.Call call, String method, long deadline) {
+        return await(call, method, deadline, List.of());
+    }
+
+    private JsonNode await(RpcConnection.Call call, String method, long deadline, Collection<String> secrets) {
         try {
             return call.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -154,7 +164,7 @@ final class OvsdbSession implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new BackendException("ovsdb " + remote + ": interrupted waiting for " + method, e);
         } catch (ExecutionException e) {
-            throw CallFailures.translate(e.getCause(), remote.toString(), method);
+            throw CallFailures.translate(e.getCause(), remote.toString(), method, secrets);
         }
     }
 

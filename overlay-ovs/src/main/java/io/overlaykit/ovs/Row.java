@@ -20,10 +20,12 @@ public final class Row {
         this.columns = Collections.unmodifiableMap(new LinkedHashMap<>(columns));
     }
 
+    /** A row of these columns and OVSDB data (atoms, sets, maps, named or real UUIDs). */
     public static Row of(Map<String, ?> columns) {
         return new Row(new LinkedHashMap<>(columns));
     }
 
+    /** A row with no columns (a table's defaults when inserted). */
     public static Row empty() {
         return new Row(Map.of());
     }
@@ -35,10 +37,12 @@ public final class Row {
         return new Row(copy);
     }
 
+    /** The columns, unmodifiable. */
     public Map<String, Object> columns() {
         return columns;
     }
 
+    /** Whether the row carries {@code column} (selected or set). */
     public boolean has(String column) {
         return columns.containsKey(column);
     }
@@ -98,11 +102,13 @@ public final class Row {
         return v;
     }
 
+    /** An optional string column as text, or null when empty or absent. */
     public String getString(String column) {
         Object v = getOptional(column);
         return v == null ? null : v.toString();
     }
 
+    /** An optional integer column, or null when empty, absent or not a number. */
     public Long getLong(String column) {
         Object v = getOptional(column);
         return v instanceof Number n ? n.longValue() : null;

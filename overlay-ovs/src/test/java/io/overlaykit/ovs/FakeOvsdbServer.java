@@ -28,6 +28,8 @@ final class FakeOvsdbServer implements AutoCloseable {
     final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
     final List<Socket> sockets = new CopyOnWriteArrayList<>();
     volatile Function<JsonNode, JsonNode> handler = req -> null;
+    /** When set, maps a request the handler would get to a JSON-RPC {@code error} reply instead. */
+    volatile Function<JsonNode, JsonNode> errorHandler;
     volatile boolean answerEcho = true;
     volatile JsonNode monitorInitial = JSON.createObjectNode();
     private final ServerSocket server;
@@ -70,8 +72,19 @@ final class FakeOvsdbServer implements AutoCloseable {
                     case "echo" -> answerEcho ? msg.get("params") : null;
                     case "monitor_cond" -> monitorInitial;
                     case "" -> null;
-                    default -> handler.apply(msg);
+                    default -> errorHandler == null ? handler.apply(msg) : null;
                 };
+                if (errorHandler != null && result == null && !method.isEmpty() && msg.has("id")) {
+                    JsonNode err = errorHandler.apply(msg);
+                    if (err != null) {
+                        ObjectNode reply = JSON.createObjectNode();
+                        reply.putNull("result");
+                        reply.set("error", err);
+                        reply.set("id", msg.get("id"));
+                        send(s, reply);
+                        continue;
+                    }
+                }
                 if (result != null && msg.has("id") && !msg.get("id").isNull()) {
                     ObjectNode reply = JSON.createObjectNode();
                     reply.set("result", result);

@@ -132,9 +132,9 @@ public final class LabOverlay implements AutoCloseable {
             Host.Builder b = Host.builder(name).namespace(lh.namespace()).stack(stack).containers(podman)
                     .stateRoot(lab.runDir().resolve("overlaykit-state"));
             if (lh.hasOvs()) {
-                OvsSwitch ovs = OvsSwitch.connect(OvsdbRemote.parse(lh.ovsdbRemote()), "netdev");
-                switches.add(ovs);
-                b.ovs(ovs.waitingForVswitchd(VSWITCHD_TIMEOUT));
+                OvsSwitch ovs = OvsSwitch.connect(OvsdbRemote.parse(lh.ovsdbRemote()), "netdev", VSWITCHD_TIMEOUT);
+                switches.add(ovs); // the Host does not close its backends; this overlay does
+                b.ovs(ovs);
             }
             h = b.build();
             hosts.put(name, h);

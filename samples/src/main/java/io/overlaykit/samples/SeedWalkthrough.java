@@ -1,6 +1,7 @@
 package io.overlaykit.samples;
 
 import io.overlaykit.core.Bridge;
+import io.overlaykit.core.Host;
 import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.core.NetNamespace;
@@ -11,17 +12,15 @@ import io.overlaykit.core.VxlanTunnel;
 import io.overlaykit.core.check.ConnectivityCheck;
 import io.overlaykit.core.check.Probe;
 import io.overlaykit.core.check.Transfer;
+import io.overlaykit.core.plan.Dns;
 import io.overlaykit.core.spi.ContainerInfo;
 import io.overlaykit.core.spi.ContainerRequest;
 import io.overlaykit.core.spi.ContainerRuntime;
 import io.overlaykit.core.spi.FirewallTable;
 import io.overlaykit.core.spi.Links;
 import io.overlaykit.core.spi.NetworkStack;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -217,7 +216,7 @@ public final class SeedWalkthrough implements AutoCloseable {
         String resolv = "nameserver " + outsideIp.getHostAddress() + "\n";
         step("dns", () -> {
             for (SeedHost h : hosts) {
-                writeResolvConf(container(h), resolv);
+                writeResolvConf(h, container(h), resolv);
             }
             return "nameserver " + outsideIp.getHostAddress() + " in /etc/resolv.conf of each container";
         }, () -> all(h -> podman.exec(h.container(), List.of("cat", "/etc/resolv.conf"), Duration.ofSeconds(10))
@@ -328,15 +327,10 @@ public final class SeedWalkthrough implements AutoCloseable {
         return true;
     }
 
-    private static void writeResolvConf(ContainerInfo ci, String content) {
-        // Through the container's root, so nothing has to run inside it.
-        Path file = Path.of("/proc", Long.toString(ci.pid()), "root", "etc", "resolv.conf");
-        try {
-            Files.writeString(file, content);
-        } catch (IOException e) {
-            throw new io.overlaykit.core.BackendException("cannot write " + file + " of container " + ci.name()
-                    + ": " + e.getMessage(), e);
-        }
+    private void writeResolvConf(SeedHost h, ContainerInfo ci, String content) {
+        // The planner's own write, through the container's root as the engine's Host finds it.
+        Host host = Host.builder(h.name()).namespace(h.namespace()).stack(stack).build();
+        Dns.writeResolvConf(host.containerRoot(ci), content);
     }
 
     /** Runs one step and its check; a failed check (false or an exception) throws {@link SeedCheckFailed}. */

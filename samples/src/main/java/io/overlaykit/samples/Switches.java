@@ -2,8 +2,6 @@ package io.overlaykit.samples;
 
 import io.overlaykit.core.LinuxBridgeSwitch;
 import io.overlaykit.ovs.OvsSwitch;
-import io.overlaykit.ovs.OvsdbClient;
-import io.overlaykit.ovs.OvsdbClientOptions;
 import io.overlaykit.ovs.OvsdbRemote;
 import java.time.Duration;
 import io.overlaykit.core.spi.Links;
@@ -21,10 +19,9 @@ public final class Switches {
 
     /** Open vSwitch at {@code remote}; {@code datapathType} is {@code netdev} in a lab, {@code system} on a real host. */
     public static OverlaySwitch ovs(String remote, String datapathType) {
-        OvsdbClient client = OvsdbClient.connect(OvsdbRemote.parse(remote), OvsdbClientOptions.defaults());
-        // Like ovs-vsctl without --no-wait: each change returns once ovs-vswitchd has applied it.
-        OvsSwitch sw = OvsSwitch.create(client, datapathType).waitingForVswitchd(VSWITCHD_WAIT);
-        return new ClosingSwitch(sw, client);
+        // Like ovs-vsctl without --no-wait: each change returns once ovs-vswitchd has applied it. Closing the
+        // switch closes its connection.
+        return OvsSwitch.connect(OvsdbRemote.parse(remote), datapathType, VSWITCHD_WAIT);
     }
 
     /** A Linux bridge with kernel VXLAN on {@code links}. */

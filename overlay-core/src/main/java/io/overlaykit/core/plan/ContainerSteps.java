@@ -38,11 +38,6 @@ final class ContainerSteps {
                 .apply(() -> {
                     NetNamespace ns = ctx.require(c).namespace();
                     links.delete(hostEnd); // a stale host end whose container restarted: ours by name
-                    if (Planner.bridgeExists(ctx) && ctx.sw.ports(ctx.bridge).contains(hostEnd)) {
-                        // Its switch port names a device that died with the old container; Open vSwitch's userspace
-                        // datapath keeps reading the dead device, so the attach step must plug the new one anew.
-                        ctx.sw.detach(ctx.bridge, List.of(hostEnd));
-                    }
                     links.create(new VethPair(hostEnd, ETH0, ns, ctx.mtu, ctx.names.containerMac(n), ctx.names.alias()));
                 })
                 .undo(() -> links.delete(hostEnd))

@@ -12,13 +12,24 @@ import java.nio.file.Path;
 /**
  * The spec's DNS servers in a container's {@code /etc/resolv.conf}, written through the container's
  * root ({@code /proc/PID/root}) so nothing has to run inside it. The previous file is kept in the host
- * state, so undo and teardown put it back.
+ * state, so undo and teardown put it back. {@link #writeResolvConf} is the same write for callers
+ * outside the planner (the seed walkthrough).
  */
-final class Dns {
+public final class Dns {
     private static final String ABSENT = "absent";
     private static final String CONTENT = "content:";
 
     private Dns() {
+    }
+
+    /**
+     * Writes {@code content} as {@code etc/resolv.conf} under a container's root file system, e.g.
+     * {@link io.overlaykit.core.Host#containerRoot}; nothing runs inside the container.
+     *
+     * @throws OverlayException when the file cannot be written (names the file)
+     */
+    public static void writeResolvConf(Path containerRoot, String content) {
+        write(containerRoot.resolve("etc/resolv.conf"), content);
     }
 
     static String render(HostContext ctx) {

@@ -112,7 +112,7 @@ public final class Planner {
         return Step.named("tunnel " + peer.name(), "vxlan " + t.name() + " vni " + t.vni() + " to "
                         + peer.underlay().getHostAddress() + ":" + t.dstPort() + " from "
                         + ctx.hostSpec.underlay().getHostAddress() + (t.psk() == null ? "" : " (ipsec psk)"))
-                .done(() -> bridgeExists(ctx) && ctx.sw.tunnels(ctx.bridge).stream()
+                .done(() -> ctx.sw.tunnels(ctx.bridge).stream()
                         .anyMatch(x -> Objects.equals(x.remote(), t.remote()) && x.vni().equals(t.vni())))
                 .apply(() -> ctx.sw.addTunnels(ctx.bridge, List.of(t), ctx.names.owner()))
                 .undo(() -> ctx.sw.removeTunnels(ctx.bridge, List.of(t)))
@@ -212,7 +212,7 @@ public final class Planner {
 
     static Step attachStep(HostContext ctx, String id, InterfaceName link) {
         return Step.named(id, "plug " + link + " into " + ctx.bridge)
-                .done(() -> bridgeExists(ctx) && ctx.sw.ports(ctx.bridge).contains(link))
+                .done(() -> ctx.sw.isAttached(ctx.bridge, link))
                 .apply(() -> ctx.sw.attach(ctx.bridge, List.of(link), ctx.names.owner()))
                 .undo(() -> ctx.sw.detach(ctx.bridge, List.of(link)))
                 .build();

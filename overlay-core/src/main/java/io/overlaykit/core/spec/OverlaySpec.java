@@ -1,5 +1,6 @@
 package io.overlaykit.core.spec;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.overlaykit.core.InvalidSpecException;
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.core.NotFoundException;
@@ -22,7 +23,7 @@ import java.util.List;
  * }</pre>
  */
 public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu,
-                          int udpPort, String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab) {
+                          int udpPort, @JsonIgnore String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab) {
     /** The IANA VXLAN port, used when the spec gives none. */
     public static final int DEFAULT_UDP_PORT = 4789;
 

@@ -27,6 +27,7 @@ public record ContainerRequest(String name, String image, List<String> command, 
         capAdd = List.copyOf(capAdd);
     }
 
+    /** A builder for a container {@code name} from {@code image}, with no network of its own. */
     public static Builder builder(String name, String image) {
         return new Builder(name, image);
     }
@@ -48,50 +49,60 @@ public record ContainerRequest(String name, String image, List<String> command, 
             this.image = image;
         }
 
+        /** The command to run (else the image's default). */
         public Builder command(String... command) {
             return command(List.of(command));
         }
 
+        /** The command to run (else the image's default). */
         public Builder command(List<String> command) {
             this.command = List.copyOf(command);
             return this;
         }
 
+        /** Adds an environment variable. */
         public Builder env(String key, String value) {
             env.put(key, value);
             return this;
         }
 
+        /** Adds a label (OverlayKit tags its containers with spec and host). */
         public Builder label(String key, String value) {
             labels.put(key, value);
             return this;
         }
 
+        /** Adds several labels. */
         public Builder labels(Map<String, String> more) {
             labels.putAll(more);
             return this;
         }
 
+        /** The container's host name. */
         public Builder hostname(String hostname) {
             this.hostname = hostname;
             return this;
         }
 
+        /** Name servers for the runtime to put in the container's resolv.conf. */
         public Builder dnsServers(List<String> servers) {
             this.dns = List.copyOf(servers);
             return this;
         }
 
+        /** A namespaced sysctl set at start, e.g. {@code net.ipv4.ip_forward}. */
         public Builder sysctl(String key, String value) {
             sysctls.put(key, value);
             return this;
         }
 
+        /** Extra capabilities, e.g. {@code NET_ADMIN} (replaces earlier ones). */
         public Builder capAdd(String... caps) {
             this.capAdd = List.of(caps);
             return this;
         }
 
+        /** The request; validates name and image. */
         public ContainerRequest build() {
             return new ContainerRequest(name, image, command, env, labels, hostname, dns, sysctls, capAdd);
         }

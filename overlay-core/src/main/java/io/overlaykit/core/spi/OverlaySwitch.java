@@ -31,7 +31,7 @@ public interface OverlaySwitch extends AutoCloseable {
     /** Bridges tagged with {@code owner}. */
     List<InterfaceName> bridges(String owner);
 
-    /** Plugs existing links (veth host ends) into the bridge. */
+    /** Plugs existing links (veth host ends) into the bridge, re-plugging those that are not {@link #isAttached}. */
     void attach(InterfaceName bridge, List<InterfaceName> links, String owner);
 
     /** Unplugs links; links that are not attached are ignored. */
@@ -46,10 +46,19 @@ public interface OverlaySwitch extends AutoCloseable {
     /** Removes tunnels added by {@link #addTunnels}; missing ones are ignored. */
     void removeTunnels(InterfaceName bridge, List<VxlanTunnel> tunnels);
 
-    /** The ports on the bridge, as names (tunnel ports included). */
+    /** The ports on the bridge, as names (tunnel ports included); empty when the bridge does not exist. */
     List<InterfaceName> ports(InterfaceName bridge);
 
-    /** The tunnels currently on the bridge. */
+    /**
+     * Whether {@code link} is plugged into {@code bridge} and the switch really forwards through it: false for
+     * a port whose device died or was re-created (Open vSwitch's userspace datapath keeps reading the old
+     * device), so {@link #attach} plugs it in anew. False when the bridge does not exist.
+     */
+    default boolean isAttached(InterfaceName bridge, InterfaceName link) {
+        return ports(bridge).contains(link);
+    }
+
+    /** The tunnels currently on the bridge; empty when the bridge does not exist. */
     List<VxlanTunnel> tunnels(InterfaceName bridge);
 
     @Override

@@ -246,4 +246,24 @@ class ApplyTest {
         w.root().linkTable().get(ETH0).alias = null;
         assertThat(w.snapshot()).isEqualTo(before);
     }
+
+    @Test
+    void aDeadSwitchPortIsReplugged() {
+        World w = new World(tmp, "hostA", true);
+        OverlaySpec spec = Specs.twoHosts();
+        Names n = Names.of("okcore");
+        apply(spec, w);
+        InterfaceName gwPort = n.gatewayPort("hostA");
+        InterfaceName podEnd = n.containerVeth("podA");
+        w.sw.dead.add(gwPort); // e.g. the gateway pair re-created after a crash: OVS still holds the old device
+        w.sw.dead.add(podEnd);
+
+        ApplyResult again = apply(spec, w);
+
+        assertThat(again.steps()).filteredOn(ApplyResult.StepOutcome::changed).extracting(ApplyResult.StepOutcome::id)
+                .containsExactlyInAnyOrder("attach podA", "gateway attach");
+        assertThat(w.sw.replugs).isEqualTo(2);
+        assertThat(w.sw.dead).isEmpty();
+        assertThat(apply(spec, w).changed()).isZero();
+    }
 }

@@ -18,6 +18,9 @@ final class FakeSwitch implements OverlaySwitch {
     final Map<InterfaceName, String> owners = new TreeMap<>();
     final Map<InterfaceName, Set<InterfaceName>> ports = new TreeMap<>();
     final Map<InterfaceName, List<VxlanTunnel>> tunnels = new TreeMap<>();
+    /** Ports whose device died: still listed, but not {@link #isAttached}, as OVS keeps them. */
+    final Set<InterfaceName> dead = new LinkedHashSet<>();
+    int replugs;
     private final boolean userspace;
 
     FakeSwitch(boolean userspace) {
@@ -62,6 +65,11 @@ final class FakeSwitch implements OverlaySwitch {
     @Override
     public void attach(InterfaceName bridge, List<InterfaceName> links, String owner) {
         need(bridge);
+        for (InterfaceName l : links) {
+            if (dead.remove(l)) {
+                replugs++;
+            }
+        }
         ports.get(bridge).addAll(links);
     }
 
@@ -90,7 +98,9 @@ final class FakeSwitch implements OverlaySwitch {
 
     @Override
     public List<InterfaceName> ports(InterfaceName bridge) {
-        need(bridge);
+        if (!owners.containsKey(bridge)) {
+            return List.of();
+        }
         List<InterfaceName> out = new ArrayList<>(ports.get(bridge));
         tunnels.get(bridge).forEach(t -> out.add(t.name()));
         return out;
@@ -98,8 +108,15 @@ final class FakeSwitch implements OverlaySwitch {
 
     @Override
     public List<VxlanTunnel> tunnels(InterfaceName bridge) {
-        need(bridge);
+        if (!owners.containsKey(bridge)) {
+            return List.of();
+        }
         return List.copyOf(tunnels.get(bridge));
+    }
+
+    @Override
+    public boolean isAttached(InterfaceName bridge, InterfaceName link) {
+        return ports(bridge).contains(link) && !dead.contains(link);
     }
 
     @Override

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -242,11 +244,35 @@ public final class RpcConnection implements AutoCloseable {
     /** A JSON-RPC {@code error} reply (not an operation error inside a transact result). */
     public static final class RpcError extends IOException {
         private static final long serialVersionUID = 1L;
+        private static final ObjectMapper MAPPER = new ObjectMapper();
         private final transient JsonNode error;
+        private final String peer;
 
         RpcError(String peer, JsonNode error) {
             super(describe(error) + " (from " + peer + ")");
             this.error = error;
+            this.peer = peer;
+        }
+
+        /**
+         * This error with every secret masked in its JSON (servers quote the request in "syntax error"
+         * details, psk included), or this error itself when no secret occurs in it.
+         */
+        public RpcError scrubbed(Collection<String> secrets) {
+            String json = error.toString();
+            String clean = Redaction.scrub(json, secrets);
+            if (clean.equals(json)) {
+                return this;
+            }
+            JsonNode node;
+            try {
+                node = MAPPER.readTree(clean);
+            } catch (IOException e) {
+                node = TextNode.valueOf(clean);
+            }
+            RpcError copy = new RpcError(peer, node);
+            copy.setStackTrace(getStackTrace());
+            return copy;
         }
 
         public JsonNode error() {

@@ -71,11 +71,11 @@ public final class OvsDaemons {
     public static void startWithUplink(NetlinkStack network, LabState state, String namespace, Path dir,
             IpPrefix underlay) {
         start(state, namespace, dir);
-        try (OvsSwitch ovs = OvsSwitch.connect(OvsdbRemote.unix(dbSocket(dir)), "netdev")) {
-            OvsSwitch applied = ovs.waitingForVswitchd(VSWITCHD_TIMEOUT); // br-phy must exist before its address
+        // Waiting for ovs-vswitchd: br-phy must exist before its address.
+        try (OvsSwitch ovs = OvsSwitch.connect(OvsdbRemote.unix(dbSocket(dir)), "netdev", VSWITCHD_TIMEOUT)) {
             InterfaceName uplink = InterfaceName.of(UPLINK);
-            applied.addBridge(uplink, "netdev", "standalone", OWNER, null);
-            applied.attach(uplink, List.of(Wire.ENDPOINT_LINK), OWNER);
+            ovs.addBridge(uplink, "netdev", "standalone", OWNER, null);
+            ovs.attach(uplink, List.of(Wire.ENDPOINT_LINK), OWNER);
         }
         Wire.configureUplink(network, namespace, InterfaceName.of(UPLINK), underlay);
     }

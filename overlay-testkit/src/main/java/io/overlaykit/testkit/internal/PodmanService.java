@@ -1,14 +1,11 @@
 package io.overlaykit.testkit.internal;
 
 import io.overlaykit.core.BackendException;
+import io.overlaykit.core.OverlayException;
 import io.overlaykit.core.OverlayTimeoutException;
 import io.overlaykit.podman.PodmanClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +19,8 @@ import java.time.Duration;
  */
 public final class PodmanService {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration PING_CONNECT = Duration.ofMillis(500);
+    static final Duration PING_READ = Duration.ofSeconds(1);
 
     private PodmanService() {
     }
@@ -64,10 +63,17 @@ public final class PodmanService {
                         + tail(dir.resolve("service.log")));
             }
             if (System.nanoTime() > deadline) {
+                // A partial start cleans itself: the caller gets no handle to a service that never answered.
+                p.destroyForcibly();
                 throw new OverlayTimeoutException("podman service on " + socket(dir) + " did not answer _ping within "
                         + READY_TIMEOUT + ": " + tail(dir.resolve("service.log")));
             }
-            sleep(25);
+            try {
+                sleep(25);
+            } catch (BackendException e) {
+                p.destroyForcibly();
+                throw e;
+            }
         }
     }
 
@@ -79,19 +85,17 @@ public final class PodmanService {
         }
     }
 
-    /** Answers true when {@code GET /_ping} on the socket returns 200. */
+    /**
+     * Answers true when a podman service answers {@code _ping} on the socket, within {@link #PING_CONNECT} +
+     * {@link #PING_READ}: a service that accepts but hangs must not hold the ready loop past its timeout.
+     */
     static boolean ping(Path socket) {
         if (!Files.exists(socket)) {
             return false;
         }
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ch.write(ByteBuffer.wrap("GET /_ping HTTP/1.0\r\nHost: d\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
-            ByteBuffer buf = ByteBuffer.allocate(256);
-            ch.read(buf);
-            return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).startsWith("HTTP/1.")
-                    && new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).contains(" 200 ");
-        } catch (IOException e) {
+        try (PodmanClient c = PodmanClient.connect(socket, PING_CONNECT, PING_READ)) {
+            return true;
+        } catch (OverlayException e) {
             return false;
         }
     }

@@ -202,4 +202,40 @@ class OvsSwitchIT {
                 .isInstanceOf(NotFoundException.class).hasMessageContaining("okovs-nobr");
         assertThat(ovs.vsctl("list-br")).doesNotContain("okovs");
     }
+
+    @Test
+    void aRecreatedVethIsStaleAndAttachReplugsIt() throws Exception {
+        assertThat(sw.ports(InterfaceName.of("okovs-nobr"))).isEmpty(); // a missing bridge has no ports
+        assertThat(sw.tunnels(InterfaceName.of("okovs-nobr"))).isEmpty();
+        sw.ensureBridge(Bridge.named(BR.value()), OWNER);
+        InterfaceName v = InterfaceName.of("okovs-s1");
+        try {
+            links.create(VethPair.builder(v.value()).peer("okovs-s1p").build());
+            sw.attach(BR, List.of(v), OWNER);
+            assertThat(sw.isAttached(BR, v)).isTrue();
+            String uuidBefore = ovs.vsctl("get", "Interface", v.value(), "_uuid").trim();
+            assertThat(ovs.vsctl("get", "Port", v.value(), "external_ids:" + OvsSwitch.IFINDEX_KEY).trim())
+                    .isEqualTo("\"" + links.find(v).orElseThrow().index() + "\"");
+
+            // The container restarted: same name, new device. OVS keeps the port (and the dead device).
+            links.delete(v);
+            links.create(VethPair.builder(v.value()).peer("okovs-s1p").build());
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (sw.isAttached(BR, v) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(sw.isAttached(BR, v)).as("port on a re-created device is stale").isFalse();
+            assertThat(sw.ports(BR)).contains(v);
+
+            sw.attach(BR, List.of(v), OWNER);
+
+            assertThat(sw.isAttached(BR, v)).isTrue();
+            assertThat(ovs.vsctl("get", "Interface", v.value(), "_uuid").trim()).as("port re-created").isNotEqualTo(uuidBefore);
+            assertThat(ovs.vsctl("get", "Port", v.value(), "external_ids:" + OvsSwitch.IFINDEX_KEY).trim())
+                    .isEqualTo("\"" + links.find(v).orElseThrow().index() + "\"");
+            assertThat(VsctlOracle.ports(ovs, BR.value())).containsExactly(v.value());
+        } finally {
+            links.delete(v);
+        }
+    }
 }
