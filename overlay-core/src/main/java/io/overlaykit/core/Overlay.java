@@ -53,14 +53,17 @@ public final class Overlay {
         return Planner.plan(spec, host);
     }
 
-    /** Applies the spec on {@code host}; a failure leaves the host as it was and throws the first error. */
+    /**
+     * Applies the spec on {@code host}; a failure leaves the host as it was and throws the first error.
+     * Holds the host's state lock ({@code <stateDir>/lock}): a concurrent apply or teardown waits.
+     */
     public ApplyResult apply(Host host) {
         return apply(host, ProgressListener.NONE);
     }
 
     /** {@link #apply(Host)} reporting each step to {@code listener}. */
     public ApplyResult apply(Host host, ProgressListener listener) {
-        return OverlayEngine.apply(plan(host), listener);
+        return OverlayEngine.apply(spec, host, listener);
     }
 
     /** Drift between the spec and {@code host}. */
