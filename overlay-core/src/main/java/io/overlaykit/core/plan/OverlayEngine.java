@@ -36,6 +36,10 @@ public final class OverlayEngine {
      * to another apply use {@link #apply(OverlaySpec, Host, ProgressListener)}.
      */
     public static ApplyResult apply(Plan plan, ProgressListener listener) {
+        return ContainerMemo.during(() -> run(plan, listener));
+    }
+
+    private static ApplyResult run(Plan plan, ProgressListener listener) {
         ProgressListener l = listener == null ? ProgressListener.NONE : listener;
         long start = System.nanoTime();
         List<Step> changed = new ArrayList<>();
@@ -47,7 +51,11 @@ public final class OverlayEngine {
                 boolean done = step.isDone();
                 if (!done) {
                     LOG.log(Level.DEBUG, () -> plan.host() + ": " + step.id() + ": " + step.description());
-                    step.apply();
+                    try {
+                        step.apply();
+                    } finally {
+                        ContainerMemo.forget(); // it may have run or removed a container, even when it failed
+                    }
                     changed.add(step);
                 }
                 Duration took = since(t0);
@@ -74,7 +82,11 @@ public final class OverlayEngine {
             }
             long t0 = System.nanoTime();
             try {
-                step.undo();
+                try {
+                    step.undo();
+                } finally {
+                    ContainerMemo.forget();
+                }
                 l.stepUndone(step, since(t0));
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "spec " + plan.spec() + " on host " + plan.host() + ": undo of '"
