@@ -62,7 +62,12 @@ final class OverlayWatch implements AutoCloseable {
 
     /** Subscribes; a runtime that cannot be reached now is an error to the caller, not a retry. */
     OverlayWatch start() {
-        subscribe();
+        try {
+            subscribe();
+        } catch (RuntimeException | Error e) {
+            worker.shutdownNow();
+            throw e;
+        }
         return this;
     }
 
