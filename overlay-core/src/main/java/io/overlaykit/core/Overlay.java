@@ -1,6 +1,7 @@
 package io.overlaykit.core;
 
 import io.overlaykit.core.plan.ApplyResult;
+import io.overlaykit.core.plan.Names;
 import io.overlaykit.core.plan.OverlayEngine;
 import io.overlaykit.core.plan.Plan;
 import io.overlaykit.core.plan.Planner;
@@ -9,8 +10,10 @@ import io.overlaykit.core.plan.Status;
 import io.overlaykit.core.plan.Teardown;
 import io.overlaykit.core.spec.OverlaySpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * An overlay spec, ready to plan, apply, check and remove on each of its hosts.
@@ -24,6 +27,7 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Overlay {
+    private static final Duration WATCH_CLOSE_TIMEOUT = Duration.ofMinutes(1);
     private final OverlaySpec spec;
 
     private Overlay(OverlaySpec spec) {
@@ -49,14 +53,17 @@ public final class Overlay {
         return Planner.plan(spec, host);
     }
 
-    /** Applies the spec on {@code host}; a failure leaves the host as it was and throws the first error. */
+    /**
+     * Applies the spec on {@code host}; a failure leaves the host as it was and throws the first error.
+     * Holds the host's state lock ({@code <stateDir>/lock}): a concurrent apply or teardown waits.
+     */
     public ApplyResult apply(Host host) {
         return apply(host, ProgressListener.NONE);
     }
 
     /** {@link #apply(Host)} reporting each step to {@code listener}. */
     public ApplyResult apply(Host host, ProgressListener listener) {
-        return OverlayEngine.apply(plan(host), listener);
+        return OverlayEngine.apply(spec, host, listener);
     }
 
     /** Drift between the spec and {@code host}. */
@@ -71,41 +78,27 @@ public final class Overlay {
 
     /**
      * Re-wires {@code host} whenever one of the containers OverlayKit runs there starts again: a restarted
-     * container is a new process with a new, empty network namespace. Each start event triggers an
-     * {@link #apply(Host)} on a background thread; results and failures go to the callbacks. Containers
-     * marked {@code existing} carry no labels of ours and are not watched.
+     * container is a new process with a new, empty network namespace. Start events trigger an
+     * {@link #apply(Host)} on a background thread (starts that arrive while one is queued share it); results
+     * and failures go to the callbacks. When the container runtime ends the event stream (a podman service
+     * restart), the failure goes to {@code onError} and the watch subscribes again with backoff (1 to 8 s),
+     * replaying from the last event seen, then applies once. Containers marked {@code existing} carry no
+     * labels of ours and are not watched.
      *
-     * @return a handle; closing it stops watching (idempotent)
+     * @return a handle; closing it stops watching and waits up to a minute for a running apply (idempotent)
      */
-    public AutoCloseable watch(Host host, java.util.function.Consumer<ApplyResult> onApplied,
-                               java.util.function.Consumer<RuntimeException> onError) {
-        java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "overlaykit-watch-" + spec.name() + "-" + host.name());
-            t.setDaemon(true);
-            return t;
-        });
-        AutoCloseable events = host.containers().events(
-                io.overlaykit.core.plan.Names.of(spec.name()).labels(host.name()), event -> {
-                    if (event.type() == io.overlaykit.core.spi.ContainerRuntime.ContainerEvent.Type.START) {
-                        worker.execute(() -> {
-                            try {
-                                onApplied.accept(apply(host));
-                            } catch (RuntimeException e) {
-                                onError.accept(e);
-                            }
-                        });
-                    }
-                });
-        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-        return () -> {
-            if (closed.compareAndSet(false, true)) {
-                try {
-                    events.close();
-                } finally {
-                    worker.shutdown();
-                }
-            }
-        };
+    public AutoCloseable watch(Host host, Consumer<ApplyResult> onApplied, Consumer<RuntimeException> onError) {
+        return watch(host, onApplied, onError, WATCH_CLOSE_TIMEOUT);
+    }
+
+    /** {@link #watch(Host, Consumer, Consumer)} whose close waits at most {@code closeTimeout} for an apply. */
+    public AutoCloseable watch(Host host, Consumer<ApplyResult> onApplied, Consumer<RuntimeException> onError,
+                               Duration closeTimeout) {
+        Objects.requireNonNull(onApplied, "onApplied");
+        Objects.requireNonNull(onError, "onError");
+        return new OverlayWatch(host, "overlaykit-watch-" + spec.name() + "-" + host.name(),
+                Names.of(spec.name()).labels(host.name()), () -> apply(host), onApplied, onError,
+                Objects.requireNonNull(closeTimeout, "closeTimeout")).start();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.overlaykit.podman;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.overlaykit.core.BackendException;
+import io.overlaykit.core.InvalidSpecException;
 import io.overlaykit.core.NotFoundException;
 import io.overlaykit.core.OverlayException;
 import io.overlaykit.core.OverlayTimeoutException;
@@ -344,6 +345,16 @@ public final class PodmanClient implements ContainerRuntime {
      * {@code since} (nullable) replays the events podman logged from then on.
      */
     public ContainerEvents events(Map<String, String> labels, Instant since, Consumer<ContainerEvent> listener) {
+        return events(labels, since, listener, failure -> { });
+    }
+
+    /**
+     * {@link #events(Map, Instant, Consumer)} that runs {@code onEnded} with the cause when podman ends the
+     * stream (service restarted or stopped, protocol error); not after the handle was closed.
+     */
+    @Override
+    public ContainerEvents events(Map<String, String> labels, Instant since, Consumer<ContainerEvent> listener,
+                                  Consumer<Throwable> onEnded) {
         String target = P + "/events?stream=true&filters=" + json.filters(labels,
                 Map.of("type", List.of("container"), "event", EVENT_ACTIONS))
                 + (since == null ? "" : "&since=" + since.getEpochSecond());
@@ -359,8 +370,17 @@ public final class PodmanClient implements ContainerRuntime {
                 }
             };
             EventSubscription subscription = EventSubscription.start(connection, request,
-                    calls.http().readTimeout().toMillis(), json, matching, socket.toString());
+                    calls.http().readTimeout().toMillis(), json, matching, socket.toString(), ended -> {
+                        subscriptions.remove(ended);
+                        if (!ended.isClosed()) {
+                            onEnded.accept(ended.failure() != null ? ended.failure()
+                                    : new BackendException("podman at " + socket + " ended the event stream"));
+                        }
+                    });
             subscriptions.add(subscription);
+            if (!subscription.isActive()) {
+                subscriptions.remove(subscription); // it ended before it was added: its callback found nothing
+            }
             return new ContainerEvents(subscription, () -> subscriptions.remove(subscription));
         } catch (IOException e) {
             if (connection != null) {
@@ -368,6 +388,11 @@ public final class PodmanClient implements ContainerRuntime {
             }
             throw calls.ioFailure(operation, e);
         }
+    }
+
+    /** Event subscriptions whose stream is still open (ended ones remove themselves). */
+    int openSubscriptions() {
+        return subscriptions.size();
     }
 
     /** Closes pooled connections and stops every event subscription; idempotent. */
@@ -389,7 +414,7 @@ public final class PodmanClient implements ContainerRuntime {
 
     private static String name(String nameOrId) {
         if (nameOrId == null || nameOrId.isEmpty()) {
-            throw new io.overlaykit.core.InvalidSpecException("container", nameOrId, "must not be empty");
+            throw new InvalidSpecException("container", nameOrId, "must not be empty");
         }
         return LibpodJson.encode(nameOrId);
     }

@@ -296,6 +296,40 @@ class PodmanClientTest {
     }
 
     @Test
+    void anEndedStreamIsReportedOnceAndLeavesTheSubscriptions() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (TestUnixServer server = fakePodman((req, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            if (req.target().contains("since=")) {
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)); // podman went away
+                return true;
+            }
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }); PodmanClient podman = PodmanClient.connect(server.socket())) {
+            BlockingQueue<Throwable> ends = new LinkedBlockingQueue<>();
+            ContainerEvents ended = podman.events(Map.of("a", "b"), java.time.Instant.ofEpochSecond(1_700_000_000L),
+                    e -> { }, ends::add);
+            assertThat(ends.poll(5, TimeUnit.SECONDS)).isNotNull().hasMessageContaining("ended the event stream")
+                    .hasMessageContaining(server.socket().toString());
+            assertThat(ended.isActive()).isFalse();
+            assertThat(podman.openSubscriptions()).as("an ended subscription removes itself").isZero();
+
+            ContainerEvents open = podman.events(Map.of("a", "b"), null, e -> { }, ends::add);
+            assertThat(podman.openSubscriptions()).isEqualTo(1);
+            open.close();
+            assertThat(podman.openSubscriptions()).isZero();
+            release.countDown();
+            assertThat(ends.poll(300, TimeUnit.MILLISECONDS)).as("closing is not an end to report").isNull();
+            assertThat(ends).isEmpty();
+        }
+    }
+
+    @Test
     void aResponseCutShortIsABackendErrorNamingTheSocket() throws IOException {
         try (TestUnixServer server = fakePodman((req, out) -> {
             out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n[{\"Id\":".getBytes(StandardCharsets.ISO_8859_1));

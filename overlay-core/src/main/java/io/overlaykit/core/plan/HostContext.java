@@ -66,9 +66,10 @@ final class HostContext {
         return c.existing() ? c.name() : names.podName(c.name());
     }
 
-    /** The container when it is running. */
+    /** The container when it is running; one inspect per container for a run of the engine (see ContainerMemo). */
     Optional<ContainerInfo> running(ContainerSpec c) {
-        return host.containers().inspect(podName(c)).filter(ContainerInfo::running);
+        String pod = podName(c);
+        return ContainerMemo.inspect(this, pod, () -> host.containers().inspect(pod)).filter(ContainerInfo::running);
     }
 
     /** The running container, or a NotFoundException naming it. */

@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
@@ -17,6 +18,8 @@ import java.util.stream.Stream;
  * What OverlayKit found and added on one host for one spec, kept in a small properties file in the
  * host's state directory so teardown (also after a crash) restores exactly that: the previous
  * {@code ip_forward}, listen addresses we added, the previous resolv.conf of existing containers.
+ * Each put/remove reads and rewrites the whole file: callers hold the host's {@link HostLock} (apply and
+ * teardown do), since every plan has its own HostState and {@code synchronized} guards only that one.
  */
 final class HostState {
     static final String IP_FORWARD = "ip_forward.previous";
@@ -112,8 +115,8 @@ final class HostState {
                 p.store(w, "OverlayKit host state: what teardown must restore");
             }
             // rename so a crash never leaves half a file
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new OverlayException("cannot write state file " + file + ": " + e.getMessage(), e);
         }

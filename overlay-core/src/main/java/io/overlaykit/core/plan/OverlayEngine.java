@@ -1,5 +1,7 @@
 package io.overlaykit.core.plan;
 
+import io.overlaykit.core.Host;
+import io.overlaykit.core.spec.OverlaySpec;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -17,8 +19,27 @@ public final class OverlayEngine {
     private OverlayEngine() {
     }
 
-    /** Applies {@code plan}; see the class comment for failures. */
+    /**
+     * Plans and applies {@code spec} on {@code host} holding the host's state lock throughout (see
+     * {@link #apply(Plan, ProgressListener)} for failures): another apply or a teardown of the same spec on
+     * the same host, in this process or another, waits for it.
+     */
+    public static ApplyResult apply(OverlaySpec spec, Host host, ProgressListener listener) {
+        try (HostLock lock = HostLock.acquire(host.stateDir(spec.name()),
+                "apply of spec " + spec.name() + " on host " + host.name())) {
+            return apply(Planner.plan(spec, host), listener);
+        }
+    }
+
+    /**
+     * Applies {@code plan}; see the class comment for failures. Takes no lock: callers that may run next
+     * to another apply use {@link #apply(OverlaySpec, Host, ProgressListener)}.
+     */
     public static ApplyResult apply(Plan plan, ProgressListener listener) {
+        return ContainerMemo.during(() -> run(plan, listener));
+    }
+
+    private static ApplyResult run(Plan plan, ProgressListener listener) {
         ProgressListener l = listener == null ? ProgressListener.NONE : listener;
         long start = System.nanoTime();
         List<Step> changed = new ArrayList<>();
@@ -30,7 +51,11 @@ public final class OverlayEngine {
                 boolean done = step.isDone();
                 if (!done) {
                     LOG.log(Level.DEBUG, () -> plan.host() + ": " + step.id() + ": " + step.description());
-                    step.apply();
+                    try {
+                        step.apply();
+                    } finally {
+                        ContainerMemo.forget(); // it may have run or removed a container, even when it failed
+                    }
                     changed.add(step);
                 }
                 Duration took = since(t0);
@@ -57,7 +82,11 @@ public final class OverlayEngine {
             }
             long t0 = System.nanoTime();
             try {
-                step.undo();
+                try {
+                    step.undo();
+                } finally {
+                    ContainerMemo.forget();
+                }
                 l.stepUndone(step, since(t0));
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "spec " + plan.spec() + " on host " + plan.host() + ": undo of '"

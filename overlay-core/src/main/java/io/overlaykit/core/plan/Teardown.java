@@ -44,8 +44,18 @@ public final class Teardown {
         this.state = new HostState(host.stateDir(spec.name()));
     }
 
-    /** Tears down {@code spec} on {@code host}; returns what was removed or restored, one line each. */
+    /**
+     * Tears down {@code spec} on {@code host}; returns what was removed or restored, one line each. Holds
+     * the host's state lock throughout, so it never interleaves with an apply of the same spec and host.
+     */
     public static List<String> run(OverlaySpec spec, Host host) {
+        try (HostLock lock = HostLock.acquire(host.stateDir(spec.name()),
+                "teardown of spec " + spec.name() + " on host " + host.name())) {
+            return runLocked(spec, host);
+        }
+    }
+
+    private static List<String> runLocked(OverlaySpec spec, Host host) {
         Teardown t = new Teardown(spec, host);
         t.attempt("containers", t::containers);
         t.attempt("existing containers", t::existingContainers);

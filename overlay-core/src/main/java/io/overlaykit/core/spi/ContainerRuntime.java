@@ -1,6 +1,7 @@
 package io.overlaykit.core.spi;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,17 @@ public interface ContainerRuntime extends AutoCloseable {
      * handle is closed.
      */
     AutoCloseable events(Map<String, String> labels, Consumer<ContainerEvent> listener);
+
+    /**
+     * {@link #events(Map, Consumer)} that also replays the events logged since {@code since} (nullable) and
+     * reports the end of the stream: {@code onEnded} runs once, with the cause, when the stream ends on its
+     * own (the engine went away, a protocol error), never after the handle was closed. The default ignores
+     * {@code since} and never calls {@code onEnded}: runtimes that can tell override it.
+     */
+    default AutoCloseable events(Map<String, String> labels, Instant since, Consumer<ContainerEvent> listener,
+                                 Consumer<Throwable> onEnded) {
+        return events(labels, listener);
+    }
 
     @Override
     void close();

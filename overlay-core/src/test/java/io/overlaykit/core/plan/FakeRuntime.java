@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 
 /** An in-memory podman: each running container has a namespace in the {@link FakeStack}. */
 final class FakeRuntime implements ContainerRuntime {
-    final Map<String, ContainerInfo> containers = new TreeMap<>();
+    final Map<String, ContainerInfo> containers = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final FakeStack stack;
     private long nextPid = 1000;
 
@@ -24,7 +24,7 @@ final class FakeRuntime implements ContainerRuntime {
     }
 
     @Override
-    public ContainerInfo run(ContainerRequest request) {
+    public synchronized ContainerInfo run(ContainerRequest request) {
         if (containers.containsKey(request.name())) {
             throw new ConflictException("container name in use: " + request.name());
         }
@@ -36,7 +36,7 @@ final class FakeRuntime implements ContainerRuntime {
     }
 
     @Override
-    public ContainerInfo start(String nameOrId) {
+    public synchronized ContainerInfo start(String nameOrId) {
         ContainerInfo old = inspect(nameOrId).orElseThrow(() -> new NotFoundException("no container " + nameOrId));
         ContainerInfo ci = new ContainerInfo(old.id(), old.name(), old.image(), true, nextPid++, old.labels());
         stack.add(ci.namespace());
@@ -46,6 +46,16 @@ final class FakeRuntime implements ContainerRuntime {
 
     @Override
     public Optional<ContainerInfo> inspect(String nameOrId) {
+        inspects.incrementAndGet();
+        java.util.concurrent.CountDownLatch g = gate;
+        if (g != null) {
+            inspecting.release();
+            try {
+                g.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return Optional.ofNullable(containers.get(nameOrId));
     }
 
@@ -82,11 +92,57 @@ final class FakeRuntime implements ContainerRuntime {
     }
 
     private final List<Consumer<ContainerEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<Consumer<ContainerEvent>, Consumer<Throwable>> endings = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Every inspect call. */
+    final java.util.concurrent.atomic.AtomicInteger inspects = new java.util.concurrent.atomic.AtomicInteger();
+    /** When set, inspect releases {@link #inspecting} and waits for the latch: a slow podman. */
+    volatile java.util.concurrent.CountDownLatch gate;
+    final java.util.concurrent.Semaphore inspecting = new java.util.concurrent.Semaphore(0);
+    /** The {@code since} of each subscription (null entries are stored as Instant.EPOCH). */
+    final List<java.time.Instant> sinces = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** How many of the next subscriptions fail, as when podman is not back yet. */
+    final java.util.concurrent.atomic.AtomicInteger failSubscriptions = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public AutoCloseable events(Map<String, String> labels, Consumer<ContainerEvent> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public AutoCloseable events(Map<String, String> labels, java.time.Instant since, Consumer<ContainerEvent> listener,
+                                Consumer<Throwable> onEnded) {
+        if (failSubscriptions.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new io.overlaykit.core.BackendException("podman is not there");
+        }
+        sinces.add(since == null ? java.time.Instant.EPOCH : since);
+        listeners.add(listener);
+        endings.put(listener, onEnded);
+        return () -> {
+            listeners.remove(listener);
+            endings.remove(listener);
+        };
+    }
+
+    int subscriptions() {
+        return listeners.size();
+    }
+
+    /** Ends every open event stream as a podman service restart does. */
+    void endStreams(Throwable cause) {
+        for (Consumer<ContainerEvent> l : List.copyOf(listeners)) {
+            listeners.remove(l);
+            Consumer<Throwable> end = endings.remove(l);
+            if (end != null) {
+                end.accept(cause);
+            }
+        }
+    }
+
+    /** Delivers a start event of {@code name} without restarting it. */
+    void emitStart(String name) {
+        ContainerInfo ci = containers.get(name);
+        listeners.forEach(l -> l.accept(new ContainerEvent(ContainerEvent.Type.START, ci.id(), ci.name(), ci.labels())));
     }
 
     /** Stops and starts a container as podman restart does: a new process in a new, empty namespace. */

@@ -6,6 +6,7 @@ import io.overlaykit.podman.internal.http.Http1Connection;
 import io.overlaykit.podman.internal.http.HttpProtocolException;
 import io.overlaykit.podman.internal.http.HttpRequest;
 import io.overlaykit.podman.internal.http.ResponseHead;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,27 +28,33 @@ public final class EventSubscription implements AutoCloseable {
     private final LibpodJson json;
     private final Consumer<ContainerEvent> listener;
     private final String peer;
+    private final Consumer<EventSubscription> onEnded;
     private final Thread thread;
     private volatile boolean closed;
+    private volatile boolean ended;
     private volatile Throwable failure;
 
-    private EventSubscription(Http1Connection connection, LibpodJson json, Consumer<ContainerEvent> listener, String peer) {
+    private EventSubscription(Http1Connection connection, LibpodJson json, Consumer<ContainerEvent> listener,
+                              String peer, Consumer<EventSubscription> onEnded) {
         this.connection = connection;
         this.json = json;
         this.listener = listener;
         this.peer = peer;
+        this.onEnded = onEnded;
         this.thread = new Thread(this::run, "overlaykit-podman-events-" + THREADS.incrementAndGet());
         this.thread.setDaemon(true);
     }
 
     /**
      * Sends the request on {@code connection} before returning, so that podman has it by then, and starts
-     * the reader thread.
+     * the reader thread. {@code onEnded} runs once on the reader thread when it stops, for whatever reason
+     * (closed, or the stream ended: see {@link #failure()}).
      */
     public static EventSubscription start(Http1Connection connection, HttpRequest request, long writeTimeoutMillis,
-                                          LibpodJson json, Consumer<ContainerEvent> listener, String peer) throws IOException {
+                                          LibpodJson json, Consumer<ContainerEvent> listener, String peer,
+                                          Consumer<EventSubscription> onEnded) throws IOException {
         connection.writeRequest(request, writeTimeoutMillis);
-        EventSubscription subscription = new EventSubscription(connection, json, listener, peer);
+        EventSubscription subscription = new EventSubscription(connection, json, listener, peer, onEnded);
         subscription.thread.start();
         return subscription;
     }
@@ -57,15 +64,20 @@ public final class EventSubscription implements AutoCloseable {
         return failure;
     }
 
-    /** True while the reader thread runs. */
+    /** True until the reader thread has stopped reading (it is then about to run the end callback). */
     public boolean isActive() {
-        return thread.isAlive();
+        return !ended;
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
     }
 
     private void run() {
         try {
             ResponseHead head = connection.readHead(0);
-            InputStream body = new java.io.BufferedInputStream(connection.openBody(head, "GET", 0));
+            InputStream body = new BufferedInputStream(connection.openBody(head, "GET", 0));
             if (head.status() != 200) {
                 String text = new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8);
                 throw new HttpProtocolException("event stream from " + peer + " answered " + head.status() + ": "
@@ -88,6 +100,12 @@ public final class EventSubscription implements AutoCloseable {
             }
         } finally {
             connection.close();
+            ended = true;
+            try {
+                onEnded.accept(this);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "end-of-stream callback failed for " + peer, e);
+            }
         }
     }
 

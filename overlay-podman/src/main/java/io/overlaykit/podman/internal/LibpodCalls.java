@@ -11,6 +11,7 @@ import io.overlaykit.podman.internal.http.HttpResponse;
 import io.overlaykit.podman.internal.http.UnixHttpClient;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.util.Set;
 
 /**
  * Sends libpod requests and turns every failure into OverlayKit's exceptions: 404 -> not found,
@@ -23,8 +24,8 @@ public final class LibpodCalls {
     private static final int MAX_JSON_BYTES = 32 * 1024 * 1024;
     private static final int MAX_ERROR_BYTES = 64 * 1024;
 
-    private static final java.util.Set<String> NOT_FOUND_CAUSES =
-            java.util.Set.of("image not known", "no such container", "no such image", "no such exec session");
+    private static final Set<String> NOT_FOUND_CAUSES =
+            Set.of("image not known", "no such container", "no such image", "no such exec session");
 
     private final UnixHttpClient http;
     private final LibpodJson json;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.overlaykit.core.spi.ContainerInfo;
 import io.overlaykit.core.spi.ContainerRequest;
 import io.overlaykit.core.spi.ContainerRuntime.ContainerEvent;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -138,7 +139,7 @@ public final class LibpodJson {
             if (node != null && node.hasNonNull("message")) {
                 return node.get("message").asText();
             }
-        } catch (java.io.IOException | RuntimeException notJson) {
+        } catch (IOException | RuntimeException notJson) {
             // Fall back to the raw text below.
         }
         String trimmed = body.strip();
@@ -150,7 +151,7 @@ public final class LibpodJson {
         try {
             JsonNode node = mapper.readTree(body);
             return node == null ? "" : node.path("cause").asText("");
-        } catch (java.io.IOException | RuntimeException notJson) {
+        } catch (IOException | RuntimeException notJson) {
             return "";
         }
     }

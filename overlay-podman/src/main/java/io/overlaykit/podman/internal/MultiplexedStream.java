@@ -4,6 +4,7 @@ import io.overlaykit.podman.internal.http.HttpProtocolException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 
 /**
  * Demultiplexes the attached output of an exec session without a TTY: frames of an 8-byte header
@@ -56,7 +57,7 @@ public final class MultiplexedStream {
             // Stream 0 (stdin) is what docker echoes back on stdout; count it there.
             (stream == 2 ? stderr : stdout).write(payload, 0, payload.length);
             if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
-                throw new java.net.SocketTimeoutException("exec on " + peer + " still producing output at its deadline");
+                throw new SocketTimeoutException("exec on " + peer + " still producing output at its deadline");
             }
         }
     }

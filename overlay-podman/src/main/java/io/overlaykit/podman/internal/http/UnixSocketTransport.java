@@ -5,7 +5,9 @@ import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -146,7 +148,7 @@ public final class UnixSocketTransport implements Transport {
             key.interestOps(ops);
             selector.select(wait);
             selector.selectedKeys().clear();
-        } catch (java.nio.channels.ClosedSelectorException | java.nio.channels.CancelledKeyException e) {
+        } catch (ClosedSelectorException | CancelledKeyException e) {
             throw new ClosedChannelException();
         }
         if (closed) {
