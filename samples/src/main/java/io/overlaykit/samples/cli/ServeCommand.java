@@ -48,8 +48,9 @@ final class ServeCommand {
                 running.add(overlay.watch(host,
                         r -> console.step(r.isUnchanged() ? Console.Mark.UNCHANGED : Console.Mark.CHANGED,
                                 hostName + ": container restarted, re-applied: " + r, r.took()),
-                        e -> console.error(hostName + ": re-wiring after a container restart failed: "
-                                + OverlayCli.message(e))));
+                        // Either a re-apply failed or the event stream ended (watch resubscribes by itself);
+                        // the exception's own text says which.
+                        e -> console.error(hostName + ": watch: " + OverlayCli.message(e))));
                 console.result(Map.of("event", "serving", "host", hostName, "forwards",
                         hs.forwards(ForwardSpec.Mode.USERSPACE).size()), "serving spec " + overlay.spec().name()
                         + " on host " + hostName + "; Ctrl-C stops");
