@@ -9,32 +9,14 @@ import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.NotFoundException;
 import io.overlaykit.core.VethPair;
 import io.overlaykit.core.VxlanTunnel;
-import io.overlaykit.core.spi.Links;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Bad input gets a clear exception and leaves nothing behind. */
-class BadInputIT {
-    private static final String NS = "oknl-b-" + ProcessHandle.current().pid();
+class BadInputIT extends InFreshNamespace {
     private static final String MISSING = "oknl-missing-" + ProcessHandle.current().pid();
-    private NetlinkStack stack;
-    private Links links;
 
-    @BeforeEach
-    void setUp() {
-        Oracle.requirePrerequisites();
-        stack = NetlinkStack.open();
-        links = stack.links(stack.namespaces().create(NS));
-    }
-
-    @AfterEach
-    void tearDown() {
-        try {
-            stack.namespaces().delete(NS);
-        } finally {
-            stack.close();
-        }
+    BadInputIT() {
+        super("b");
     }
 
     @Test

@@ -16,33 +16,19 @@ import io.overlaykit.core.spi.Links.LinkEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Links in a fresh namespace per test, checked with {@code ip -j -d link} and {@code ethtool -k}. */
-class LinksIT {
-    private static final String NS = "oknl-l-" + ProcessHandle.current().pid();
+class LinksIT extends InFreshNamespace {
     private static final String PEER_NS = "oknl-p-" + ProcessHandle.current().pid();
-    private NetlinkStack stack;
-    private NetNamespace ns;
-    private Links links;
 
-    @BeforeEach
-    void setUp() {
-        Oracle.requirePrerequisites();
-        stack = NetlinkStack.open();
-        ns = stack.namespaces().create(NS);
-        links = stack.links(ns);
+    LinksIT() {
+        super("l");
     }
 
     @AfterEach
-    void tearDown() {
-        try {
-            stack.namespaces().delete(NS);
-            stack.namespaces().delete(PEER_NS);
-        } finally {
-            stack.close();
-        }
+    void deletePeerNamespace() {
+        stack.namespaces().delete(PEER_NS); // runs before the base class closes the stack
     }
 
     private static InterfaceName n(String s) {

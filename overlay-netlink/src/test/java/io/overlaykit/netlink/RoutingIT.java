@@ -9,45 +9,30 @@ import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.core.MacAddress;
 import io.overlaykit.core.Neighbour;
-import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.PolicyRule;
 import io.overlaykit.core.Route;
 import io.overlaykit.core.VethPair;
-import io.overlaykit.core.spi.Links;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Addresses, routes, neighbours and policy rules in a fresh namespace, checked with {@code ip -j}. */
-class RoutingIT {
-    private static final String NS = "oknl-r-" + ProcessHandle.current().pid();
+class RoutingIT extends InFreshNamespace {
     private static final InterfaceName DEV = InterfaceName.of("oknl-r0");
-    private NetlinkStack stack;
-    private Links links;
+
+    RoutingIT() {
+        super("r");
+    }
 
     @BeforeEach
     void setUp() {
-        Oracle.requirePrerequisites();
-        stack = NetlinkStack.open();
-        NetNamespace ns = stack.namespaces().create(NS);
-        links = stack.links(ns);
         links.create(VethPair.builder(DEV.value()).peer("oknl-r1").build());
         links.setUp(DEV);
         links.setUp(InterfaceName.of("oknl-r1"));
     }
 
-    @AfterEach
-    void tearDown() {
-        try {
-            stack.namespaces().delete(NS);
-        } finally {
-            stack.close();
-        }
-    }
-
-    private static List<String> oracleAddresses() {
+    private List<String> oracleAddresses() {
         List<String> out = new ArrayList<>();
         for (JsonNode link : Oracle.json(NS, "ip", "-j", "addr", "show", "dev", DEV.value())) {
             for (JsonNode a : link.path("addr_info")) {

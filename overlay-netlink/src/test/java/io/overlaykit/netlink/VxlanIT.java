@@ -10,38 +10,23 @@ import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.core.LinkInfo;
 import io.overlaykit.core.MacAddress;
-import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.VethPair;
 import io.overlaykit.core.VxlanTunnel;
-import io.overlaykit.core.spi.Links;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** VXLAN devices and their FDB in a fresh namespace, checked with {@code ip -j -d link} and {@code bridge -j fdb}. */
-class VxlanIT {
-    private static final String NS = "oknl-x-" + ProcessHandle.current().pid();
+class VxlanIT extends InFreshNamespace {
     private static final InterfaceName VX = InterfaceName.of("oknl-vx");
-    private NetlinkStack stack;
-    private Links links;
+
+    VxlanIT() {
+        super("x");
+    }
 
     @BeforeEach
     void setUp() {
-        Oracle.requirePrerequisites();
-        stack = NetlinkStack.open();
-        NetNamespace ns = stack.namespaces().create(NS);
-        links = stack.links(ns);
         links.create(VethPair.builder("oknl-u0").peer("oknl-u1").build());
         links.addAddress(InterfaceName.of("oknl-u0"), IpPrefix.parse("192.0.2.2/24"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        try {
-            stack.namespaces().delete(NS);
-        } finally {
-            stack.close();
-        }
     }
 
     @Test
