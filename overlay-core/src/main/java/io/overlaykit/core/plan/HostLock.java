@@ -154,6 +154,10 @@ final class HostLock implements AutoCloseable {
         try {
             Files.deleteIfExists(dir.resolve(FILE));
             Files.deleteIfExists(dir);
+            // The spec's directory too, once its last host is gone, so a clean host keeps no trace of us.
+            Files.deleteIfExists(dir.getParent());
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // another host of the spec still has state here
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "leaving " + dir + ": " + e.getMessage());
         }

@@ -77,8 +77,10 @@ class OverlayTest {
         assertThat(linux.stateDir("okcore")).isEqualTo(tmp.resolve("state/okcore/hostA"));
         assertThatThrownBy(() -> Overlay.of(Specs.twoHosts()).plan(linux)).isInstanceOf(OverlayException.class)
                 .hasMessageContaining("no Open vSwitch backend");
-        Host bare = Host.builder("hostA").namespace(World.HOST_NS).stack(w.stack).ovs(w.sw).build();
+        Host bare = Host.builder("hostA").namespace(World.HOST_NS).stack(w.stack).ovs(w.sw)
+                .stateRoot(tmp.resolve("bare")).build();
         assertThatThrownBy(() -> Overlay.of(Specs.twoHosts()).apply(bare)).hasMessageContaining("no container runtime");
+        assertThat(tmp.resolve("bare")).as("a refused apply leaves no state directory").isEmptyDirectory();
         assertThat(Host.builder("x").stack(w.stack).build().stateDir("demo"))
                 .isEqualTo(Path.of("/run/overlaykit/demo/x"));
     }
