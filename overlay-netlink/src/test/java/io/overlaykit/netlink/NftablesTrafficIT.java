@@ -99,15 +99,11 @@ class NftablesTrafficIT {
     @Test
     void masqueradeHidesTheOverlayBehindTheRouter() throws Exception {
         try (ServerSocket outside = lab.listen(client, CLIENT, 7001)) {
-            CompletableFuture<InetAddress> seen = NetLab.echoOnce(outside);
-            assertThat(lab.talk(server, CLIENT, 7001, 5000)).isEqualTo("echo:hello");
-            assertThat(seen.get(5, TimeUnit.SECONDS).getHostAddress()).as("without the table").isEqualTo(SERVER);
+            assertThat(peerSeen(outside, server, CLIENT, 7001)).as("without the table").isEqualTo(SERVER);
 
             firewall.replaceTable(new FirewallTable(TABLE, List.of(
                     new Masquerade(OVERLAY, InterfaceName.of("r0"), null, false))));
-            seen = NetLab.echoOnce(outside);
-            assertThat(lab.talk(server, CLIENT, 7001, 5000)).isEqualTo("echo:hello");
-            assertThat(seen.get(5, TimeUnit.SECONDS).getHostAddress()).isEqualTo(LISTEN);
+            assertThat(peerSeen(outside, server, CLIENT, 7001)).isEqualTo(LISTEN);
         }
     }
 
@@ -116,9 +112,7 @@ class NftablesTrafficIT {
         firewall.replaceTable(new FirewallTable(TABLE, List.of(
                 new Masquerade(OVERLAY, null, IpPrefix.parse("192.0.2.0/24"), false))));
         try (ServerSocket outside = lab.listen(client, CLIENT, 7002)) {
-            CompletableFuture<InetAddress> seen = NetLab.echoOnce(outside);
-            assertThat(lab.talk(server, CLIENT, 7002, 5000)).isEqualTo("echo:hello");
-            assertThat(seen.get(5, TimeUnit.SECONDS).getHostAddress()).isEqualTo(SERVER);
+            assertThat(peerSeen(outside, server, CLIENT, 7002)).isEqualTo(SERVER);
         }
     }
 
@@ -126,9 +120,7 @@ class NftablesTrafficIT {
     void tcpDnatReachesTheTargetWhichSeesTheRealClient() throws Exception {
         firewall.replaceTable(new FirewallTable(TABLE, List.of(tcpForward())));
         try (ServerSocket service = lab.listen(server, SERVER, 80)) {
-            CompletableFuture<InetAddress> seen = NetLab.echoOnce(service);
-            assertThat(lab.talk(client, LISTEN, 8080, 5000)).isEqualTo("echo:hello");
-            assertThat(seen.get(5, TimeUnit.SECONDS).getHostAddress()).isEqualTo(CLIENT);
+            assertThat(peerSeen(service, client, LISTEN, 8080)).isEqualTo(CLIENT);
         }
     }
 
@@ -136,9 +128,7 @@ class NftablesTrafficIT {
     void outputDnatServesClientsOnTheRouterItself() throws Exception {
         firewall.replaceTable(new FirewallTable(TABLE, List.of(tcpForward())));
         try (ServerSocket service = lab.listen(server, SERVER, 80)) {
-            CompletableFuture<InetAddress> seen = NetLab.echoOnce(service);
-            assertThat(lab.talk(router, LISTEN, 8080, 5000)).isEqualTo("echo:hello");
-            assertThat(seen.get(5, TimeUnit.SECONDS).getHostAddress()).isEqualTo(LISTEN);
+            assertThat(peerSeen(service, router, LISTEN, 8080)).isEqualTo(LISTEN);
         }
     }
 
@@ -230,5 +220,15 @@ class NftablesTrafficIT {
             assertThat(lab.talk(server, CLIENT6, 7004, 5000)).isEqualTo("echo:hello");
             assertThat(out.get(5, TimeUnit.SECONDS)).isEqualTo(InetAddress.getByName(LISTEN6));
         }
+    }
+
+    /**
+     * Sends a line from {@code from} to {@code address:port}, checks that {@code service} echoed it, and returns
+     * the client address the service saw.
+     */
+    private static String peerSeen(ServerSocket service, NetNamespace from, String address, int port) throws Exception {
+        CompletableFuture<InetAddress> seen = NetLab.echoOnce(service);
+        assertThat(lab.talk(from, address, port, 5000)).isEqualTo("echo:hello");
+        return seen.get(5, TimeUnit.SECONDS).getHostAddress();
     }
 }
