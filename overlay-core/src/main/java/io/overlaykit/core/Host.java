@@ -8,6 +8,7 @@ import io.overlaykit.core.spi.Links;
 import io.overlaykit.core.spi.Namespaces;
 import io.overlaykit.core.spi.NetworkStack;
 import io.overlaykit.core.spi.OverlaySwitch;
+import io.overlaykit.core.spi.RequestHook;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Function;
@@ -38,6 +39,7 @@ public final class Host {
     private final Path stateRoot;
     private final Function<ContainerInfo, Path> containerRoot;
     private OverlaySwitch linux;
+    private RequestHook hook = RequestHook.NONE;
 
     private Host(Builder b) {
         this.name = Objects.requireNonNull(b.name, "name");
@@ -117,6 +119,7 @@ public final class Host {
         }
         if (linux == null) {
             linux = linuxSwitch.apply(links());
+            linux.requestHook(hook);
         }
         return linux;
     }
@@ -129,6 +132,25 @@ public final class Host {
     /** The root file system of a running container ({@code /proc/PID/root} by default). */
     public Path containerRoot(ContainerInfo container) {
         return containerRoot.apply(container);
+    }
+
+    /**
+     * Routes every request of this host's backends (stack, switches, container runtime) through
+     * {@code hook}: counting in benchmarks and tests, fault injection in tests. Null removes it.
+     */
+    public synchronized void requestHook(RequestHook hook) {
+        RequestHook h = hook == null ? RequestHook.NONE : hook;
+        this.hook = h;
+        stack.requestHook(h);
+        if (ovs != null) {
+            ovs.requestHook(h);
+        }
+        if (linux != null) {
+            linux.requestHook(h);
+        }
+        if (containers != null) {
+            containers.requestHook(h);
+        }
     }
 
     @Override

@@ -50,6 +50,13 @@ public interface ContainerRuntime extends AutoCloseable {
         return events(labels, listener);
     }
 
+    /**
+     * Routes every request this backend sends through {@code hook} (counting, fault injection); null or
+     * {@link RequestHook#NONE} removes it. The default ignores the hook: backends that can tell override it.
+     */
+    default void requestHook(RequestHook hook) {
+    }
+
     @Override
     void close();
 

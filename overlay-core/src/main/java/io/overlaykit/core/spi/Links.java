@@ -13,8 +13,17 @@ import io.overlaykit.core.PolicyRule;
 import io.overlaykit.core.Route;
 import io.overlaykit.core.VethPair;
 import io.overlaykit.core.VxlanTunnel;
+import io.overlaykit.core.BatchException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -102,6 +111,88 @@ public interface Links {
 
     /** Whether TX checksum offload is on. */
     boolean txChecksum(InterfaceName link);
+
+    /**
+     * Turns TX checksum offload on or off. The default can only turn it off; backends that can turn it back
+     * on (to undo) override it.
+     */
+    default void setTxChecksum(InterfaceName link, boolean on) {
+        if (on) {
+            throw new UnsupportedOperationException("turning tx checksum offload on is not supported by "
+                    + getClass().getName());
+        }
+        disableTxChecksum(link);
+    }
+
+    /** TX checksum offload of several links at once ({@code true}: on); links that do not exist are left out. */
+    default Map<InterfaceName, Boolean> txChecksums(Collection<InterfaceName> links) {
+        Map<InterfaceName, Boolean> out = new LinkedHashMap<>();
+        Set<InterfaceName> present = new HashSet<>();
+        list().forEach(l -> present.add(l.name()));
+        for (InterfaceName n : links) {
+            if (present.contains(n)) {
+                out.put(n, txChecksum(n));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Everything of this namespace the planner looks at, read once. The default makes one read per kind
+     * with the methods above (neighbours and FDB per link); backends override it with one dump per kind.
+     */
+    default NamespaceView observe() {
+        List<LinkInfo> links = list();
+        Map<Integer, InterfaceName> byIndex = new HashMap<>();
+        links.forEach(l -> byIndex.put(l.index(), l.name()));
+        List<AddressInfo> addresses = new ArrayList<>();
+        for (AddressInfo a : addresses(null)) {
+            addresses.add(a.link() != null ? a : new AddressInfo(a.linkIndex(), byIndex.get(a.linkIndex()), a.prefix()));
+        }
+        List<PolicyRule> rules;
+        try {
+            rules = rules();
+        } catch (UnsupportedOperationException e) {
+            rules = List.of();
+        }
+        Set<Integer> tables = new TreeSet<>();
+        tables.add(Route.MAIN_TABLE);
+        rules.forEach(r -> tables.add(r.table()));
+        List<Route> routes = new ArrayList<>();
+        for (int t : tables) {
+            routes.addAll(routes(t));
+        }
+        List<Neighbour> neighbours = new ArrayList<>();
+        List<FdbEntry> fdb = new ArrayList<>();
+        for (LinkInfo l : links) {
+            neighbours.addAll(neighbours(l.name()));
+            if (l.isKind("vxlan")) {
+                fdb.addAll(fdb(l.name()));
+            }
+        }
+        return new NamespaceView(links, addresses, routes, rules, neighbours, fdb);
+    }
+
+    /**
+     * Runs {@code ops} in order, one request each, without reading in between. When one fails, the
+     * {@link BatchException} says which ops took effect (a backend that pipelines may have applied some
+     * after the failing one) so the caller can undo exactly those. The default runs them one by one with
+     * the methods above and stops at the first failure.
+     */
+    default void execute(List<NetOp> ops) {
+        for (int i = 0; i < ops.size(); i++) {
+            try {
+                NetOps.run(this, ops.get(i));
+            } catch (RuntimeException e) {
+                Set<Integer> applied = new TreeSet<>();
+                for (int j = 0; j < i; j++) {
+                    applied.add(j);
+                }
+                throw new BatchException(ops.get(i) + " in " + namespace().displayName() + " failed: "
+                        + e.getMessage(), e, applied, i);
+            }
+        }
+    }
 
     /**
      * Adds a policy-routing rule (FIB rule).

@@ -1,7 +1,10 @@
 package io.overlaykit.core.spi;
 
 import io.overlaykit.core.NetNamespace;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Network namespaces: lifecycle, running code inside one, and per-namespace sysctls. */
@@ -45,4 +48,30 @@ public interface Namespaces {
 
     /** Writes a sysctl of {@code ns}; returns the value it had before. */
     String writeSysctl(NetNamespace ns, String key, String value);
+
+    /**
+     * Reads several sysctls of {@code ns} at once; a key the kernel does not have (an IPv6 key without IPv6)
+     * maps to null. Values are trimmed. The default reads them one by one; backends read them in one visit.
+     */
+    default Map<String, String> readSysctls(NetNamespace ns, Collection<String> keys) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : keys) {
+            try {
+                out.put(k, readSysctl(ns, k).trim());
+            } catch (io.overlaykit.core.NotFoundException e) {
+                out.put(k, null);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes several sysctls of {@code ns}, in order; returns the values they had before (trimmed). The
+     * default writes them one by one; backends write them in one visit.
+     */
+    default Map<String, String> writeSysctls(NetNamespace ns, Map<String, String> values) {
+        Map<String, String> previous = new LinkedHashMap<>();
+        values.forEach((k, v) -> previous.put(k, writeSysctl(ns, k, v).trim()));
+        return previous;
+    }
 }

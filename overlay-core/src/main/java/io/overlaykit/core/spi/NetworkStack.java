@@ -18,6 +18,13 @@ public interface NetworkStack extends AutoCloseable {
     /** The nftables tables of {@code ns}. */
     Firewall firewall(NetNamespace ns);
 
+    /**
+     * Routes every request this backend sends through {@code hook} (counting, fault injection); null or
+     * {@link RequestHook#NONE} removes it. The default ignores the hook: backends that can tell override it.
+     */
+    default void requestHook(RequestHook hook) {
+    }
+
     /** Closes every per-namespace handle; idempotent. */
     @Override
     void close();

@@ -61,6 +61,13 @@ public interface OverlaySwitch extends AutoCloseable {
     /** The tunnels currently on the bridge; empty when the bridge does not exist. */
     List<VxlanTunnel> tunnels(InterfaceName bridge);
 
+    /**
+     * Routes every request this backend sends through {@code hook} (counting, fault injection); null or
+     * {@link RequestHook#NONE} removes it. The default ignores the hook: backends that can tell override it.
+     */
+    default void requestHook(RequestHook hook) {
+    }
+
     @Override
     void close();
 }

@@ -1,0 +1,225 @@
+package io.overlaykit.core.spi;
+
+import io.overlaykit.core.Bridge;
+import io.overlaykit.core.FdbEntry;
+import io.overlaykit.core.InterfaceName;
+import io.overlaykit.core.IpPrefix;
+import io.overlaykit.core.MacAddress;
+import io.overlaykit.core.Neighbour;
+import io.overlaykit.core.PolicyRule;
+import io.overlaykit.core.Route;
+import io.overlaykit.core.VethPair;
+import io.overlaykit.core.VxlanTunnel;
+import java.util.Objects;
+
+/**
+ * One change to the links, addresses, routes, rules, neighbours or FDB of one namespace, as data: the unit
+ * that {@link Links#execute} runs in batches. Each op is exactly one request to the kernel (no read, no
+ * compare): the planner decided from a snapshot that it is needed. A create of something that exists fails
+ * with {@link io.overlaykit.core.ConflictException}; a delete of something already gone succeeds.
+ */
+public sealed interface NetOp {
+
+    /** The link this op acts on (for messages and grouping). */
+    InterfaceName link();
+
+    /** Creates a veth pair; its peer is created directly in its namespace when the pair names one. */
+    record CreateVeth(VethPair veth) implements NetOp {
+        public CreateVeth {
+            Objects.requireNonNull(veth, "veth");
+        }
+
+        @Override
+        public InterfaceName link() {
+            return veth.name();
+        }
+    }
+
+    /** Creates a Linux bridge. */
+    record CreateBridge(Bridge bridge) implements NetOp {
+        public CreateBridge {
+            Objects.requireNonNull(bridge, "bridge");
+        }
+
+        @Override
+        public InterfaceName link() {
+            return bridge.name();
+        }
+    }
+
+    /** Creates a kernel VXLAN device. */
+    record CreateVxlan(VxlanTunnel vxlan) implements NetOp {
+        public CreateVxlan {
+            Objects.requireNonNull(vxlan, "vxlan");
+        }
+
+        @Override
+        public InterfaceName link() {
+            return vxlan.name();
+        }
+    }
+
+    /** Deletes a link (both ends, for a veth). */
+    record DeleteLink(InterfaceName link) implements NetOp {
+        public DeleteLink {
+            Objects.requireNonNull(link, "link");
+        }
+    }
+
+    /** Sets a link up or down. */
+    record SetUp(InterfaceName link, boolean up) implements NetOp {
+        public SetUp {
+            Objects.requireNonNull(link, "link");
+        }
+    }
+
+    /** Sets a link's MTU. */
+    record SetMtu(InterfaceName link, int mtu) implements NetOp {
+        public SetMtu {
+            Objects.requireNonNull(link, "link");
+            io.overlaykit.core.Mtu.check("link " + link + " mtu", mtu);
+        }
+    }
+
+    /** Sets a link's MAC address. */
+    record SetMac(InterfaceName link, MacAddress mac) implements NetOp {
+        public SetMac {
+            Objects.requireNonNull(link, "link");
+            Objects.requireNonNull(mac, "mac");
+        }
+    }
+
+    /** Enslaves a link to {@code master}; a null master releases it. */
+    record SetMaster(InterfaceName link, InterfaceName master) implements NetOp {
+        public SetMaster {
+            Objects.requireNonNull(link, "link");
+        }
+    }
+
+    /** Sets a link's alias (the tag that marks it as ours). */
+    record SetAlias(InterfaceName link, String alias) implements NetOp {
+        public SetAlias {
+            Objects.requireNonNull(link, "link");
+            Objects.requireNonNull(alias, "alias");
+        }
+    }
+
+    /** Adds an address to a link. */
+    record AddAddress(InterfaceName link, IpPrefix address) implements NetOp {
+        public AddAddress {
+            Objects.requireNonNull(link, "link");
+            Objects.requireNonNull(address, "address");
+        }
+    }
+
+    /** Deletes an address from a link. */
+    record DeleteAddress(InterfaceName link, IpPrefix address) implements NetOp {
+        public DeleteAddress {
+            Objects.requireNonNull(link, "link");
+            Objects.requireNonNull(address, "address");
+        }
+    }
+
+    /** Adds a route. */
+    record AddRoute(Route route) implements NetOp {
+        public AddRoute {
+            Objects.requireNonNull(route, "route");
+        }
+
+        @Override
+        public InterfaceName link() {
+            return route.device();
+        }
+    }
+
+    /** Deletes a route. */
+    record DeleteRoute(Route route) implements NetOp {
+        public DeleteRoute {
+            Objects.requireNonNull(route, "route");
+        }
+
+        @Override
+        public InterfaceName link() {
+            return route.device();
+        }
+    }
+
+    /** Adds a policy-routing rule. */
+    record AddRule(PolicyRule rule) implements NetOp {
+        public AddRule {
+            Objects.requireNonNull(rule, "rule");
+        }
+
+        @Override
+        public InterfaceName link() {
+            return null;
+        }
+    }
+
+    /** Deletes a policy-routing rule. */
+    record DeleteRule(PolicyRule rule) implements NetOp {
+        public DeleteRule {
+            Objects.requireNonNull(rule, "rule");
+        }
+
+        @Override
+        public InterfaceName link() {
+            return null;
+        }
+    }
+
+    /** Adds a permanent neighbour (ARP/NDP) entry. */
+    record AddNeighbour(Neighbour neighbour) implements NetOp {
+        public AddNeighbour {
+            Objects.requireNonNull(neighbour, "neighbour");
+        }
+
+        @Override
+        public InterfaceName link() {
+            return neighbour.device();
+        }
+    }
+
+    /** Deletes a neighbour entry. */
+    record DeleteNeighbour(Neighbour neighbour) implements NetOp {
+        public DeleteNeighbour {
+            Objects.requireNonNull(neighbour, "neighbour");
+        }
+
+        @Override
+        public InterfaceName link() {
+            return neighbour.device();
+        }
+    }
+
+    /** Appends a permanent FDB entry (several for one MAC make a flood list). */
+    record AddFdb(FdbEntry entry) implements NetOp {
+        public AddFdb {
+            Objects.requireNonNull(entry, "entry");
+        }
+
+        @Override
+        public InterfaceName link() {
+            return entry.device();
+        }
+    }
+
+    /** Deletes an FDB entry. */
+    record DeleteFdb(FdbEntry entry) implements NetOp {
+        public DeleteFdb {
+            Objects.requireNonNull(entry, "entry");
+        }
+
+        @Override
+        public InterfaceName link() {
+            return entry.device();
+        }
+    }
+
+    /** Turns TX checksum offload of a link on or off (off where a userspace datapath reads its frames). */
+    record SetTxChecksum(InterfaceName link, boolean on) implements NetOp {
+        public SetTxChecksum {
+            Objects.requireNonNull(link, "link");
+        }
+    }
+}
