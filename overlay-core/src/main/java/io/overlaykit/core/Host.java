@@ -135,6 +135,23 @@ public final class Host {
     }
 
     /**
+     * Writes a file inside a running container through its root file system ({@link #containerRoot}), e.g.
+     * {@code etc/resolv.conf}; nothing runs inside the container.
+     *
+     * @throws OverlayException naming the file when it cannot be written
+     */
+    public void writeContainerFile(ContainerInfo container, String relativePath, String content) {
+        Path f = containerRoot(container).resolve(relativePath);
+        try {
+            java.nio.file.Files.createDirectories(f.getParent());
+            java.nio.file.Files.writeString(f, content, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new OverlayException("cannot write " + f + " in container " + container.name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Routes every request of this host's backends (stack, switches, container runtime) through
      * {@code hook}: counting in benchmarks and tests, fault injection in tests. Null removes it.
      */

@@ -1,13 +1,11 @@
 package io.overlaykit.core;
 
+import io.overlaykit.core.internal.engine.Engine;
+import io.overlaykit.core.internal.engine.Names;
 import io.overlaykit.core.plan.ApplyResult;
-import io.overlaykit.core.plan.Names;
-import io.overlaykit.core.plan.OverlayEngine;
 import io.overlaykit.core.plan.Plan;
-import io.overlaykit.core.plan.Planner;
 import io.overlaykit.core.plan.ProgressListener;
 import io.overlaykit.core.plan.Status;
-import io.overlaykit.core.plan.Teardown;
 import io.overlaykit.core.spec.OverlaySpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,9 +46,12 @@ public final class Overlay {
         return spec;
     }
 
-    /** The host's plan; reads the host but changes nothing. Printable. */
+    /**
+     * The host's plan: the host is read once and every step carries the changes it needs now (none when it
+     * is done). Changes nothing. Printable ({@link Plan#toText()} lists the changes) and ready for JSON.
+     */
     public Plan plan(Host host) {
-        return Planner.plan(spec, host);
+        return Engine.plan(spec, host);
     }
 
     /**
@@ -63,17 +64,17 @@ public final class Overlay {
 
     /** {@link #apply(Host)} reporting each step to {@code listener}. */
     public ApplyResult apply(Host host, ProgressListener listener) {
-        return OverlayEngine.apply(spec, host, listener);
+        return Engine.apply(spec, host, listener);
     }
 
-    /** Drift between the spec and {@code host}. */
+    /** Drift between the spec and {@code host}: the steps of {@link #plan} that have changes to make. */
     public Status status(Host host) {
         return Status.of(plan(host));
     }
 
     /** Removes our objects from {@code host}; returns what it did, one line each. */
     public List<String> teardown(Host host) {
-        return Teardown.run(spec, host);
+        return Engine.teardown(spec, host);
     }
 
     /**
@@ -99,6 +100,48 @@ public final class Overlay {
         return new OverlayWatch(host, "overlaykit-watch-" + spec.name() + "-" + host.name(),
                 Names.of(spec.name()).labels(host.name()), () -> apply(host), onApplied, onError,
                 Objects.requireNonNull(closeTimeout, "closeTimeout")).start();
+    }
+
+    /**
+     * The container runtime's name of the spec's container {@code container}: its own name when it is
+     * marked {@code existing}, {@code <spec>-<container>} for the ones OverlayKit runs.
+     *
+     * @throws NotFoundException when no host of the spec has that container
+     */
+    public String containerName(String container) {
+        return spec.hosts().stream().flatMap(h -> h.containers().stream()).filter(c -> c.name().equals(container))
+                .findFirst().map(c -> names().runtimeName(c))
+                .orElseThrow(() -> new NotFoundException("spec '" + spec.name() + "' has no container '" + container + "'"));
+    }
+
+    /** The labels of the containers OverlayKit runs for this spec on {@code host}. */
+    public java.util.Map<String, String> containerLabels(String host) {
+        return names().labels(host);
+    }
+
+    /**
+     * How OverlayKit tags what it makes for this spec on a host, so tests and tools can find it (or check
+     * that nothing of it is left): the overlay bridge's name, the link alias, the nft table's name, the
+     * switch owner tag and the label key holding the spec name.
+     */
+    public Tags tags() {
+        Names n = names();
+        return new Tags(n.bridge(), n.alias(), n.firewallTable(), n.owner(), Names.SPEC_LABEL);
+    }
+
+    /** The link on {@code host} that holds the host's gateway address in the overlay. */
+    public InterfaceName gatewayInterface(String host) {
+        spec.host(host);
+        return names().gatewayVeth(host);
+    }
+
+    /** See {@link #tags()}. */
+    public record Tags(InterfaceName bridge, String linkAlias, String firewallTable, String switchOwner,
+                       String specLabel) {
+    }
+
+    private Names names() {
+        return Names.of(spec.name());
     }
 
     @Override

@@ -20,7 +20,12 @@ final class Offloads {
     }
 
     void disableTxChecksum(InterfaceName link) {
-        ethtool(link, ETHTOOL_STXCSUM, 0, "turn tx checksum offload off on '" + link + "'");
+        setTxChecksum(link, false);
+    }
+
+    void setTxChecksum(InterfaceName link, boolean on) {
+        ethtool(link, ETHTOOL_STXCSUM, on ? 1 : 0, "turn tx checksum offload " + (on ? "on" : "off") + " on '"
+                + link + "'");
     }
 
     boolean txChecksum(InterfaceName link) {

@@ -398,6 +398,11 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
         return offloads.txChecksum(link);
     }
 
+    @Override
+    public void setTxChecksum(InterfaceName link, boolean on) {
+        offloads.setTxChecksum(link, on);
+    }
+
     // ---- events ----
 
     @Override

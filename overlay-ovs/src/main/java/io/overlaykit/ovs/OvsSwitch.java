@@ -7,7 +7,12 @@ import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.InvalidSpecException;
 import io.overlaykit.core.NotFoundException;
 import io.overlaykit.core.VxlanTunnel;
+import io.overlaykit.core.spi.HostFacts;
 import io.overlaykit.core.spi.OverlaySwitch;
+import io.overlaykit.core.spi.PortSettings;
+import io.overlaykit.core.spi.SwitchIntent;
+import io.overlaykit.core.spi.SwitchPlan;
+import io.overlaykit.core.spi.SwitchView;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -111,6 +116,17 @@ public final class OvsSwitch implements OverlaySwitch {
     @Override
     public boolean needsTxChecksumOff() {
         return datapathType.equals("netdev");
+    }
+
+    /**
+     * The generic plan plus, for the userspace ({@code netdev}) datapath, TX checksum offload off on both
+     * ends of every port's veth: the userspace datapath reads frames whose checksums the kernel left to the
+     * NIC, and TCP through it then silently fails.
+     */
+    @Override
+    public SwitchPlan plan(SwitchIntent intent, SwitchView view, HostFacts facts) {
+        SwitchPlan plan = OverlaySwitch.super.plan(intent, view, facts);
+        return needsTxChecksumOff() ? plan.withPortSettings(PortSettings.txChecksumOff(intent, facts)) : plan;
     }
 
     /**

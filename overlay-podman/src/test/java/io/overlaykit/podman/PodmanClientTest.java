@@ -136,7 +136,7 @@ class PodmanClientTest {
                 Thread.currentThread().interrupt();
             }
             return false;
-        }); PodmanClient podman = PodmanClient.connect(server.socket(), Duration.ofSeconds(1), Duration.ofMillis(200))) {
+        }); PodmanClient podman = PodmanClient.connect(server.socket(), Duration.ofSeconds(1), Duration.ofMillis(1000))) {
             assertThatThrownBy(() -> podman.inspect("x")).isInstanceOf(OverlayTimeoutException.class)
                     .hasMessageContaining("inspect container 'x' timed out on podman at " + server.socket());
             release.countDown();

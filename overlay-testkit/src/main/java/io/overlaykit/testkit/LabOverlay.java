@@ -9,7 +9,6 @@ import io.overlaykit.core.check.CheckReport;
 import io.overlaykit.core.check.ConnectivityCheck;
 import io.overlaykit.core.check.Endpoint;
 import io.overlaykit.core.plan.ApplyResult;
-import io.overlaykit.core.plan.Names;
 import io.overlaykit.core.plan.ProgressListener;
 import io.overlaykit.core.spec.ContainerSpec;
 import io.overlaykit.core.spec.HostSpec;
@@ -162,7 +161,7 @@ public final class LabOverlay implements AutoCloseable {
         for (HostSpec hs : spec.hosts()) {
             Host h = host(hs.name());
             try {
-                boolean carriedBefore = !h.overlaySwitch(spec.switchKind()).bridges(Names.of(spec.name()).owner()).isEmpty();
+                boolean carriedBefore = !h.overlaySwitch(spec.switchKind()).bridges(Overlay.of(spec).tags().switchOwner()).isEmpty();
                 results.put(hs.name(), overlay.apply(h, listener));
                 if (!carriedBefore) {
                     applied.add(h);
@@ -240,7 +239,7 @@ public final class LabOverlay implements AutoCloseable {
     public ContainerInfo container(OverlaySpec spec, String hostName, String container) {
         ContainerSpec c = spec.host(hostName).container(container).orElseThrow(() -> new InvalidSpecException(
                 "hosts." + hostName + ".containers", container, "no such container in spec " + spec.name()));
-        String podName = c.existing() ? c.name() : Names.of(spec.name()).podName(c.name());
+        String podName = Overlay.of(spec).containerName(c.name());
         return host(hostName).containers().inspect(podName).filter(ContainerInfo::running)
                 .orElseThrow(() -> new io.overlaykit.core.NotFoundException("container " + podName + " of spec "
                         + spec.name() + " is not running on lab host " + hostName));

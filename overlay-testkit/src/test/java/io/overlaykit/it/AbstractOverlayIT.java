@@ -1,5 +1,6 @@
 package io.overlaykit.it;
 
+import io.overlaykit.core.Overlay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,6 @@ import io.overlaykit.core.check.CheckReport;
 import io.overlaykit.core.check.ConnectivityCheck;
 import io.overlaykit.core.check.Transfer;
 import io.overlaykit.core.plan.ApplyResult;
-import io.overlaykit.core.plan.Names;
 import io.overlaykit.core.plan.ProgressListener;
 import io.overlaykit.core.plan.Step;
 import io.overlaykit.core.spec.ContainerSpec;
@@ -181,7 +181,7 @@ abstract class AbstractOverlayIT {
                     r.took().toMillis(), r.steps().size(), r.changed(), perContainer);
         }
         assertThat(results).containsOnlyKeys("hostA", "hostB", "hostC");
-        Map<String, String> labels = Names.of(spec.name()).labels("hostA");
+        Map<String, String> labels = Overlay.of(spec).containerLabels("hostA");
         assertThat(overlay.podman().list(labels)).extracting(ContainerInfo::name)
                 .containsExactlyInAnyOrder(spec.name() + "-a1", spec.name() + "-a2");
     }
@@ -229,7 +229,7 @@ abstract class AbstractOverlayIT {
         Map<String, java.util.List<String>> done = overlay.teardownAll(spec);
         System.out.printf("[%s] teardown of 3 hosts: %d ms%n", specName(), ms(t0));
         assertThat(done).containsOnlyKeys("hostA", "hostB", "hostC");
-        String table = Names.of(spec.name()).firewallTable();
+        String table = Overlay.of(spec).tags().firewallTable();
         for (HostSpec hs : spec.hosts()) {
             LabHost h = lab.host(hs.name());
             NetNamespace ns = h.namespace();
@@ -238,19 +238,19 @@ abstract class AbstractOverlayIT {
             if (h.hasOvs()) {
                 String db = "--db=" + h.ovsdbRemote();
                 assertThat(Oracle.run("ovs-vsctl", db, "--format=json", "--columns=name", "list", "Bridge"))
-                        .as("bridges on " + hs.name()).contains("br-phy").doesNotContain(Names.of(spec.name()).bridge().value());
+                        .as("bridges on " + hs.name()).contains("br-phy").doesNotContain(Overlay.of(spec).tags().bridge().value());
                 assertThat(Oracle.run("ovs-vsctl", db, "--format=json", "--columns=external_ids", "list", "Port"))
                         .as("ports on " + hs.name()).doesNotContain("[\"overlaykit-owner\",\"" + spec.name() + "\"]");
             }
             assertThat(Oracle.in(ns, "ip", "-j", "link", "show")).as("links on " + hs.name())
-                    .doesNotContain(Names.of(spec.name()).bridge().value())
-                    .doesNotContain(Names.of(spec.name()).gatewayVeth(hs.name()).value())
-                    .doesNotContain(Names.of(spec.name()).alias());
+                    .doesNotContain(Overlay.of(spec).tags().bridge().value())
+                    .doesNotContain(Overlay.of(spec).gatewayInterface(hs.name()).value())
+                    .doesNotContain(Overlay.of(spec).tags().linkAlias());
             assertThat(before.get(hs.name()).differences(HostSnapshot.of(lab, h))).as(hs.name() + " after teardown")
                     .isEmpty();
         }
         assertThat(Oracle.run("podman", "--url", lab.podmanUrl(), "ps", "-a", "--filter",
-                "label=" + Names.SPEC_LABEL + "=" + spec.name(), "--format", "{{.Names}}")).isBlank();
+                "label=" + Overlay.of(spec).tags().specLabel() + "=" + spec.name(), "--format", "{{.Names}}")).isBlank();
         // a second teardown of clean hosts succeeds
         overlay.teardownAll(spec);
     }

@@ -1,5 +1,6 @@
 package io.overlaykit.it;
 
+import io.overlaykit.core.Overlay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +8,6 @@ import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.PortForward;
 import io.overlaykit.core.check.ConnectivityCheck;
 import io.overlaykit.core.check.Probe;
-import io.overlaykit.core.plan.Names;
 import io.overlaykit.core.spec.OverlaySpec;
 import io.overlaykit.core.spi.Namespaces;
 import io.overlaykit.testkit.Lab;
@@ -185,7 +185,7 @@ class EgressIngressIT {
         overlay.teardownAll(spec);
         NetNamespace hostA = overlay.namespace("hostA");
         assertThat(Oracle.in(hostA, "ip", "-j", "addr", "show")).doesNotContain("\"192.0.2.5\"");
-        String table = Names.of(spec.name()).firewallTable();
+        String table = Overlay.of(spec).tags().firewallTable();
         for (String h : ipForwardBefore.keySet()) {
             NetNamespace ns = overlay.namespace(h);
             assertThat(Oracle.in(ns, "nft", "-j", "list", "tables")).as(h).doesNotContain("\"" + table + "\"");

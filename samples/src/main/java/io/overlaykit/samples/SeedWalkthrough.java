@@ -12,7 +12,6 @@ import io.overlaykit.core.VxlanTunnel;
 import io.overlaykit.core.check.ConnectivityCheck;
 import io.overlaykit.core.check.Probe;
 import io.overlaykit.core.check.Transfer;
-import io.overlaykit.core.plan.Dns;
 import io.overlaykit.core.spi.ContainerInfo;
 import io.overlaykit.core.spi.ContainerRequest;
 import io.overlaykit.core.spi.ContainerRuntime;
@@ -330,7 +329,7 @@ public final class SeedWalkthrough implements AutoCloseable {
     private void writeResolvConf(SeedHost h, ContainerInfo ci, String content) {
         // The planner's own write, through the container's root as the engine's Host finds it.
         Host host = Host.builder(h.name()).namespace(h.namespace()).stack(stack).build();
-        Dns.writeResolvConf(host.containerRoot(ci), content);
+        host.writeContainerFile(ci, "etc/resolv.conf", content);
     }
 
     /** Runs one step and its check; a failed check (false or an exception) throws {@link SeedCheckFailed}. */

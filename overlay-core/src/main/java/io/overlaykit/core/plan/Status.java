@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Desired versus actual state of one host: every step of the plan that is not done is {@code MISSING},
- * every object of ours the spec no longer has is {@code EXTRA}, and a check that failed is
- * {@code UNKNOWN}. An empty list means no drift.
+ * Desired versus actual state of one host, which is the plan's drift: every step of the plan that has
+ * changes to make is {@code MISSING}, every object of ours the spec no longer has is {@code EXTRA}
+ * ({@code UNKNOWN} is for callers that could not observe a part). An empty list means no drift.
  */
 public record Status(String spec, String host, List<Drift> drift) {
 
@@ -27,16 +27,12 @@ public record Status(String spec, String host, List<Drift> drift) {
         drift = List.copyOf(drift);
     }
 
-    /** Checks every step of {@code plan} against the system (read only). */
+    /** The drift a plan shows: its steps with changes (read only; the plan was computed from one observation). */
     public static Status of(Plan plan) {
         List<Drift> drift = new ArrayList<>();
         for (Step s : plan.steps()) {
-            try {
-                if (!s.isDone()) {
-                    drift.add(new Drift(s.reversible() ? Kind.MISSING : Kind.EXTRA, s.id(), s.description()));
-                }
-            } catch (RuntimeException e) {
-                drift.add(new Drift(Kind.UNKNOWN, s.id(), "cannot check: " + e.getMessage()));
+            if (!s.isDone()) {
+                drift.add(new Drift(s.removal() ? Kind.EXTRA : Kind.MISSING, s.id(), s.description()));
             }
         }
         return new Status(plan.spec(), plan.host(), drift);

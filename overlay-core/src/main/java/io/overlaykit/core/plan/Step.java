@@ -1,33 +1,39 @@
 package io.overlaykit.core.plan;
 
+import java.util.List;
+import java.util.Objects;
+
 /**
- * One step of a host's plan: an action with its inverse and a way to tell whether the system is already
- * in the state it produces (which makes apply idempotent and gives {@code status} its drift list).
+ * One step of a host's plan: a stable id ({@code veth podA}), what it is about, and the changes it needs
+ * on this host, computed from what the host holds now. A step with no changes is already done; a step
+ * that removes something the spec no longer has is a {@code removal} (status reports it as extra, and it
+ * cannot be undone).
  */
-public interface Step {
+public record Step(String id, String description, List<Change> changes, boolean removal) {
 
-    /** Short stable identifier, e.g. {@code veth podA}. */
-    String id();
-
-    /** What the step does, with the concrete names, e.g. {@code veth okvpodA-1b2c3d <-> eth0 in demo-podA}. */
-    String description();
-
-    /** Whether the system already is as this step would leave it. */
-    boolean isDone();
-
-    /** Makes the change. */
-    void apply();
-
-    /** Reverts what the last {@link #apply()} changed. */
-    void undo();
-
-    /** Whether {@link #undo()} can revert the step (removals of leftovers cannot). */
-    default boolean reversible() {
-        return true;
+    public Step {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(description, "description");
+        changes = List.copyOf(changes);
     }
 
-    /** Starts a step built from lambdas. */
-    static Steps.Builder named(String id, String description) {
-        return new Steps.Builder(id, description);
+    /** A step that brings the host towards the spec. */
+    public static Step of(String id, String description, List<? extends Change> changes) {
+        return new Step(id, description, List.copyOf(changes), false);
+    }
+
+    /** A step that removes an object of ours the spec no longer has. */
+    public static Step removal(String id, String description, List<? extends Change> changes) {
+        return new Step(id, description, List.copyOf(changes), true);
+    }
+
+    /** True when the host already is as this step leaves it. */
+    public boolean isDone() {
+        return changes.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return id + ": " + description + (isDone() ? " (done)" : " (" + changes.size() + " changes)");
     }
 }

@@ -1,9 +1,9 @@
 /**
- * Planning and applying a spec on one host: {@link io.overlaykit.core.plan.Planner} turns the host's
- * part of the spec into ordered {@link io.overlaykit.core.plan.Step}s, each with its inverse and an
- * "already done" check; {@link io.overlaykit.core.plan.OverlayEngine} applies them idempotently and
- * rolls back on failure; {@link io.overlaykit.core.plan.Teardown} removes our objects by their tags;
- * {@link io.overlaykit.core.plan.Status} lists drift. {@link io.overlaykit.core.plan.Names} derives
- * every interface name, MAC and tag.
+ * A host's part of a spec as data. A {@link io.overlaykit.core.plan.Plan} is an ordered list of
+ * {@link io.overlaykit.core.plan.Step}s, each holding the {@link io.overlaykit.core.plan.Change}s it needs on
+ * the host right now (none when it is done), computed from one observation of the host; each change
+ * carries its inverse. {@link io.overlaykit.core.plan.Status} is a plan's drift;
+ * {@link io.overlaykit.core.plan.ApplyResult} what an apply did; {@link io.overlaykit.core.plan.ProgressListener}
+ * follows an apply step by step. Switch backends contribute their own {@link io.overlaykit.core.plan.SwitchChange}s.
  */
 package io.overlaykit.core.plan;

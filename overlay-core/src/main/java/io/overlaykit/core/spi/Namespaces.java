@@ -66,12 +66,19 @@ public interface Namespaces {
     }
 
     /**
-     * Writes several sysctls of {@code ns}, in order; returns the values they had before (trimmed). The
-     * default writes them one by one; backends write them in one visit.
+     * Writes several sysctls of {@code ns}, in order; returns the values they had before (trimmed), null for
+     * a key the kernel does not have (which is skipped, not an error: the caller decides). The default writes
+     * them one by one; backends write them in one visit.
      */
     default Map<String, String> writeSysctls(NetNamespace ns, Map<String, String> values) {
         Map<String, String> previous = new LinkedHashMap<>();
-        values.forEach((k, v) -> previous.put(k, writeSysctl(ns, k, v).trim()));
+        values.forEach((k, v) -> {
+            try {
+                previous.put(k, writeSysctl(ns, k, v).trim());
+            } catch (io.overlaykit.core.NotFoundException e) {
+                previous.put(k, null);
+            }
+        });
         return previous;
     }
 }

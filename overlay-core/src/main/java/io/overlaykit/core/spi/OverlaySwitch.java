@@ -62,6 +62,57 @@ public interface OverlaySwitch extends AutoCloseable {
     List<VxlanTunnel> tunnels(InterfaceName bridge);
 
     /**
+     * Reads, once, what this switch has of the intent's bridge. The default asks the single-call methods
+     * ({@link #bridges}, {@link #ports}, {@link #tunnels}, {@link #isAttached} per port); backends override it
+     * to read from a cache or from {@code facts} instead.
+     */
+    default SwitchView observe(SwitchIntent intent, HostFacts facts) {
+        InterfaceName bridge = intent.bridge().name();
+        if (!bridges(intent.owner()).contains(bridge)) {
+            return SwitchView.none();
+        }
+        java.util.Set<InterfaceName> attached = new java.util.HashSet<>();
+        for (SwitchIntent.Port p : intent.ports()) {
+            if (isAttached(bridge, p.link())) {
+                attached.add(p.link());
+            }
+        }
+        return SwitchView.of(true, ports(bridge), tunnels(bridge), attached);
+    }
+
+    /**
+     * This switch's part of the host's plan, computed from {@code view} and {@code facts} without any I/O.
+     * The default plans the bridge, a tunnel per peer, an attach per port and the removal of tunnels to
+     * hosts that left, all as generic {@link io.overlaykit.core.plan.SwitchChange}s, and no port settings
+     * or firewall rules: backends add what they need (TX checksum offload off for a userspace datapath,
+     * ARP settings of a kernel bridge) by overriding it.
+     */
+    default SwitchPlan plan(SwitchIntent intent, SwitchView view, HostFacts facts) {
+        return DefaultSwitchPlanner.plan(intent, view);
+    }
+
+    /**
+     * The steps that remove every bridge of {@code owner} with what the switch made for it (teardown). The
+     * default lists {@link #bridges} and deletes each through {@link #deleteBridge}; step descriptions read
+     * as what was done ("removed ovs bridge X").
+     */
+    default java.util.List<io.overlaykit.core.plan.Step> teardownPlan(String owner) {
+        return bridges(owner).stream().map(b -> io.overlaykit.core.plan.Step.of("remove bridge " + b,
+                "removed " + kind() + " bridge " + b,
+                java.util.List.of(new io.overlaykit.core.plan.SwitchChange.DeleteBridge(b)))).toList();
+    }
+
+    /**
+     * Runs consecutive switch changes of a plan as one batch. The default runs the generic changes one by
+     * one through the single-call methods and stops at the first failure ({@link io.overlaykit.core.BatchException}
+     * says which took effect); backends override it to make one transaction of the batch and to run their
+     * own change types.
+     */
+    default void execute(java.util.List<io.overlaykit.core.plan.SwitchChange> changes) {
+        DefaultSwitchPlanner.execute(this, changes);
+    }
+
+    /**
      * Routes every request this backend sends through {@code hook} (counting, fault injection); null or
      * {@link RequestHook#NONE} removes it. The default ignores the hook: backends that can tell override it.
      */

@@ -387,6 +387,11 @@ public class InMemoryLinks implements Links {
     }
 
     @Override
+    public void setTxChecksum(InterfaceName link, boolean on) {
+        need(link).tx = on;
+    }
+
+    @Override
     public AutoCloseable subscribe(Consumer<LinkEvent> listener) {
         return () -> { };
     }

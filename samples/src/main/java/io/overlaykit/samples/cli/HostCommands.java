@@ -6,6 +6,7 @@ import io.overlaykit.core.Overlay;
 import io.overlaykit.core.check.CheckReport;
 import io.overlaykit.core.plan.ApplyResult;
 import io.overlaykit.core.plan.ProgressListener;
+import io.overlaykit.core.plan.Plan;
 import io.overlaykit.core.plan.Status;
 import io.overlaykit.core.plan.Step;
 import io.overlaykit.core.spec.HostSpec;
@@ -15,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code apply}, {@code teardown}, {@code status} and {@code verify} of one spec on one host (or all, for verify). */
+/**
+ * {@code apply}, {@code plan}, {@code teardown}, {@code status} and {@code verify} of one spec on one host (or
+ * all, for verify).
+ */
 final class HostCommands {
     private static final Set<String> FLAGS = Set.of("quiet", "json");
     private static final Set<String> VALUED = Set.of("host", "netns", "ovsdb", "podman", "format");
@@ -48,6 +52,7 @@ final class HostCommands {
                 case "apply" -> apply(overlay, backends.host(hostName, options), console);
                 case "teardown" -> teardown(overlay, backends.host(hostName, options), console);
                 case "status" -> status(overlay, backends.host(hostName, options), format, console);
+                case "plan" -> plan(overlay, backends.host(hostName, options), console);
                 default -> verify(overlay, backends, hostName, options, console);
             };
         }
@@ -79,11 +84,19 @@ final class HostCommands {
         return OverlayCli.OK;
     }
 
+    /** {@code overlay plan}: the changes apply would make, per step; touches nothing. */
+    static int plan(Overlay overlay, Host host, Console console) {
+        Plan plan = overlay.plan(host);
+        console.result(plan.toMap(), plan.toText());
+        return OverlayCli.OK;
+    }
+
     static int status(Overlay overlay, Host host, String format, Console console) {
-        Status s = overlay.status(host);
+        Plan plan = overlay.plan(host);
+        Status s = Status.of(plan);
         switch (format) {
             case "json" -> console.raw(Console.json(s.toMap()) + System.lineSeparator());
-            case "dot" -> console.raw(TopologyDot.render(overlay.spec(), host, s));
+            case "dot" -> console.raw(TopologyDot.render(overlay, host, plan));
             default -> console.result(s.toMap(), s.toText());
         }
         return s.isClean() ? OverlayCli.OK : OverlayCli.FAILED;

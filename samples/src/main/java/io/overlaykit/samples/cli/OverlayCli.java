@@ -25,6 +25,7 @@ public final class OverlayCli {
               demo [--switch ovs|linux] [--keep]       the seed walkthrough on a fresh virtual lab
               lab up SPEC | lab down SPEC|NAME          a virtual lab with one namespace per host of SPEC
               apply SPEC --host NAME [--netns NS] [--ovsdb REMOTE] [--podman PATH]
+              plan SPEC --host NAME [...]              the changes apply would make; touches nothing
               teardown SPEC --host NAME [--netns NS] [--ovsdb REMOTE] [--podman PATH]
               status SPEC --host NAME [--format text|json|dot] [...]
               verify SPEC [--host NAME] [...]           connectivity matrix; exit 0 only if all pass
@@ -82,7 +83,7 @@ public final class OverlayCli {
             return switch (argv.get(0)) {
                 case "demo" -> DemoCommand.run(rest, console);
                 case "lab" -> LabCommand.run(rest, console);
-                case "apply", "teardown", "status", "verify" -> HostCommands.run(argv.get(0), rest, console);
+                case "apply", "plan", "teardown", "status", "verify" -> HostCommands.run(argv.get(0), rest, console);
                 case "forward" -> ForwardCommand.run(rest, console);
                 case "serve" -> ServeCommand.run(rest, console);
                 default -> throw new InvalidSpecException("command", argv.get(0), "unknown; see overlay --help");

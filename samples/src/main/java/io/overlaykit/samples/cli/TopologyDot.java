@@ -2,16 +2,15 @@ package io.overlaykit.samples.cli;
 
 import io.overlaykit.core.Host;
 import io.overlaykit.core.InterfaceName;
-import io.overlaykit.core.plan.Names;
+import io.overlaykit.core.Overlay;
+import io.overlaykit.core.plan.Plan;
 import io.overlaykit.core.plan.Status;
+import io.overlaykit.core.plan.Step;
 import io.overlaykit.core.spec.ContainerSpec;
 import io.overlaykit.core.spec.ForwardSpec;
 import io.overlaykit.core.spec.HostSpec;
 import io.overlaykit.core.spec.OverlaySpec;
-import io.overlaykit.core.spi.OverlaySwitch;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * {@code overlay status --format dot}: one host's topology as a Graphviz graph: the bridge, a tunnel per
@@ -22,17 +21,13 @@ final class TopologyDot {
     private TopologyDot() {
     }
 
-    static String render(OverlaySpec spec, Host host, Status status) {
-        Names n = Names.of(spec.name());
+    /** Draws from one plan: a step with nothing to do is an object that exists as the spec says. */
+    static String render(Overlay overlay, Host host, Plan plan) {
+        OverlaySpec spec = overlay.spec();
         HostSpec hs = spec.host(host.name());
-        OverlaySwitch sw = host.overlaySwitch(spec.switchKind());
-        InterfaceName br = n.bridge();
-        boolean bridge = sw.bridges(n.owner()).contains(br);
-        Set<InterfaceName> ports = bridge ? Set.copyOf(sw.ports(br)) : Set.of();
-        Set<String> remotes = bridge ? sw.tunnels(br).stream().filter(t -> t.remote() != null)
-                .map(t -> t.remote().getHostAddress()).collect(Collectors.toSet()) : Set.of();
-        Set<String> running = host.hasContainers() ? host.containers().list(n.labels(host.name())).stream()
-                .filter(c -> c.running()).map(c -> c.name()).collect(Collectors.toSet()) : Set.of();
+        InterfaceName br = overlay.tags().bridge();
+        boolean bridge = done(plan, "bridge");
+        Status status = Status.of(plan);
         StringBuilder g = new StringBuilder();
         g.append("digraph \"").append(spec.name()).append('@').append(host.name()).append("\" {\n");
         g.append("  rankdir=LR;\n  node [fontname=\"monospace\", fontsize=10];\n");
@@ -42,23 +37,24 @@ final class TopologyDot {
         node(g, "bridge", br + "\\n" + spec.switchKind().id() + " bridge", "box", bridge);
         for (HostSpec peer : spec.peersOf(host.name())) {
             String id = "tunnel_" + peer.name();
-            boolean up = remotes.contains(peer.underlay().getHostAddress());
+            boolean up = done(plan, "tunnel " + peer.name());
             node(g, id, "vxlan " + spec.vni() + "\\nto " + peer.name() + " " + peer.underlay().getHostAddress(),
                     "cds", up);
             edge(g, "bridge", id, up);
         }
         for (ContainerSpec c : hs.containers()) {
-            InterfaceName veth = n.containerVeth(c.name());
-            String pod = c.existing() ? c.name() : n.podName(c.name());
-            boolean wired = ports.contains(veth);
-            node(g, "veth_" + c.name(), "veth " + veth, "ellipse", wired);
-            node(g, "ct_" + c.name(), pod + "\\n" + c.ip().getHostAddress(), "box3d",
-                    c.existing() || running.contains(pod));
+            Step veth = plan.step("veth " + c.name());
+            String vethName = veth.description().split(" ")[1];
+            boolean wired = veth.isDone() && done(plan, "attach " + c.name());
+            node(g, "veth_" + c.name(), "veth " + vethName, "ellipse", wired);
+            node(g, "ct_" + c.name(), overlay.containerName(c.name()) + "\\n" + c.ip().getHostAddress(), "box3d",
+                    done(plan, "container " + c.name()));
             edge(g, "bridge", "veth_" + c.name(), wired);
             edge(g, "veth_" + c.name(), "ct_" + c.name(), wired);
         }
-        boolean gw = ports.contains(n.gatewayPort(host.name()));
-        node(g, "gateway", "gateway " + n.gatewayVeth(host.name()) + "\\n" + hs.gateway().getHostAddress(), "diamond", gw);
+        boolean gw = done(plan, "gateway veth") && done(plan, "gateway attach");
+        node(g, "gateway", "gateway " + overlay.gatewayInterface(host.name()) + "\\n" + hs.gateway().getHostAddress(),
+                "diamond", gw);
         edge(g, "bridge", "gateway", gw);
         List<ForwardSpec> forwards = hs.forwards();
         for (int i = 0; i < forwards.size(); i++) {
@@ -71,6 +67,11 @@ final class TopologyDot {
                             .append(" [style=dotted, label=\"").append(f.target().port()).append("\"];\n"));
         }
         return g.append("}\n").toString();
+    }
+
+    private static boolean done(Plan plan, String stepId) {
+        Step s = plan.step(stepId);
+        return s != null && s.isDone();
     }
 
     private static void node(StringBuilder g, String id, String label, String shape, boolean exists) {

@@ -2,12 +2,12 @@ package io.overlaykit.samples.cli;
 
 import io.overlaykit.core.Host;
 import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.Overlay;
 import io.overlaykit.core.NotFoundException;
 import io.overlaykit.core.check.CheckReport;
 import io.overlaykit.core.check.ConnectivityCheck;
 import io.overlaykit.core.check.Endpoint;
 import io.overlaykit.core.check.Probe;
-import io.overlaykit.core.plan.Names;
 import io.overlaykit.core.spec.ContainerSpec;
 import io.overlaykit.core.spec.ForwardSpec;
 import io.overlaykit.core.spec.HostSpec;
@@ -36,7 +36,7 @@ final class Verifier {
     }
 
     static CheckReport verify(OverlaySpec spec, Backends backends, List<HostSpec> hosts, Backends.Options options) {
-        Names names = Names.of(spec.name());
+        Overlay overlay = Overlay.of(spec);
         LabEndpoints lab = backends.lab();
         List<HostSpec> reachable = lab != null ? spec.hosts() : hosts;
         Namespaces namespaces = backends.stack().namespaces();
@@ -48,7 +48,7 @@ final class Verifier {
             Host host = backends.host(h.name(), lab != null ? Backends.Options.NONE : options);
             List<Endpoint> own = new ArrayList<>();
             for (ContainerSpec c : h.containers()) {
-                String podName = c.existing() ? c.name() : names.podName(c.name());
+                String podName = overlay.containerName(c.name());
                 ContainerInfo ci = host.containers().inspect(podName).filter(ContainerInfo::running).orElse(null);
                 if (ci == null) {
                     rows.add(new Probe(c.name(), "-", Probe.Kind.ICMP, false, 0, "container " + podName
@@ -126,12 +126,12 @@ final class Verifier {
     }
 
     private static NetNamespace containerNamespace(OverlaySpec spec, Backends backends, ForwardSpec f) {
-        Names names = Names.of(spec.name());
+        Overlay overlay = Overlay.of(spec);
         for (HostSpec h : spec.hosts()) {
             for (ContainerSpec c : h.containers()) {
                 if (c.ip().equals(f.target().address())) {
                     Host host = backends.host(h.name(), Backends.Options.NONE);
-                    String podName = c.existing() ? c.name() : names.podName(c.name());
+                    String podName = overlay.containerName(c.name());
                     return host.containers().inspect(podName).filter(ContainerInfo::running)
                             .orElseThrow(() -> new NotFoundException("container " + podName + " is not running"))
                             .namespace();

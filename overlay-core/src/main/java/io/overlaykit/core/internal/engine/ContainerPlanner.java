@@ -1,0 +1,157 @@
+package io.overlaykit.core.internal.engine;
+
+import static io.overlaykit.core.internal.engine.LinkChanges.net;
+
+import io.overlaykit.core.InterfaceName;
+import io.overlaykit.core.IpPrefix;
+import io.overlaykit.core.Route;
+import io.overlaykit.core.VethPair;
+import io.overlaykit.core.plan.Change;
+import io.overlaykit.core.plan.Step;
+import io.overlaykit.core.plan.Target;
+import io.overlaykit.core.spec.ContainerSpec;
+import io.overlaykit.core.spi.ContainerInfo;
+import io.overlaykit.core.spi.ContainerRequest;
+import io.overlaykit.core.spi.NamespaceView;
+import io.overlaykit.core.spi.NetOp;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The steps that run one container and wire it: run, veth, MTU, up, and everything inside its namespace. */
+final class ContainerPlanner {
+    static final InterfaceName ETH0 = Names.CONTAINER_IF;
+    static final InterfaceName LO = InterfaceName.of("lo");
+    /** Sysctls every wired container gets: no SLAAC from stray router adverts; announce the MAC at once. */
+    static final Map<String, String> SYSCTLS = sysctls();
+    /** Keys a kernel without IPv6 lacks: skipped there. */
+    static final String IPV6_AUTOCONF = "net.ipv6.conf.eth0.autoconf";
+
+    private ContainerPlanner() {
+    }
+
+    private static Map<String, String> sysctls() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(IPV6_AUTOCONF, "0");
+        m.put("net.ipv4.conf.eth0.arp_notify", "1");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    static Step run(PlanContext ctx, ContainerSpec c) {
+        String pod = ctx.runtimeName(c);
+        if (c.existing()) {
+            return Step.of("container " + c.name(), "use the existing container " + c.name(),
+                    ctx.running(c) ? List.of() : List.of(new Change.Container(Change.Container.Action.REQUIRE_RUNNING,
+                            pod, null)));
+        }
+        String what = "run " + pod + " from " + c.image() + " with no network";
+        Optional<ContainerInfo> found = Optional.ofNullable(ctx.snap.containers.get(pod));
+        if (found.isPresent() && found.get().running()) {
+            return Step.of("container " + c.name(), what, List.of());
+        }
+        if (found.isPresent()) { // ours, stopped: start it rather than replace it
+            return Step.of("container " + c.name(), what,
+                    List.of(new Change.Container(Change.Container.Action.START, pod, null)));
+        }
+        ContainerRequest request = ContainerRequest.builder(pod, c.image()).command(c.command())
+                .labels(ctx.names.labels(ctx.hostName)).hostname(c.name()).build();
+        return Step.of("container " + c.name(), what,
+                List.of(new Change.Container(Change.Container.Action.RUN, pod, request)));
+    }
+
+    /** Whether the veth must be (re)made: its host end or the container's eth0 is missing. */
+    static boolean vethMissing(PlanContext ctx, ContainerSpec c) {
+        return ctx.snap.hostView.link(ctx.names.containerVeth(c.name())).isEmpty()
+                || ctx.view(c).link(ETH0).isEmpty();
+    }
+
+    static Step veth(PlanContext ctx, ContainerSpec c) {
+        InterfaceName hostEnd = ctx.names.containerVeth(c.name());
+        Target inside = ctx.target(c);
+        List<Change> changes = new ArrayList<>();
+        if (vethMissing(ctx, c)) {
+            if (ctx.snap.hostView.link(hostEnd).isPresent()) {
+                changes.add(LinkChanges.deleteLeftover(Target.HOST, hostEnd)); // its container restarted: ours by name
+            }
+            changes.add(new Change.Veth(Target.HOST, new VethPair(hostEnd, ETH0, null, ctx.mtu,
+                    ctx.names.containerMac(c.name()), ctx.names.alias()), inside));
+            ctx.created(Target.HOST, hostEnd);
+            ctx.created(inside, ETH0);
+        }
+        return Step.of("veth " + c.name(), "veth " + hostEnd + " <-> " + ETH0 + " in " + ctx.runtimeName(c), changes);
+    }
+
+    static Step mtu(PlanContext ctx, ContainerSpec c) {
+        InterfaceName hostEnd = ctx.names.containerVeth(c.name());
+        List<Change> changes = new ArrayList<>(LinkChanges.mtu(ctx, Target.HOST, hostEnd, ctx.mtu));
+        changes.addAll(LinkChanges.mtu(ctx, ctx.target(c), ETH0, ctx.mtu));
+        return Step.of("mtu " + c.name(), "mtu " + ctx.mtu + " on " + hostEnd + " and " + ETH0, changes);
+    }
+
+    static Step up(PlanContext ctx, ContainerSpec c) {
+        InterfaceName hostEnd = ctx.names.containerVeth(c.name());
+        return Step.of("up " + c.name(), "set " + hostEnd + " up", LinkChanges.up(ctx, Target.HOST, hostEnd));
+    }
+
+    /** Everything inside the container's namespace, in the order it is made. */
+    static void inside(PlanContext ctx, ContainerSpec c, List<Step> steps) {
+        Target t = ctx.target(c);
+        String pod = ctx.runtimeName(c);
+        steps.add(sysctl(ctx, c));
+        steps.add(Step.of("lo " + c.name(), "set lo up", LinkChanges.up(ctx, t, LO)));
+        IpPrefix address = new IpPrefix(c.ip(), ctx.spec.subnet().length());
+        steps.add(Step.of("address " + c.name(), ETH0 + " address " + address + " in " + pod,
+                LinkChanges.address(ctx, t, ETH0, address)));
+        steps.add(Step.of("eth0 " + c.name(), "set " + ETH0 + " up", LinkChanges.up(ctx, t, ETH0)));
+        Route route = new Route(null, ctx.hostSpec.gateway(), ETH0, false, Route.MAIN_TABLE, null);
+        steps.add(route("route " + c.name(), ctx, t, route, pod));
+        if (!ctx.spec.dns().isEmpty()) {
+            steps.add(DnsPlanner.resolvConf(ctx, c));
+        }
+        IngressPlanner.add(ctx, c, steps);
+    }
+
+    private static Step sysctl(PlanContext ctx, ContainerSpec c) {
+        Target t = ctx.target(c);
+        List<Change> changes = new ArrayList<>();
+        // the keys are eth0's: a new namespace, or an eth0 this plan (re)creates, has them only once it exists
+        boolean fresh = !ctx.running(c) || ctx.isCreated(t, ETH0);
+        SYSCTLS.forEach((key, want) -> {
+            if (fresh) {
+                // new: their defaults are not worth undoing (a rollback deletes the veth, or the container)
+                changes.add(new Change.Sysctl(t, key, want, null, key.equals(IPV6_AUTOCONF)));
+                return;
+            }
+            String now = ctx.snap.eagerSysctl(t, key);
+            if (now == null || now.equals(want)) {
+                return; // absent (no IPv6), or already so
+            }
+            if (c.existing() && !ctx.snap.state.containsKey(HostStateFile.SYSCTL_PREFIX + c.name() + "/" + key)) {
+                // an existing container outlives teardown: remember what to put back
+                changes.add(new Change.State(HostStateFile.SYSCTL_PREFIX + c.name() + "/" + key, now, null));
+            }
+            changes.add(new Change.Sysctl(t, key, want, now, false));
+        });
+        return Step.of("sysctl " + c.name(), "sysctls " + SYSCTLS + " in " + ctx.runtimeName(c), changes);
+    }
+
+    static Step route(String id, PlanContext ctx, Target t, Route route, String where) {
+        boolean has = !ctx.isCreated(t, ETH0) && hasRoute(ctx.snap.namespace(t), route);
+        return Step.of(id, route + " in " + where, has ? List.of()
+                : List.of(net(t, new NetOp.AddRoute(route), new NetOp.DeleteRoute(route))));
+    }
+
+    /** Compares what matters: a backend may fill in the device, metric or onlink when it reads routes back. */
+    static boolean hasRoute(NamespaceView view, Route want) {
+        return view.routes(want.table()).stream().anyMatch(r -> r.isDefault() == want.isDefault()
+                && (want.isDefault() || want.destination().equals(r.destination()))
+                && sameAddress(want.gateway(), r.gateway()));
+    }
+
+    private static boolean sameAddress(InetAddress a, InetAddress b) {
+        return a == null ? b == null : a.equals(b);
+    }
+}

@@ -1,0 +1,65 @@
+package io.overlaykit.core.internal.engine;
+
+import io.overlaykit.core.Host;
+import io.overlaykit.core.OverlayException;
+import io.overlaykit.core.plan.ApplyResult;
+import io.overlaykit.core.plan.Plan;
+import io.overlaykit.core.plan.ProgressListener;
+import io.overlaykit.core.spec.OverlaySpec;
+import io.overlaykit.core.spi.OverlaySwitch;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.List;
+
+/**
+ * The reconciler behind {@link io.overlaykit.core.Overlay}: observe the host once, plan as data, execute in
+ * batches. {@code status} is the plan's drift; {@code teardown} is a plan of removals run best-effort.
+ */
+public final class Engine {
+    private static final Logger LOG = System.getLogger(Engine.class.getName());
+
+    private Engine() {
+    }
+
+    /** Observes {@code host} and plans {@code spec} on it; changes nothing. */
+    public static Plan plan(OverlaySpec spec, Host host) {
+        OverlaySwitch sw = host.overlaySwitch(spec.switchKind());
+        HostSnapshot snap = Observer.observe(spec, host, sw);
+        return HostPlanner.plan(spec, host.name(), snap, sw);
+    }
+
+    /**
+     * Observes, plans and executes holding the host's state lock throughout: another apply or a teardown of
+     * the same spec on the same host, in this process or another, waits for it.
+     */
+    public static ApplyResult apply(OverlaySpec spec, Host host, ProgressListener listener) {
+        try (HostLock lock = HostLock.acquire(host.stateDir(spec.name()),
+                "apply of spec " + spec.name() + " on host " + host.name())) {
+            OverlaySwitch sw = host.overlaySwitch(spec.switchKind());
+            HostSnapshot snap = Observer.observe(spec, host, sw);
+            Plan plan = HostPlanner.plan(spec, host.name(), snap, sw);
+            return Executor.apply(plan, host, sw, snap, listener);
+        }
+    }
+
+    /** Removes our objects from {@code host}; returns what it did, one line each. */
+    public static List<String> teardown(OverlaySpec spec, Host host) {
+        try (HostLock lock = HostLock.acquire(host.stateDir(spec.name()),
+                "teardown of spec " + spec.name() + " on host " + host.name())) {
+            OverlaySwitch sw;
+            try {
+                sw = host.overlaySwitch(spec.switchKind());
+            } catch (OverlayException e) {
+                LOG.log(Level.DEBUG, "no switch backend, skipping bridges: " + e.getMessage());
+                sw = null;
+            }
+            HostSnapshot snap = Observer.observeForTeardown(spec, host);
+            Plan plan = TeardownPlanner.plan(spec, host, snap, sw);
+            List<String> done = Executor.bestEffort(plan, host, sw, snap);
+            new HostStateFile(host.stateDir(spec.name())).delete();
+            LOG.log(Level.INFO, () -> "spec " + spec.name() + " on host " + host.name() + ": teardown done, "
+                    + done.size() + " actions");
+            return done;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.overlaykit.core.spi;
+
+import io.overlaykit.core.Bridge;
+import io.overlaykit.core.InterfaceName;
+import io.overlaykit.core.Vni;
+import io.overlaykit.core.plan.Target;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one host's switch should look like, in the spec's terms: a bridge tagged with the owner (the spec
+ * name), a tunnel to each peer host, and the ports to plug in. The switch backend turns it into the steps
+ * of its own part of the plan ({@link OverlaySwitch#plan}).
+ *
+ * @param bridge  name, MTU and link alias of the overlay bridge
+ * @param local   this host's VTEP address (the tunnels' source)
+ * @param device  the underlay device the tunnels are pinned to
+ * @param peers   one entry per other host
+ * @param ports   links to plug into the bridge (container veth host ends, the gateway port)
+ */
+public record SwitchIntent(String owner, Bridge bridge, Vni vni, int udpPort, InetAddress local,
+                           InterfaceName device, List<Peer> peers, List<Port> ports) {
+
+    public SwitchIntent {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(bridge, "bridge");
+        Objects.requireNonNull(vni, "vni");
+        peers = List.copyOf(peers);
+        ports = List.copyOf(ports);
+    }
+
+    /**
+     * Another host of the overlay: the tunnel towards it ({@code tunnel} is the name an OVS-style port takes)
+     * and the step id its part of the plan gets.
+     */
+    public record Peer(String host, InetAddress remote, InterfaceName tunnel, String stepId) {
+        public Peer {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(remote, "remote");
+            Objects.requireNonNull(tunnel, "tunnel");
+            Objects.requireNonNull(stepId, "stepId");
+        }
+    }
+
+    /**
+     * A link to plug into the bridge, in the host's namespace, and the other end of its veth
+     * ({@code peerTarget}/{@code peerLink}; null when there is none), with the step ids for plugging it in
+     * ({@code attachStep}) and for settings the switch needs on both ends ({@code settingsStep}).
+     * {@code fresh}: the plan (re)creates the veth, so what was observed of its ends no longer holds (a port
+     * of the switch may still name the old device).
+     */
+    public record Port(InterfaceName link, Target peerTarget, InterfaceName peerLink, String attachStep,
+                       String settingsStep, boolean fresh) {
+        public Port {
+            Objects.requireNonNull(link, "link");
+            Objects.requireNonNull(attachStep, "attachStep");
+            Objects.requireNonNull(settingsStep, "settingsStep");
+        }
+    }
+
+    /** The peer called {@code host}, if any. */
+    public java.util.Optional<Peer> peer(String host) {
+        return peers.stream().filter(p -> p.host().equals(host)).findFirst();
+    }
+}
