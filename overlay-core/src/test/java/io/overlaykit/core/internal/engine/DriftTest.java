@@ -38,6 +38,8 @@ class DriftTest {
                         "txoff podA: tx checksum offload off on " + POD_A + " in host",
                         "txoff podA: tx checksum offload off on eth0 in container okcore-podA",
                         "up podA: set " + POD_A + " up in host",
+                        "sysctl podA: sysctl net.ipv6.conf.eth0.autoconf 0 in container okcore-podA",
+                        "sysctl podA: sysctl net.ipv4.conf.eth0.arp_notify 1 in container okcore-podA",
                         "address podA: add address 172.16.0.10/12 to eth0 in container okcore-podA",
                         "eth0 podA: set eth0 up in container okcore-podA",
                         "route podA: add route default via 172.16.0.1 dev eth0 in container okcore-podA",

@@ -37,13 +37,59 @@ final class FakeStack implements NetworkStack {
         }
     }
 
-    /** Sysctls that can be told to refuse writes. */
-    static final class Sysctls extends TreeMap<String, String> {
+    /**
+     * Sysctls of one namespace, as the kernel has them: a per-interface key ({@code net.ipv4.conf.eth0.*})
+     * exists only while its interface does, and starts at the kernel's default when the interface appears.
+     * A key removed by a test stays absent (a kernel without IPv6). Writes can be told to fail.
+     */
+    final class Sysctls extends TreeMap<String, String> {
         private static final long serialVersionUID = 1L;
+        private static final Map<String, String> PER_INTERFACE_DEFAULTS = Map.of("net.ipv6.conf.%s.autoconf", "1",
+                "net.ipv4.conf.%s.arp_notify", "0");
         transient RuntimeException failWrites;
+        transient Ns owner;
+        private final java.util.Set<String> absent = new java.util.HashSet<>();
 
         Sysctls(Map<String, String> initial) {
-            super(initial);
+            initial.forEach(super::put);
+        }
+
+        private void sync() {
+            if (owner == null) {
+                return;
+            }
+            for (String pattern : PER_INTERFACE_DEFAULTS.keySet()) {
+                for (var link : owner.linkTable().keySet()) {
+                    String key = String.format(pattern, link.value());
+                    if (!absent.contains(key) && !super.containsKey(key)) {
+                        super.put(key, PER_INTERFACE_DEFAULTS.get(pattern));
+                    }
+                }
+            }
+            super.keySet().removeIf(k -> {
+                String[] parts = k.split("\\.");
+                return parts.length == 5 && parts[2].equals("conf") && !parts[3].equals("all")
+                        && !parts[3].equals("default") && !owner.linkTable().containsKey(
+                        io.overlaykit.core.InterfaceName.of(parts[3]));
+            });
+        }
+
+        @Override
+        public String get(Object key) {
+            sync();
+            return super.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            sync();
+            return super.containsKey(key);
+        }
+
+        @Override
+        public java.util.Set<Map.Entry<String, String>> entrySet() {
+            sync();
+            return super.entrySet();
         }
 
         @Override
@@ -51,18 +97,32 @@ final class FakeStack implements NetworkStack {
             if (failWrites != null) {
                 throw failWrites;
             }
+            sync();
+            absent.remove(key);
             return super.put(key, value);
+        }
+
+        @Override
+        public String remove(Object key) {
+            absent.add((String) key);
+            return super.remove(key);
+        }
+
+        @Override
+        public String toString() {
+            sync();
+            return super.toString();
         }
     }
 
     /** One namespace's state: the shared in-memory links plus sysctls and nft tables. */
     final class Ns extends InMemoryLinks implements Firewall {
-        final Sysctls sysctls = new Sysctls(Map.of("net.ipv4.ip_forward", "0",
-                "net.ipv6.conf.eth0.autoconf", "1", "net.ipv4.conf.eth0.arp_notify", "0"));
+        final Sysctls sysctls = new Sysctls(Map.of("net.ipv4.ip_forward", "0"));
         final Map<String, FirewallTable> tables = new TreeMap<>();
 
         Ns(NetNamespace ns) {
             super(ns, ids, FakeStack.this::existing, true);
+            sysctls.owner = this;
         }
 
         /** How many times the engine observed this namespace. */
