@@ -95,7 +95,14 @@ final class FakeOvsdbServer implements AutoCloseable {
     }
 
     FakeOvsdbServer() throws IOException {
-        server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        this(0);
+    }
+
+    /** On {@code port} (0: any free one), e.g. the port of a server that went away, to be reconnected to. */
+    FakeOvsdbServer(int port) throws IOException {
+        server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10);
         acceptor = new Thread(this::acceptLoop, "fake-ovsdb");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -103,10 +110,19 @@ final class FakeOvsdbServer implements AutoCloseable {
 
     /** This fake as a small ovsdb-server over {@code db}, with ovs-vswitchd played by a {@link FakeVswitchd}. */
     static FakeOvsdbServer withDatabase(FakeOvsdb db) throws IOException {
-        FakeOvsdbServer s = new FakeOvsdbServer();
+        return withDatabase(db, 0);
+    }
+
+    /** As {@link #withDatabase(FakeOvsdb)}, listening on {@code port}. */
+    static FakeOvsdbServer withDatabase(FakeOvsdb db, int port) throws IOException {
+        FakeOvsdbServer s = new FakeOvsdbServer(port);
         s.db = db;
         s.vswitchd = new FakeVswitchd(db);
         return s;
+    }
+
+    int port() {
+        return server.getLocalPort();
     }
 
     OvsdbRemote remote() {
