@@ -12,9 +12,10 @@ import java.util.UUID;
  * lacks are left out), started on first use and re-created by the client after every reconnect, and the
  * {@link OvsView} of the cache, rebuilt only when the cache changed. A view costs no request once the monitor
  * runs; while the client reconnects, asking for one waits for the re-synced cache (up to the call timeout).
- * Shared by the switches of one {@link OvsSwitch#waitingForVswitchd} family.
+ * One per client ({@link OvsdbClient#switchMirror()}), shared by every switch on it: two monitors of one table
+ * would apply each diff twice.
  */
-final class OvsMirror implements AutoCloseable {
+final class OvsMirror {
     static final MonitorRequest REQUEST = MonitorRequest.builder()
             .table("Open_vSwitch", "bridges", "next_cfg", "cur_cfg")
             .table("Bridge", "name", "ports", "datapath_type", "fail_mode", "external_ids")
@@ -97,16 +98,5 @@ final class OvsMirror implements AutoCloseable {
                 root == null || root.getLong("next_cfg") == null ? 0 : root.getLong("next_cfg"),
                 root == null || root.getLong("cur_cfg") == null ? 0 : root.getLong("cur_cfg"),
                 schema.hasColumn("Port", "protected"), generation);
-    }
-
-    /** Cancels the monitor (the client stays open); the next {@link #view()} starts a new one. */
-    @Override
-    public synchronized void close() {
-        if (monitor != null) {
-            OvsdbClient.Monitor m = monitor;
-            monitor = null;
-            view = null;
-            m.close();
-        }
     }
 }

@@ -51,15 +51,14 @@ public final class OvsSwitch implements OverlaySwitch {
     private final PortExecutor portExecutor;
     private final BridgeExecutor bridgeExecutor;
 
-    private OvsSwitch(OvsdbClient client, boolean ownsClient, OvsMirror mirror, String datapathType,
-                      Duration vswitchdTimeout) {
+    private OvsSwitch(OvsdbClient client, boolean ownsClient, String datapathType, Duration vswitchdTimeout) {
         this.client = Objects.requireNonNull(client, "client");
         this.ownsClient = ownsClient;
         if (datapathType == null || datapathType.isBlank()) {
             throw new InvalidSpecException("ovs datapathType", datapathType, "must be netdev, system or another datapath");
         }
         this.datapathType = datapathType;
-        this.mirror = mirror == null ? new OvsMirror(client) : mirror;
+        this.mirror = client.switchMirror(); // one monitor per client, whichever switches share it
         this.committer = new SwitchCommitter(this.mirror, vswitchdTimeout);
         this.portExecutor = new PortExecutor(committer);
         this.bridgeExecutor = new BridgeExecutor(committer);
@@ -67,7 +66,7 @@ public final class OvsSwitch implements OverlaySwitch {
 
     /** A switch on an existing client, which stays the caller's to close. */
     public static OvsSwitch create(OvsdbClient client, String datapathType) {
-        return new OvsSwitch(client, false, null, datapathType, null);
+        return new OvsSwitch(client, false, datapathType, null);
     }
 
     /** Connects to {@code remote}; {@link #close()} closes the connection. */
@@ -86,7 +85,7 @@ public final class OvsSwitch implements OverlaySwitch {
     private static OvsSwitch owning(OvsdbRemote remote, String datapathType, Duration vswitchdWait) {
         OvsdbClient client = OvsdbClient.connect(remote, OvsdbClientOptions.defaults());
         try {
-            return new OvsSwitch(client, true, null, datapathType, vswitchdWait);
+            return new OvsSwitch(client, true, datapathType, vswitchdWait);
         } catch (RuntimeException e) {
             client.close(); // a bad datapath type must not leak the connection and its threads
             throw e;
@@ -99,7 +98,7 @@ public final class OvsSwitch implements OverlaySwitch {
      * connection, so does the returned one, so {@code OvsSwitch.connect(...).waitingForVswitchd(t)} leaks nothing.
      */
     public OvsSwitch waitingForVswitchd(Duration timeout) {
-        return new OvsSwitch(client, ownsClient, mirror, datapathType, Objects.requireNonNull(timeout, "timeout"));
+        return new OvsSwitch(client, ownsClient, datapathType, Objects.requireNonNull(timeout, "timeout"));
     }
 
     public OvsdbClient client() {
@@ -322,13 +321,15 @@ public final class OvsSwitch implements OverlaySwitch {
         }
     }
 
-    /** Closes the OVSDB connection when this switch opened it, else ends its monitor. Idempotent. */
+    /**
+     * Closes the OVSDB connection when this switch opened it. On a caller's client it does nothing: the monitor
+     * belongs to the client (other switches on it share it, and it keeps {@link OvsdbClient#cache()} current)
+     * and ends when the client closes. Idempotent.
+     */
     @Override
     public void close() {
         if (ownsClient) {
             client.close();
-        } else {
-            mirror.close();
         }
     }
 

@@ -97,6 +97,7 @@ public final class OvsdbClient implements AutoCloseable {
     /** Locks asked for and not given up: asked for again on every new connection (the server forgets them). */
     private final Set<String> wantedLocks = ConcurrentHashMap.newKeySet();
     private volatile RequestHook hook = RequestHook.NONE;
+    private OvsMirror switchMirror;
     private final AtomicLong monitorIds = new AtomicLong();
     private final OvsdbSession session;
 
@@ -143,6 +144,14 @@ public final class OvsdbClient implements AutoCloseable {
     /** The mirror of monitored tables. */
     public TableCache cache() {
         return cache;
+    }
+
+    /** The read side shared by every {@link OvsSwitch} on this client (one monitor of the switch's tables). */
+    synchronized OvsMirror switchMirror() {
+        if (switchMirror == null) {
+            switchMirror = new OvsMirror(this);
+        }
+        return switchMirror;
     }
 
     /** The schema of {@code options.database()}, as fetched on the last (re)connect. */
@@ -200,9 +209,22 @@ public final class OvsdbClient implements AutoCloseable {
 
     /**
      * Starts a monitor: the current rows are loaded into {@link #cache()} before this returns, later
-     * changes as they come. Tables or columns the server lacks are skipped with a log line.
+     * changes as they come. Tables or columns the server lacks are skipped with a log line. A table is
+     * monitored at most once per client (an {@link OvsSwitch} on this client monitors Open_vSwitch, Bridge,
+     * Port and Interface; read them from the cache).
+     *
+     * @throws IllegalStateException a table of {@code request} is monitored already
      */
     public Monitor monitor(MonitorRequest request) {
+        for (Monitor other : monitors.values()) {
+            for (MonitorRequest.TableSpec t : request.tables()) {
+                if (other.request.tables().stream().anyMatch(o -> o.table().equals(t.table()))) {
+                    // Two monitors of one table would apply each update2 diff twice to the one cache.
+                    throw new IllegalStateException("table " + t.table() + " is monitored already on " + remote
+                            + " (" + other.request + "): one monitor per table and client; read cache() instead");
+                }
+            }
+        }
         Monitor m = new Monitor("okmon" + monitorIds.incrementAndGet(), request);
         long deadline = session.deadline();
         RpcConnection c = session.awaitConnection(deadline);

@@ -109,14 +109,6 @@ public final class TableCache {
         }
     }
 
-    void put(String table, UUID uuid, Row row) {
-        edit(e -> e.put(table, uuid, row));
-    }
-
-    void remove(String table, UUID uuid) {
-        edit(e -> e.remove(table, uuid));
-    }
-
     /** Forgets the given tables (a cancelled monitor). */
     void clear(Collection<String> names) {
         edit(e -> e.clear(names));

@@ -1,12 +1,14 @@
 package io.overlaykit.ovs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.overlaykit.core.Bridge;
 import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.VxlanTunnel;
 import io.overlaykit.core.spi.RequestHook.Access;
 import io.overlaykit.core.spi.RequestHook.Backend;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +131,26 @@ class OvsSwitchCacheTest {
         // ...and one it removed is added again.
         sw.attach(BR, List.of(InterfaceName.of("okovs-v1")), OWNER);
         assertThat(ovs.db.byName("Port", "okovs-v1")).isNotNull();
+    }
+
+    @Test
+    void switchesOnOneClientShareOneMonitor() {
+        ovs.addBridge(BR.value(), OWNER);
+        OvsSwitch other = ovs.sw();
+        OvsSwitch waiting = sw.waitingForVswitchd(Duration.ofSeconds(5));
+        sw.view();
+        other.view();
+        waiting.view();
+        assertThat(ovs.received("monitor_cond")).isEqualTo(1);
+        other.close(); // a caller's client: the monitor stays with it
+        ovs.addPorts(BR.value(), List.of("okovs-v1"), "", Map.of(), Map.of());
+        ovs.client.echo();
+        // Each update applied once (a second monitor of the same tables would apply every diff twice).
+        assertThat(sw.ports(BR)).containsExactly(InterfaceName.of("okovs-v1"));
+        assertThat(ovs.received("monitor_cond")).isEqualTo(1);
+        assertThatThrownBy(() ->
+                ovs.client.monitor(MonitorRequest.builder().table("Port", "name").build()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("table Port is monitored already");
     }
 
     @Test
