@@ -7,8 +7,11 @@ import java.util.Objects;
 /**
  * One change to the ports of a bridge, as data: computed from an {@link OvsView} by {@link OvsPortPlanner} (or
  * by the caller's own planner), executed by {@link OvsSwitch#apply}, and each with its {@link #inverse()} built
- * from the view's "before" state, so that a failure later in a plan can be undone. {@code toString()} never
- * prints a psk ({@link OvsPort} hides it).
+ * from the view's "before" state, so that a failure later in a plan can be undone. A list of changes is one
+ * transaction, with one exception: a re-plug (a {@link Remove} and an {@link Add} of the same port, for a stale
+ * one) takes the old port off first and waits for ovs-vswitchd to drop it, because ovs-vswitchd matches ports
+ * by name and would keep reading the dead device. {@code toString()} never prints a psk ({@link OvsPort} hides
+ * it).
  */
 public sealed interface PortChange permits PortChange.Add, PortChange.Remove, PortChange.SetProtected {
 
