@@ -292,7 +292,11 @@ final class OvsdbSession implements AutoCloseable {
             }
             if (reconnect) {
                 LOG.log(Level.WARNING, "ovsdb {0}: connection lost ({1}); reconnecting", remote, cause.getMessage());
-                timer.execute(OvsdbSession.this::scheduleReconnect);
+                try {
+                    timer.execute(OvsdbSession.this::scheduleReconnect);
+                } catch (RejectedExecutionException e) {
+                    // Closed meanwhile: nothing to reconnect.
+                }
             }
         }
     }

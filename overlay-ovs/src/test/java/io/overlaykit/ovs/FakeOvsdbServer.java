@@ -41,6 +41,8 @@ final class FakeOvsdbServer implements AutoCloseable {
     /** The database, when this fake is a small ovsdb-server. */
     volatile FakeOvsdb db;
     volatile FakeVswitchd vswitchd;
+    /** While true the server acts as if it were not running: it drops connections as they come. */
+    volatile boolean down;
     /** Hold back notifications of others' changes until the next reply (see the class comment). */
     volatile boolean lagging;
     /** Runs before each client transact, as another client racing this one (test writes with db.commit). */
@@ -95,14 +97,7 @@ final class FakeOvsdbServer implements AutoCloseable {
     }
 
     FakeOvsdbServer() throws IOException {
-        this(0);
-    }
-
-    /** On {@code port} (0: any free one), e.g. the port of a server that went away, to be reconnected to. */
-    FakeOvsdbServer(int port) throws IOException {
-        server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10);
+        server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         acceptor = new Thread(this::acceptLoop, "fake-ovsdb");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -110,19 +105,10 @@ final class FakeOvsdbServer implements AutoCloseable {
 
     /** This fake as a small ovsdb-server over {@code db}, with ovs-vswitchd played by a {@link FakeVswitchd}. */
     static FakeOvsdbServer withDatabase(FakeOvsdb db) throws IOException {
-        return withDatabase(db, 0);
-    }
-
-    /** As {@link #withDatabase(FakeOvsdb)}, listening on {@code port}. */
-    static FakeOvsdbServer withDatabase(FakeOvsdb db, int port) throws IOException {
-        FakeOvsdbServer s = new FakeOvsdbServer(port);
+        FakeOvsdbServer s = new FakeOvsdbServer();
         s.db = db;
         s.vswitchd = new FakeVswitchd(db);
         return s;
-    }
-
-    int port() {
-        return server.getLocalPort();
     }
 
     OvsdbRemote remote() {
@@ -133,6 +119,10 @@ final class FakeOvsdbServer implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
+                if (down) {
+                    s.close(); // "not running": the connection ends at once
+                    continue;
+                }
                 sockets.add(s);
                 Thread t = new Thread(() -> serve(s), "fake-ovsdb-conn");
                 t.setDaemon(true);
