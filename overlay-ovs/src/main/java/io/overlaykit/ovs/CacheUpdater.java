@@ -18,8 +18,13 @@ final class CacheUpdater {
     private CacheUpdater() {
     }
 
-    /** {@code {table: {uuid: {"old": row, "new": row}}}}. */
+    /** {@code {table: {uuid: {"old": row, "new": row}}}}, as one atomic edit. */
     static void applyUpdate(TableCache cache, JsonNode tableUpdates) {
+        cache.edit(e -> applyUpdate(e, tableUpdates));
+    }
+
+    /** As above, inside an edit that is already running (a monitor's initial rows after a clear). */
+    static void applyUpdate(TableCache.Editor cache, JsonNode tableUpdates) {
         forEachRow(tableUpdates, (table, uuid, change) -> {
             JsonNode now = change.get("new");
             if (now == null || now.isNull()) {
@@ -35,8 +40,13 @@ final class CacheUpdater {
         });
     }
 
-    /** {@code {table: {uuid: {"initial"|"insert"|"modify"|"delete": row}}}}. */
+    /** {@code {table: {uuid: {"initial"|"insert"|"modify"|"delete": row}}}}, as one atomic edit. */
     static void applyUpdate2(TableCache cache, DatabaseSchema schema, JsonNode tableUpdates) {
+        cache.edit(e -> applyUpdate2(e, schema, tableUpdates));
+    }
+
+    /** As above, inside an edit that is already running. */
+    static void applyUpdate2(TableCache.Editor cache, DatabaseSchema schema, JsonNode tableUpdates) {
         forEachRow(tableUpdates, (table, uuid, change) -> {
             if (change.has("delete")) {
                 cache.remove(table, uuid);

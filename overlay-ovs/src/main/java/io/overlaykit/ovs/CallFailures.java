@@ -33,7 +33,19 @@ final class CallFailures {
         if (cause instanceof OverlayException oe) {
             return oe;
         }
-        return new BackendException("ovsdb " + remote + ": " + method + " failed, connection lost: "
-                + cause.getMessage(), cause, true);
+        return new ConnectionLost("ovsdb " + remote + ": " + method + " failed, connection lost: "
+                + cause.getMessage(), cause);
+    }
+
+    /**
+     * The connection ended before the reply: the request may or may not have taken effect. Retryable; a caller
+     * that decides from the cache decides again once it is re-synced.
+     */
+    static final class ConnectionLost extends BackendException {
+        private static final long serialVersionUID = 1L;
+
+        ConnectionLost(String message, Throwable cause) {
+            super(message, cause, true);
+        }
     }
 }

@@ -8,11 +8,15 @@ import io.overlaykit.core.InvalidSpecException;
 import io.overlaykit.core.NotFoundException;
 import io.overlaykit.core.OverlayException;
 import io.overlaykit.core.OverlayTimeoutException;
+import io.overlaykit.core.spi.RequestHook;
+import io.overlaykit.core.spi.RequestHook.Access;
+import io.overlaykit.core.spi.RequestHook.Backend;
 import io.overlaykit.ovs.internal.RpcConnection;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,6 +58,11 @@ public final class OvsdbClient implements AutoCloseable {
             return request;
         }
 
+        /** Until {@link #close()}: the monitor is re-created on every reconnect. */
+        public boolean isOpen() {
+            return monitors.containsKey(id);
+        }
+
         @Override
         public void close() {
             if (monitors.remove(id) == null) {
@@ -68,8 +77,16 @@ public final class OvsdbClient implements AutoCloseable {
                     LOG.log(Level.DEBUG, "monitor_cancel on {0}: {1}", remote, e.getMessage());
                 }
             }
-            cache.clear(request.tables().stream().map(MonitorRequest.TableSpec::table).toList());
+            cache.clear(tablesOnlyIn(this));
         }
+    }
+
+    /** The tables of {@code m} that no other live monitor feeds (those the cache may forget). */
+    private List<String> tablesOnlyIn(Monitor m) {
+        Set<String> others = new HashSet<>();
+        monitors.values().stream().filter(o -> o != m)
+                .forEach(o -> o.request.tables().forEach(t -> others.add(t.table())));
+        return m.request.tables().stream().map(MonitorRequest.TableSpec::table).filter(t -> !others.contains(t)).toList();
     }
 
     private final OvsdbRemote remote;
@@ -77,6 +94,10 @@ public final class OvsdbClient implements AutoCloseable {
     private final TableCache cache = new TableCache();
     private final Map<String, Monitor> monitors = new ConcurrentHashMap<>();
     private final Set<String> heldLocks = ConcurrentHashMap.newKeySet();
+    /** Locks asked for and not given up: asked for again on every new connection (the server forgets them). */
+    private final Set<String> wantedLocks = ConcurrentHashMap.newKeySet();
+    private volatile RequestHook hook = RequestHook.NONE;
+    private OvsMirror switchMirror;
     private final AtomicLong monitorIds = new AtomicLong();
     private final OvsdbSession session;
 
@@ -125,6 +146,14 @@ public final class OvsdbClient implements AutoCloseable {
         return cache;
     }
 
+    /** The read side shared by every {@link OvsSwitch} on this client (one monitor of the switch's tables). */
+    synchronized OvsMirror switchMirror() {
+        if (switchMirror == null) {
+            switchMirror = new OvsMirror(this);
+        }
+        return switchMirror;
+    }
+
     /** The schema of {@code options.database()}, as fetched on the last (re)connect. */
     public DatabaseSchema schema() {
         return session.schema();
@@ -169,17 +198,33 @@ public final class OvsdbClient implements AutoCloseable {
      *
      * @throws OvsdbOperationException an operation failed (names index, op, table, server error)
      * @throws OverlayTimeoutException no reply within the call timeout
+     * @throws BackendException the {@link #requestHook request hook} refused it (nothing was sent), or the
+     *     connection failed
      */
     public TransactResult transact(Transaction tx) {
+        beforeRequest(tx.isReadOnly() ? Access.READ : Access.WRITE, "transact: " + tx.describe());
         JsonNode reply = session.call("transact", tx.params(options.database()), null, tx.secrets());
         return ResultParser.parse(tx, reply, remote.toString(), options.database());
     }
 
     /**
      * Starts a monitor: the current rows are loaded into {@link #cache()} before this returns, later
-     * changes as they come. Tables or columns the server lacks are skipped with a log line.
+     * changes as they come. Tables or columns the server lacks are skipped with a log line. A table is
+     * monitored at most once per client (an {@link OvsSwitch} on this client monitors Open_vSwitch, Bridge,
+     * Port and Interface; read them from the cache).
+     *
+     * @throws IllegalStateException a table of {@code request} is monitored already
      */
     public Monitor monitor(MonitorRequest request) {
+        for (Monitor other : monitors.values()) {
+            for (MonitorRequest.TableSpec t : request.tables()) {
+                if (other.request.tables().stream().anyMatch(o -> o.table().equals(t.table()))) {
+                    // Two monitors of one table would apply each update2 diff twice to the one cache.
+                    throw new IllegalStateException("table " + t.table() + " is monitored already on " + remote
+                            + " (" + other.request + "): one monitor per table and client; read cache() instead");
+                }
+            }
+        }
         Monitor m = new Monitor("okmon" + monitorIds.incrementAndGet(), request);
         long deadline = session.deadline();
         RpcConnection c = session.awaitConnection(deadline);
@@ -197,30 +242,37 @@ public final class OvsdbClient implements AutoCloseable {
         DatabaseSchema s = session.schema();
         MonitorCodec.Encoded enc = MonitorCodec.encode(m.request, s, remote.toString());
         boolean cond = m.request.conditional();
-        Consumer<JsonNode> load = initial -> {
-            cache.clear(enc.tables());
+        // The old rows go and the initial ones come in one edit: a reader sees either the old or the new state.
+        Consumer<JsonNode> load = initial -> cache.edit(e -> {
+            e.clear(enc.tables());
             if (cond) {
-                CacheUpdater.applyUpdate2(cache, s, initial);
+                CacheUpdater.applyUpdate2(e, s, initial);
             } else {
-                CacheUpdater.applyUpdate(cache, initial);
+                CacheUpdater.applyUpdate(e, initial);
             }
-        };
+        });
         String method = cond ? "monitor_cond" : "monitor";
+        beforeRequest(Access.READ, method + " " + enc.tables());
         ArrayNode params = F.arrayNode().add(options.database()).add(m.id).add(enc.requests());
         session.await(c.call(method, params, load), method, deadline);
     }
 
-    /** Asks for a lock (RFC 7047 4.1.8); true when granted now, else it is queued ({@link #holdsLock}). */
+    /**
+     * Asks for a lock (RFC 7047 4.1.8); true when granted now, else it is queued ({@link #holdsLock}). The
+     * server forgets locks with the connection: after a reconnect the client asks for it again (queued
+     * behind whoever took it meanwhile) until {@link #unlock}.
+     */
     public boolean lock(String lockId) {
         return lockCall("lock", lockId);
     }
 
-    /** Takes a lock from its holder. */
+    /** Takes a lock from its holder; after a reconnect the client asks for it again like {@link #lock}. */
     public boolean steal(String lockId) {
         return lockCall("steal", lockId);
     }
 
     public void unlock(String lockId) {
+        wantedLocks.remove(lockId);
         session.call("unlock", F.arrayNode().add(lockId), null);
         heldLocks.remove(lockId);
     }
@@ -234,11 +286,34 @@ public final class OvsdbClient implements AutoCloseable {
         if (lockId == null || !lockId.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new InvalidSpecException("ovsdb lock id", lockId, "must match [A-Za-z_][A-Za-z0-9_]*");
         }
+        wantedLocks.add(lockId);
         boolean locked = session.call(method, F.arrayNode().add(lockId), null).path("locked").asBoolean(false);
         if (locked) {
             heldLocks.add(lockId);
         }
         return locked;
+    }
+
+    /**
+     * Routes every request through {@code hook} before it is sent: each {@code transact} (a read when it only
+     * selects or waits, see {@link Transaction#isReadOnly()}) and each {@code monitor}/{@code monitor_cond}
+     * (a read; also those that re-create monitors after a reconnect). Echo replies, inactivity probes and the
+     * connection handshake are not counted. A hook that throws fails that request, before anything is sent,
+     * with a {@link BackendException}. Null or {@link RequestHook#NONE} removes it.
+     */
+    public void requestHook(RequestHook hook) {
+        this.hook = hook == null ? RequestHook.NONE : hook;
+    }
+
+    private void beforeRequest(Access access, String operation) {
+        try {
+            hook.beforeRequest(Backend.OVSDB, access, operation);
+        } catch (BackendException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new BackendException("ovsdb " + remote + ": " + operation + " refused by the request hook: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Closes the connection and stops reconnecting. Idempotent. */
@@ -260,7 +335,18 @@ public final class OvsdbClient implements AutoCloseable {
                 startMonitor(c, m, deadline);
             }
             heldLocks.clear();
+            for (String lockId : wantedLocks) {
+                JsonNode r = session.await(c.call("lock", F.arrayNode().add(lockId)), "lock", deadline);
+                if (r.path("locked").asBoolean(false)) {
+                    heldLocks.add(lockId);
+                }
+            }
             return monitors.size();
+        }
+
+        @Override
+        public void onDisconnected() {
+            heldLocks.clear();
         }
 
         @Override

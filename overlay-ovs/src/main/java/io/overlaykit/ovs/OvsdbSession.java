@@ -41,6 +41,9 @@ final class OvsdbSession implements AutoCloseable {
 
         /** A notification from the server; runs on the reader thread. */
         void onNotification(String method, JsonNode params);
+
+        /** The current connection ended (what the server held for this session, such as locks, is gone). */
+        void onDisconnected();
     }
 
     private final OvsdbRemote remote;
@@ -272,8 +275,9 @@ final class OvsdbSession implements AutoCloseable {
         @Override
         public void onClosed(RpcConnection c, Throwable cause) {
             boolean reconnect;
+            boolean wasActive;
             synchronized (stateLock) {
-                boolean wasActive = connection == c;
+                wasActive = connection == c;
                 if (wasActive) {
                     connection = null;
                 }
@@ -283,9 +287,16 @@ final class OvsdbSession implements AutoCloseable {
                     lastError = cause;
                 }
             }
+            if (wasActive) {
+                handler.onDisconnected();
+            }
             if (reconnect) {
                 LOG.log(Level.WARNING, "ovsdb {0}: connection lost ({1}); reconnecting", remote, cause.getMessage());
-                timer.execute(OvsdbSession.this::scheduleReconnect);
+                try {
+                    timer.execute(OvsdbSession.this::scheduleReconnect);
+                } catch (RejectedExecutionException e) {
+                    // Closed meanwhile: nothing to reconnect.
+                }
             }
         }
     }

@@ -15,18 +15,20 @@ final class PortDiff {
     private PortDiff() {
     }
 
-    /** What differs between {@code wanted} and the existing interface row, or empty when identical. */
-    static Optional<String> describe(OvsPort wanted, Row iface) {
-        if (iface == null) {
+    /**
+     * What differs between {@code wanted} and the existing port's interface (type and options; split horizon is
+     * the planner's to repair), or empty when identical.
+     */
+    static Optional<String> describe(OvsPort wanted, OvsView.PortState existing) {
+        if (existing.interfaceUuid() == null) {
             return Optional.of("has no interface");
         }
         List<String> diffs = new ArrayList<>();
-        String type = iface.getString("type");
-        type = type == null || type.equals("system") ? "" : type;
+        String type = existing.type();
         if (!type.equals(wanted.type())) {
             diffs.add("has type '" + show(type) + "', wanted '" + show(wanted.type()) + "'");
         }
-        Map<String, String> have = normalise(iface.getStringMap("options"));
+        Map<String, String> have = normalise(existing.options());
         Map<String, String> want = normalise(wanted.options());
         TreeSet<String> keys = new TreeSet<>(have.keySet());
         keys.addAll(want.keySet());

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * An immutable list of OVSDB operations sent as one {@code transact} (RFC 7047 5.2): they commit
@@ -26,6 +27,8 @@ import java.util.Objects;
  */
 public final class Transaction {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final Set<String> READ_ONLY_OPS = Set.of("select", "wait", "comment", "assert",
+            "commit");
 
     /** One operation: its JSON, its kind and table (for error messages). */
     record Op(String op, String table, ObjectNode json) {
@@ -56,6 +59,24 @@ public final class Transaction {
     /** The table of the operation at {@code index}, or null for comment/commit. */
     public String table(int index) {
         return ops.get(index).table();
+    }
+
+    /**
+     * Whether the transaction only reads: every operation is a {@code select}, {@code wait}, {@code comment},
+     * {@code assert} or {@code commit}. A request hook counts it as a read, anything else as a write.
+     */
+    public boolean isReadOnly() {
+        return ops.stream().allMatch(o -> READ_ONLY_OPS.contains(o.op()));
+    }
+
+    /** What the transaction does, for logs and request hooks: its comment, or its operations; never a datum. */
+    public String describe() {
+        for (Op o : ops) {
+            if (o.op().equals("comment")) {
+                return o.json().path("comment").asText();
+            }
+        }
+        return toString();
     }
 
     List<Op> ops() {

@@ -63,6 +63,22 @@ class CacheUpdaterTest {
     }
 
     @Test
+    void aNotificationIsOneAtomicEdit() throws Exception {
+        TableCache cache = new TableCache();
+        long g0 = cache.generation();
+        List<String> seen = new ArrayList<>();
+        // A listener runs after the edit: it sees both rows of the notification already.
+        cache.addListener((t, u, o, n) -> seen.add(t + " " + cache.rows("Bridge").size()));
+        CacheUpdater.applyUpdate2(cache, SCHEMA, Fixtures.parse("{\"Bridge\":{"
+                + "\"" + U1 + "\":{\"insert\":{\"name\":\"br0\"}},"
+                + "\"" + P1 + "\":{\"insert\":{\"name\":\"br1\"}}}}"));
+        assertThat(cache.generation()).isEqualTo(g0 + 1);
+        assertThat(seen).containsExactly("Bridge 2", "Bridge 2");
+        assertThat(cache.awaitChange(g0, System.nanoTime())).isTrue();
+        assertThat(cache.awaitChange(g0 + 1, System.nanoTime() + 20_000_000)).as("nothing new").isFalse();
+    }
+
+    @Test
     void plainUpdateOldNew() {
         TableCache cache = new TableCache();
         CacheUpdater.applyUpdate(cache, Fixtures.parse("{\"Bridge\":{\"" + U1 + "\":{\"new\":{\"name\":\"br0\"}}}}"));

@@ -31,9 +31,8 @@ class OvsPortTest {
     void pskNeverPrinted() {
         assertThat(OvsPort.vxlan(VX).toString()).contains("remote_ip").doesNotContain("okovs-top-secret");
         assertThat(VX.toString()).doesNotContain("okovs-top-secret");
-        Row existing = Row.of(Map.of("_uuid", UUID.randomUUID(), "type", "vxlan",
-                "options", Map.of("remote_ip", "192.0.2.3", "key", "5000", "local_ip", "192.0.2.2",
-                        "psk", "okovs-old-secret", "dst_port", "4789")));
+        OvsView.PortState existing = port("vxlan", Map.of("remote_ip", "192.0.2.3", "key", "5000",
+                "local_ip", "192.0.2.2", "psk", "okovs-old-secret", "dst_port", "4789"));
         String diff = PortDiff.describe(OvsPort.vxlan(VX), existing).orElseThrow();
         assertThat(diff).contains("psk differs").doesNotContain("okovs-top-secret", "okovs-old-secret");
         assertThat(existing.toString()).doesNotContain("okovs-old-secret");
@@ -41,12 +40,17 @@ class OvsPortTest {
 
     @Test
     void identicalAndDefaultPortAreTheSame() {
-        Row existing = Row.of(Map.of("type", "vxlan", "options", Map.of("remote_ip", "192.0.2.3", "key", "5000",
-                "local_ip", "192.0.2.2", "psk", "okovs-top-secret", "dst_port", "4789")));
+        OvsView.PortState existing = port("vxlan", Map.of("remote_ip", "192.0.2.3", "key", "5000",
+                "local_ip", "192.0.2.2", "psk", "okovs-top-secret", "dst_port", "4789"));
         assertThat(PortDiff.describe(OvsPort.vxlan(VX), existing)).isEmpty();
-        assertThat(PortDiff.describe(OvsPort.system(InterfaceName.of("veth0")), Row.of(Map.of("type", "")))).isEmpty();
-        assertThat(PortDiff.describe(OvsPort.internal(InterfaceName.of("veth0")), Row.of(Map.of("type", ""))))
+        assertThat(PortDiff.describe(OvsPort.system(InterfaceName.of("veth0")), port("", Map.of()))).isEmpty();
+        assertThat(PortDiff.describe(OvsPort.internal(InterfaceName.of("veth0")), port("system", Map.of())))
                 .hasValue("has type 'system', wanted 'internal'");
+    }
+
+    private static OvsView.PortState port(String type, Map<String, String> options) {
+        return new OvsView.PortState("vx-hB", UUID.randomUUID(), "br0", Map.of(), false, UUID.randomUUID(), type,
+                options, 1L, null, null, null);
     }
 
     @Test
