@@ -151,10 +151,12 @@ public final class NetlinkSocket implements AutoCloseable {
         return exchange(message, operation, false);
     }
 
-    /** READ for a GET or a dump, WRITE for everything else. */
+    /**
+     * READ for a GET (a dump is a GET with NLM_F_DUMP), WRITE for everything else. The type decides, not the
+     * flags: NLM_F_DUMP's bits mean NLM_F_REPLACE and NLM_F_EXCL on a NEW request.
+     */
     public static RequestHook.Access access(NlWriter message) {
-        boolean read = (message.flags() & Rtnl.NLM_F_DUMP) != 0 || Rtnl.isGet(message.type());
-        return read ? RequestHook.Access.READ : RequestHook.Access.WRITE;
+        return Rtnl.isGet(message.type()) ? RequestHook.Access.READ : RequestHook.Access.WRITE;
     }
 
     /**
