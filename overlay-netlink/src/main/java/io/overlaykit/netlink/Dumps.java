@@ -188,7 +188,10 @@ final class Dumps {
 
     // ---- policy rules ----
 
-    /** Rules that look up a table (IPv4 and IPv6), the kernel's defaults included. */
+    /**
+     * Rules that look up a table (IPv4 and IPv6), the kernel's defaults included; the multicast-routing
+     * families' rules (RTNL_FAMILY_IPMR, IP6MR) that the same dump returns are left out.
+     */
     List<PolicyRule> rules() {
         List<PolicyRule> out = new ArrayList<>();
         for (NlMessage m : channel.dump(RtnlMessages.dump(RTM_GETRULE, 0, FIB_RULE_HDR_LEN), "list rules")) {
@@ -196,7 +199,8 @@ final class Dumps {
                 continue;
             }
             RawRule r = RtnlMessages.decodeRule(m);
-            if (r.action() != FR_ACT_TO_TBL || r.table() <= 0) {
+            boolean ip = r.family() == LibC.AF_INET || r.family() == LibC.AF_INET6;
+            if (!ip || r.action() != FR_ACT_TO_TBL || r.table() <= 0) {
                 continue;
             }
             IpPrefix from = r.src() == null ? null : new IpPrefix(r.src(), r.srcLen());
