@@ -48,6 +48,8 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
 
     private final NamespaceHandles handles;
     private volatile RequestHook hook = RequestHook.NONE;
+    /** Visits to a namespace ({@link #callIn} calls), for tests that count thread hops. */
+    private final java.util.concurrent.atomic.LongAdder visits = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
 
     /** Creates a handle with the {@link #DEFAULT_CALL_TIMEOUT}; no thread starts until the first {@link #callIn}. */
@@ -175,6 +177,7 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
     @Override
     public <T> T callIn(NetNamespace ns, Callable<T> work) {
         NsExecutor ex = entry(ns).executor();
+        visits.increment();
         try {
             return ex.call(work);
         } catch (RuntimeException e) {
@@ -189,6 +192,11 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
     /** The cached rtnetlink handle of {@code ns}, opened on first use. */
     RtnetlinkLinks links(NetNamespace ns) {
         return entry(ns).links(() -> RtnetlinkLinks.open(this, ns));
+    }
+
+    /** How many times work was run inside a namespace (for tests). */
+    long visits() {
+        return visits.sum();
     }
 
     /** Namespaces with cached handles (for tests). */
