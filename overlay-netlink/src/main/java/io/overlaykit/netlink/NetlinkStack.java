@@ -3,8 +3,10 @@ package io.overlaykit.netlink;
 import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.spi.Firewall;
 import io.overlaykit.core.spi.NetworkStack;
+import io.overlaykit.core.spi.OverlaySwitch;
 import io.overlaykit.core.spi.RequestHook;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -64,6 +66,15 @@ public final class NetlinkStack implements NetworkStack {
         ensureOpen();
         // Stateless: each call makes a fresh libnftables context inside the namespace.
         return new NftablesFirewall(namespaces, ns);
+    }
+
+    /**
+     * A {@link LinuxBridgeSwitch} on the links of {@code ns}: the switch of hosts whose spec says
+     * {@code "switch": "linux"}.
+     */
+    @Override
+    public Optional<OverlaySwitch> linuxSwitch(NetNamespace ns) {
+        return Optional.of(new LinuxBridgeSwitch(links(ns)));
     }
 
     /**
