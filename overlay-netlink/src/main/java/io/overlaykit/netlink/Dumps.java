@@ -8,6 +8,7 @@ import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.core.LinkInfo;
 import io.overlaykit.core.MacAddress;
+import io.overlaykit.core.NotFoundException;
 import io.overlaykit.core.Neighbour;
 import io.overlaykit.core.PolicyRule;
 import io.overlaykit.core.Route;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -83,6 +85,24 @@ final class Dumps {
             }
         }
         return raw;
+    }
+
+    /** Every link, decoded (one dump). */
+    List<LinkInfo> links() {
+        List<RawLink> raw = rawLinks();
+        Map<Integer, String> names = new HashMap<>();
+        raw.forEach(l -> names.put(l.index(), l.name()));
+        return raw.stream().map(l -> links.toInfo(l, names)).toList();
+    }
+
+    /** The link with ifindex {@code index} (a GET), or empty. */
+    Optional<RawLink> link(int index) {
+        try {
+            List<NlMessage> r = channel.call(RtnlMessages.getLink(index), "get link #" + index);
+            return r.isEmpty() ? Optional.empty() : Optional.of(RtnlMessages.decodeLink(r.get(0)));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     /** Index to name of every link, for decoding references. */

@@ -187,8 +187,10 @@ final class NetOpCompiler {
             return Step.message(new Request(Requests.route(RTM_NEWROUTE, RtnlMessages.CREATE_EXCL, o.route(),
                     this::index), Requests.routeOp("add", o.route())), false);
         } else if (op instanceof NetOp.DeleteRoute o) {
-            if (o.route().device() != null && table.index(o.route().device()) == null) {
-                return Step.nothing(); // the device is gone, and its routes with it
+            boolean deviceGone = o.route().device() != null && table.index(o.route().device()) == null
+                    || o.route().nexthops().stream().anyMatch(h -> h.device() != null && table.index(h.device()) == null);
+            if (deviceGone) {
+                return Step.nothing(); // a device is gone, and its routes with it
             }
             return Step.message(new Request(Requests.route(RTM_DELROUTE, RtnlMessages.PLAIN, o.route(), this::index),
                     Requests.routeOp("delete", o.route())), true);

@@ -20,7 +20,6 @@ import io.overlaykit.core.spi.Links;
 import io.overlaykit.core.spi.NamespaceView;
 import io.overlaykit.core.spi.NetOp;
 import io.overlaykit.netlink.internal.NlMessage;
-import io.overlaykit.netlink.internal.NlWriter;
 import io.overlaykit.netlink.internal.RtnlMessages;
 import io.overlaykit.netlink.internal.RtnlMessages.RawLink;
 import io.overlaykit.netlink.internal.Sys;
@@ -110,7 +109,9 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
      * Sends {@code ops} as batched netlink messages (see {@link NetOpBatch}); when some fail, the
      * {@link io.overlaykit.core.BatchException} lists exactly the ops that took effect, also those after the
      * first failure, and its cause is the first failure (a {@link NetlinkException}, typed as conflict or
-     * not-found where the errno says so). A delete of something already gone counts as taken effect.
+     * not-found where the errno says so). A delete of something already gone counts as taken effect. A create
+     * with an alias is two messages (RTM_NEWLINK ignores IFLA_IFALIAS); when only the alias fails, the op is
+     * both applied (the link exists: undo it) and the failure.
      */
     @Override
     public void execute(List<NetOp> ops) {
@@ -161,12 +162,7 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
     }
 
     Optional<LinkInfo> find(int index) {
-        try {
-            List<NlMessage> r = channel.call(RtnlMessages.getLink(index), "get link #" + index);
-            return r.isEmpty() ? Optional.empty() : Optional.of(toInfo(RtnlMessages.decodeLink(r.get(0)), null));
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        }
+        return dumps.link(index).map(l -> toInfo(l, null));
     }
 
     @Override
@@ -189,10 +185,7 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
 
     @Override
     public List<LinkInfo> list() {
-        List<RawLink> raw = dumps.rawLinks();
-        Map<Integer, String> names = new java.util.HashMap<>();
-        raw.forEach(l -> names.put(l.index(), l.name()));
-        return raw.stream().map(l -> toInfo(l, names)).toList();
+        return dumps.links();
     }
 
     /** Index to name of every link, for decoding references. */
