@@ -135,12 +135,15 @@ final class NetOpCompiler {
             var v = o.veth();
             String what = "create veth '" + v.name() + "'";
             int fd = -1;
+            // a peer "elsewhere" that is this very namespace lands here too: it needs an ifindex from us as well,
+            // or the kernel's choice could take one we give a later link of the batch
+            boolean peerHere = v.peerNamespace() == null || v.peerNamespace().equals(links.namespace());
             if (v.peerNamespace() != null) {
                 fd = links.kinds().openNamespace(v.peerNamespace(), what);
                 fds.add(fd);
             }
             int index = created(v.name());
-            int peerIndex = v.peerNamespace() == null ? created(v.peerName()) : 0;
+            int peerIndex = peerHere ? created(v.peerName()) : 0;
             return create(new Request(RtnlMessages.newVeth(index, v.name().value(), v.mtu(), peerIndex,
                     v.peerName().value(), fd, v.peerMac() == null ? null : v.peerMac().toBytes()), what),
                     v.name(), v.alias());
