@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * should serve (a netlink socket belongs to the namespace it was created in); afterwards any thread may
  * use it. Requests are serialized; replies are matched by sequence number and port id, dumps are read
  * to NLMSG_DONE, errors carry the kernel's extended-ACK text. Nothing blocks longer than the receive
- * timeout.
+ * timeout. Many requests in few datagrams: {@link NetlinkBatch}, within this socket's batch limits.
  */
 public final class NetlinkSocket implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NetlinkSocket.class.getName());
