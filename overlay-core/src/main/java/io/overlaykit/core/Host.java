@@ -22,7 +22,7 @@ import java.util.function.Function;
  * Host hostA = Host.builder("hostA")
  *     .stack(stack).containers(podman)
  *     .ovs(ovsSwitch)                                  // for "switch": "ovs"
- *     // for "switch": "linux" nothing more is needed: a LinuxBridgeSwitch on the host's links
+ *     // for "switch": "linux" nothing more is needed: the stack's own (NetlinkStack's Linux bridge switch)
  *     .build();
  * }</pre>
  */
@@ -46,8 +46,8 @@ public final class Host {
         this.namespace = b.namespace == null ? NetNamespace.current() : b.namespace;
         this.stack = Objects.requireNonNull(b.stack, "host " + b.name + ": stack (the NetworkStack) is required");
         this.ovs = b.ovs;
-        // The Linux switch needs nothing but the host's links, so it is always available.
-        this.linuxSwitch = b.linuxSwitch == null ? LinuxBridgeSwitch::new : b.linuxSwitch;
+        this.linuxSwitch = b.linuxSwitch; // null: the stack's own, see overlaySwitch
+
         this.containers = b.containers;
         this.stateRoot = b.stateRoot == null ? DEFAULT_STATE_ROOT : b.stateRoot;
         this.containerRoot = b.containerRoot == null
@@ -108,7 +108,10 @@ public final class Host {
         return containers != null;
     }
 
-    /** The switch backend for {@code kind}; the Linux one is built on first use. */
+    /**
+     * The switch backend for {@code kind}. The Linux one is built on first use: by the builder's
+     * {@link Builder#linuxSwitch} factory when given, else it is the stack's ({@link NetworkStack#linuxSwitch}).
+     */
     public synchronized OverlaySwitch overlaySwitch(SwitchKind kind) {
         if (kind == SwitchKind.OVS) {
             if (ovs == null) {
@@ -118,7 +121,10 @@ public final class Host {
             return ovs;
         }
         if (linux == null) {
-            linux = linuxSwitch.apply(links());
+            linux = linuxSwitch != null ? linuxSwitch.apply(links()) : stack.linuxSwitch(namespace)
+                    .orElseThrow(() -> new OverlayException("host " + name + " has no Linux switch: the spec says"
+                            + " \"switch\": \"linux\", and its stack (" + stack.getClass().getSimpleName()
+                            + ") has none of its own; give one with .linuxSwitch(...)"));
             linux.requestHook(hook);
         }
         return linux;
@@ -208,7 +214,10 @@ public final class Host {
             return this;
         }
 
-        /** How to build the Linux bridge backend on this host's links, for {@code "switch": "linux"}. */
+        /**
+         * How to build the Linux bridge backend on this host's links, for {@code "switch": "linux"}; without
+         * one the host uses its stack's ({@link NetworkStack#linuxSwitch}).
+         */
         public Builder linuxSwitch(Function<Links, OverlaySwitch> factory) {
             this.linuxSwitch = factory;
             return this;
@@ -232,7 +241,7 @@ public final class Host {
             return this;
         }
 
-        /** The host; its Linux switch is built on first use. */
+        /** The host; its Linux switch is found or built on first use. */
         public Host build() {
             return new Host(this);
         }

@@ -1,20 +1,52 @@
 package io.overlaykit.core;
 
 import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * A route: {@code destination} (null for the default route) via an optional {@code gateway} and/or out
- * of {@code device}, in routing {@code table} (254 = main).
+ * of {@code device}, in routing {@code table} (254 = main). A multipath (ECMP) route has neither gateway
+ * nor device but two or more {@code nexthops}; every other route has none.
  *
  * <pre>{@code Route.defaultVia("172.16.0.1")}</pre>
  */
 public record Route(IpPrefix destination, InetAddress gateway, InterfaceName device, boolean onLink,
-                    int table, Integer metric) {
+                    int table, Integer metric, List<NextHop> nexthops) {
     /** The kernel's main routing table ({@code RT_TABLE_MAIN}). */
     public static final int MAIN_TABLE = 254;
 
+    /** One path of a multipath route ({@code ip route ... nexthop via G dev D weight W}). */
+    public record NextHop(InetAddress gateway, InterfaceName device, int weight, boolean onLink) {
+        public NextHop {
+            if (gateway == null && device == null) {
+                throw new InvalidSpecException("route nexthop", "empty", "needs a gateway or a device");
+            }
+            if (weight < 1 || weight > 256) {
+                throw new InvalidSpecException("route nexthop weight", weight, "must be 1 to 256");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "nexthop" + (gateway == null ? "" : " via " + gateway.getHostAddress())
+                    + (device == null ? "" : " dev " + device) + " weight " + weight + (onLink ? " onlink" : "");
+        }
+    }
+
+    /** A route with a single path (no nexthops). */
+    public Route(IpPrefix destination, InetAddress gateway, InterfaceName device, boolean onLink, int table,
+                 Integer metric) {
+        this(destination, gateway, device, onLink, table, metric, List.of());
+    }
+
     public Route {
-        if (destination == null && gateway == null && device == null) {
+        nexthops = nexthops == null ? List.of() : List.copyOf(nexthops);
+        if (!nexthops.isEmpty() && (gateway != null || device != null || onLink)) {
+            throw new InvalidSpecException("route", String.valueOf(destination),
+                    "a multipath route has its gateways and devices in its nexthops only");
+        }
+        if (destination == null && gateway == null && device == null && nexthops.isEmpty()) {
             throw new InvalidSpecException("route", "default", "needs a gateway or a device");
         }
         if (table < 1) {
@@ -42,19 +74,32 @@ public record Route(IpPrefix destination, InetAddress gateway, InterfaceName dev
         return new Route(destination.network(), null, device, false, MAIN_TABLE, null);
     }
 
+    /** A multipath route to {@code destination} (null: default) over {@code nexthops}, in the main table. */
+    public static Route multipath(IpPrefix destination, List<NextHop> nexthops) {
+        if (Objects.requireNonNull(nexthops, "nexthops").isEmpty()) {
+            throw new InvalidSpecException("route nexthops", "[]", "a multipath route needs nexthops");
+        }
+        return new Route(destination, null, null, false, MAIN_TABLE, null, nexthops);
+    }
+
     /** This route in routing table {@code table} (a positive id). */
     public Route inTable(int table) {
-        return new Route(destination, gateway, device, onLink, table, metric);
+        return new Route(destination, gateway, device, onLink, table, metric, nexthops);
     }
 
     /** This route out of {@code device}. */
     public Route viaDevice(InterfaceName device) {
-        return new Route(destination, gateway, device, onLink, table, metric);
+        return new Route(destination, gateway, device, onLink, table, metric, nexthops);
     }
 
     /** This route with the {@code onlink} flag: the gateway is reachable on the device without a subnet route. */
     public Route withOnLink(boolean onLink) {
-        return new Route(destination, gateway, device, onLink, table, metric);
+        return new Route(destination, gateway, device, onLink, table, metric, nexthops);
+    }
+
+    /** True for a multipath route (its paths are in {@link #nexthops()}). */
+    public boolean isMultipath() {
+        return !nexthops.isEmpty();
     }
 
     /** True for a default route (no destination, or a /0). */
@@ -69,6 +114,7 @@ public record Route(IpPrefix destination, InetAddress gateway, InterfaceName dev
                 + (device == null ? "" : " dev " + device)
                 + (onLink ? " onlink" : "")
                 + (table == MAIN_TABLE ? "" : " table " + table)
-                + (metric == null ? "" : " metric " + metric);
+                + (metric == null ? "" : " metric " + metric)
+                + nexthops.stream().map(h -> " " + h).collect(java.util.stream.Collectors.joining());
     }
 }

@@ -131,13 +131,12 @@ final class LinkEnsure {
             diffs.add("peer namespace " + peerNs.displayName() + " does not exist");
             return;
         }
-        try (RtnetlinkLinks there = RtnetlinkLinks.open(links.namespaces(), peerNs)) {
-            Optional<LinkInfo> peer = there.find(veth.peerName());
-            if (peer.isEmpty()) {
-                diffs.add("no peer '" + veth.peerName() + "' in namespace " + peerNs.displayName());
-            } else if (!"veth".equals(peer.get().kind()) || peer.get().index() != have.peerIndex()) {
-                diffs.add("'" + veth.peerName() + "' in namespace " + peerNs.displayName() + " is not its peer");
-            }
+        // the peer namespace's cached handle (the one per-namespace cache), not a socket of our own
+        Optional<LinkInfo> peer = links.namespaces().links(peerNs).find(veth.peerName());
+        if (peer.isEmpty()) {
+            diffs.add("no peer '" + veth.peerName() + "' in namespace " + peerNs.displayName());
+        } else if (!"veth".equals(peer.get().kind()) || peer.get().index() != have.peerIndex()) {
+            diffs.add("'" + veth.peerName() + "' in namespace " + peerNs.displayName() + " is not its peer");
         }
     }
 }

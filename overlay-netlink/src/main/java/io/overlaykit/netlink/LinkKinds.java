@@ -8,19 +8,21 @@ import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.NotFoundException;
 import io.overlaykit.core.VethPair;
 import io.overlaykit.core.VxlanTunnel;
+import io.overlaykit.core.spi.NetOp;
 import io.overlaykit.netlink.internal.LinkKind;
-import io.overlaykit.netlink.internal.RtnlMessages;
 import io.overlaykit.netlink.internal.RtnlMessages.RawLink;
 import io.overlaykit.netlink.internal.Sys;
 import io.overlaykit.netlink.internal.SysCallException;
 import io.overlaykit.netlink.internal.VxlanMapping;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * What differs between link kinds for {@link RtnetlinkLinks}: the create message of each kind (a veth
- * with its peer made directly in the peer's namespace, a bridge, a vxlan from its attribute table), what
- * a create message cannot carry, and decoding a kernel link into a {@link LinkInfo} (vxlan attributes
- * with their parent device resolved to a name).
+ * What differs between link kinds for {@link RtnetlinkLinks}: creating one on its own (the messages come
+ * from {@link NetOpCompiler}: a veth with its peer made directly in the peer's namespace, a bridge, a vxlan
+ * from its attribute table; then what a create message cannot carry), and decoding a kernel link into a
+ * {@link LinkInfo} (vxlan attributes with their parent device resolved to a name).
  */
 final class LinkKinds {
     private final RtnetlinkLinks links;
@@ -30,39 +32,33 @@ final class LinkKinds {
     }
 
     LinkInfo create(VethPair veth) {
-        String op = "create veth '" + veth.name() + "'";
-        int fd = -1;
-        if (veth.peerNamespace() != null) {
-            fd = openNamespace(veth.peerNamespace(), op);
-        }
-        try {
-            links.call(RtnlMessages.newVeth(veth.name().value(), veth.mtu(), veth.peerName().value(), fd,
-                    veth.peerMac() == null ? null : veth.peerMac().toBytes()), op);
-        } finally {
-            Sys.closeQuietly(fd);
-        }
-        return finishCreate(veth.name(), veth.alias());
+        return create(new NetOp.CreateVeth(veth), veth.name());
     }
 
     LinkInfo create(Bridge bridge) {
-        links.call(RtnlMessages.newLink(LinkKind.BRIDGE, bridge.name().value(), bridge.mtu(), Map.of()),
-                "create bridge '" + bridge.name() + "'");
-        return finishCreate(bridge.name(), bridge.alias());
+        return create(new NetOp.CreateBridge(bridge), bridge.name());
     }
 
     LinkInfo create(VxlanTunnel vxlan) {
-        String op = "create vxlan '" + vxlan.name() + "'";
-        int device = vxlan.device() == null ? 0 : links.get(vxlan.device()).index();
-        links.call(RtnlMessages.newLink(LinkKind.VXLAN, vxlan.name().value(), vxlan.mtu(),
-                VxlanMapping.toAttributes(vxlan, device)), op);
-        return finishCreate(vxlan.name(), vxlan.alias());
+        return create(new NetOp.CreateVxlan(vxlan), vxlan.name());
     }
 
-    /** Sets what the create message cannot carry; a failure removes the half-made link. */
-    private LinkInfo finishCreate(InterfaceName name, String alias) {
+    /**
+     * Sends the create, then what a create message cannot carry (the alias); a failure of the latter removes
+     * the half-made link. Returns the link as the kernel made it.
+     */
+    private LinkInfo create(NetOp op, InterfaceName name) {
+        List<Integer> fds = new ArrayList<>();
+        NetOpBatch.Step step;
         try {
-            if (alias != null) {
-                links.setAlias(name, alias);
+            step = new NetOpCompiler(links, NetOpCompiler.lookups(links, null), fds).compileOrThrow(op);
+            links.channel().call(step.main().message(), step.main().operation());
+        } finally {
+            fds.forEach(Sys::closeQuietly);
+        }
+        try {
+            if (step.extra() != null) {
+                links.channel().call(step.extra().message(), step.extra().operation());
             }
             return links.get(name);
         } catch (RuntimeException e) {

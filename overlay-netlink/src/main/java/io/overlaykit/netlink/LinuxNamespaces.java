@@ -7,6 +7,7 @@ import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.NotFoundException;
 import io.overlaykit.core.OverlayException;
 import io.overlaykit.core.spi.Namespaces;
+import io.overlaykit.core.spi.RequestHook;
 import io.overlaykit.netlink.internal.Errno;
 import io.overlaykit.netlink.internal.LibC;
 import io.overlaykit.netlink.internal.NsExecutor;
@@ -19,12 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -32,7 +33,9 @@ import java.util.stream.Stream;
  * Network namespaces of the Linux kernel, compatible with {@code ip netns}: a named namespace is a
  * bind mount of a namespace file onto {@code /run/netns/NAME}. Work runs inside a namespace on a
  * cached platform thread per namespace that entered it with setns; the rest of the JVM stays where it
- * was. Close it to stop those threads.
+ * was. This is also where the per-namespace rtnetlink handles of a {@link NetlinkStack} are cached (one
+ * cache, {@link NamespaceHandles}), and where its {@link RequestHook} lives. Close it to stop those
+ * threads and close those handles.
  *
  * <p>Work in a namespace that does not finish within the call timeout (2 minutes unless configured)
  * fails with {@link io.overlaykit.core.OverlayTimeoutException}; the stuck thread is abandoned.
@@ -43,9 +46,10 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
     /** Generous: callers run real work (whole wiring steps, libnftables batches) inside a namespace. */
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(2);
 
-    private final Map<NetNamespace, NsExecutor> executors = new ConcurrentHashMap<>();
-    private final List<Consumer<NetNamespace>> deleteListeners = new CopyOnWriteArrayList<>();
-    private final Duration callTimeout;
+    private final NamespaceHandles handles;
+    private volatile RequestHook hook = RequestHook.NONE;
+    /** Visits to a namespace ({@link #callIn} calls), for tests that count thread hops. */
+    private final java.util.concurrent.atomic.LongAdder visits = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
 
     /** Creates a handle with the {@link #DEFAULT_CALL_TIMEOUT}; no thread starts until the first {@link #callIn}. */
@@ -62,7 +66,21 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
         if (callTimeout == null || callTimeout.isNegative() || callTimeout.isZero()) {
             throw new InvalidSpecException("call timeout", callTimeout, "must be positive");
         }
-        this.callTimeout = callTimeout;
+        this.handles = new NamespaceHandles(callTimeout);
+    }
+
+    /**
+     * Routes every request made through this object and the handles it caches (netlink messages, sysctl
+     * reads and writes, ethtool calls, nftables commands) through {@code hook}; null removes it. Takes effect
+     * at once for handles already open.
+     */
+    public void requestHook(RequestHook hook) {
+        this.hook = hook == null ? RequestHook.NONE : hook;
+    }
+
+    /** The hook every request goes through. */
+    RequestHook hook() {
+        return hook;
     }
 
     @Override
@@ -117,7 +135,7 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
         if (!Files.exists(file)) {
             return false;
         }
-        forget(ns);
+        handles.forget(ns); // an open socket would keep the namespace alive
         try {
             Sys.umountDetach(file.toString());
         } catch (SysCallException e) {
@@ -158,7 +176,8 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
 
     @Override
     public <T> T callIn(NetNamespace ns, Callable<T> work) {
-        NsExecutor ex = executorFor(ns);
+        NsExecutor ex = entry(ns).executor();
+        visits.increment();
         try {
             return ex.call(work);
         } catch (RuntimeException e) {
@@ -170,30 +189,26 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
         }
     }
 
-    /**
-     * The executor of {@code ns}, replaced when retired or when the namespace file now names another
-     * namespace (re-created, or a reused pid). The usual case costs one stat of the namespace file;
-     * only a new executor checks that the file is a namespace and sweeps executors of dead processes.
-     */
-    private NsExecutor executorFor(NetNamespace ns) {
+    /** The cached rtnetlink handle of {@code ns}, opened on first use. */
+    RtnetlinkLinks links(NetNamespace ns) {
+        return entry(ns).links(() -> RtnetlinkLinks.open(this, ns));
+    }
+
+    /** How many times work was run inside a namespace (for tests). */
+    long visits() {
+        return visits.sum();
+    }
+
+    /** Namespaces with cached handles (for tests). */
+    Set<NetNamespace> cachedNamespaces() {
+        return handles.cached();
+    }
+
+    private NamespaceHandles.Entry entry(NetNamespace ns) {
         if (closed) {
             throw new IllegalStateException("LinuxNamespaces is closed");
         }
-        NsExecutor cached = executors.get(ns);
-        if (cached != null && cached.usable() && cached.inode() == inodeOrMinusOne(ns)) {
-            return cached;
-        }
-        sweepDeadProcesses(executors, NsExecutor::close);
-        long inode = inodeOf(ns);
-        return executors.compute(ns, (k, old) -> {
-            if (old != null && old.usable() && old.inode() == inode) {
-                return old;
-            }
-            if (old != null) {
-                old.close();
-            }
-            return new NsExecutor(ns.path(), ns.displayName(), callTimeout);
-        });
+        return handles.entry(ns, this::inodeOf);
     }
 
     /**
@@ -212,51 +227,77 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
         }
     }
 
-    private static long inodeOrMinusOne(NetNamespace ns) {
-        try {
-            return NsExecutor.inodeOf(ns.path());
-        } catch (UncheckedIOException e) {
-            return -1;
-        }
-    }
-
-    /**
-     * Removes and closes the entries of {@code cache} keyed by the namespace of a process that is gone:
-     * an open handle would keep that namespace alive, and nothing else ever asks for the pid again.
-     */
-    static <V> void sweepDeadProcesses(Map<NetNamespace, V> cache, Consumer<V> close) {
-        for (NetNamespace k : cache.keySet()) {
-            if (k.pid() > 0 && !Files.exists(Path.of("/proc", Long.toString(k.pid())))) {
-                V v = cache.remove(k);
-                if (v != null) {
-                    close.accept(v);
-                }
-            }
-        }
-    }
-
     @Override
     public String readSysctl(NetNamespace ns, String key) {
         Path p = sysctlPath(key);
-        return callIn(ns, () -> readOrNotFound(ns, key, p));
+        return callIn(ns, () -> read(ns, key, p));
     }
 
     @Override
     public String writeSysctl(NetNamespace ns, String key, String value) {
         Path p = sysctlPath(key);
+        checkValue(key, value);
+        return callIn(ns, () -> write(ns, key, p, value));
+    }
+
+    /** All keys in one visit to the namespace; a key the kernel does not have maps to null. */
+    @Override
+    public Map<String, String> readSysctls(NetNamespace ns, Collection<String> keys) {
+        Map<String, Path> paths = new LinkedHashMap<>();
+        keys.forEach(k -> paths.put(k, sysctlPath(k)));
+        return callIn(ns, () -> {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Path> e : paths.entrySet()) {
+                try {
+                    out.put(e.getKey(), read(ns, e.getKey(), e.getValue()));
+                } catch (NotFoundException absent) {
+                    out.put(e.getKey(), null);
+                }
+            }
+            return out;
+        });
+    }
+
+    /** All values in one visit to the namespace, in order; stops at the first failure. */
+    @Override
+    public Map<String, String> writeSysctls(NetNamespace ns, Map<String, String> values) {
+        Map<String, Path> paths = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            paths.put(k, sysctlPath(k));
+            checkValue(k, v);
+        });
+        return callIn(ns, () -> {
+            Map<String, String> previous = new LinkedHashMap<>();
+            for (Map.Entry<String, Path> e : paths.entrySet()) {
+                previous.put(e.getKey(), write(ns, e.getKey(), e.getValue(), values.get(e.getKey())));
+            }
+            return previous;
+        });
+    }
+
+    private static void checkValue(String key, String value) {
         if (value == null || value.indexOf('\n') >= 0) {
             throw new InvalidSpecException("sysctl " + key, value, "must be one line");
         }
-        return callIn(ns, () -> {
-            String before = readOrNotFound(ns, key, p);
-            try {
-                Files.writeString(p, value);
-            } catch (IOException e) {
-                throw new BackendException("write sysctl " + key + "=" + value + " in namespace "
-                        + ns.displayName() + ": " + e.getMessage(), e);
-            }
-            return before;
-        });
+    }
+
+    /** One sysctl read, shown to the hook; runs on the namespace's thread. */
+    private String read(NetNamespace ns, String key, Path p) {
+        hook.beforeRequest(RequestHook.Backend.SYSCTL, RequestHook.Access.READ, "read sysctl " + key);
+        return readOrNotFound(ns, key, p);
+    }
+
+    /** One sysctl write (the value before is read as part of it), shown to the hook; on the namespace's thread. */
+    private String write(NetNamespace ns, String key, Path p, String value) {
+        hook.beforeRequest(RequestHook.Backend.SYSCTL, RequestHook.Access.WRITE, "write sysctl " + key + "=" + value);
+        String before = readOrNotFound(ns, key, p);
+        try {
+            Files.writeString(p, value);
+        } catch (IOException e) {
+            throw new BackendException("write sysctl " + key + "=" + value + " in namespace "
+                    + ns.displayName() + ": " + e.getMessage(), e);
+        }
+        return before;
     }
 
     private static String readOrNotFound(NetNamespace ns, String key, Path p) {
@@ -275,21 +316,6 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
             throw new InvalidSpecException("sysctl key", key, "expected a dotted name such as net.ipv4.ip_forward");
         }
         return Path.of("/proc/sys", key.replace('.', '/'));
-    }
-
-    /** Called with a namespace just before it is deleted, so cached handles can close first. */
-    void onDelete(Consumer<NetNamespace> listener) {
-        deleteListeners.add(listener);
-    }
-
-    private void forget(NetNamespace ns) {
-        for (Consumer<NetNamespace> l : deleteListeners) {
-            l.accept(ns);
-        }
-        NsExecutor ex = executors.remove(ns);
-        if (ex != null) {
-            ex.close();
-        }
     }
 
     /** Makes /run/netns exist and be a shared mount point, as {@code ip netns add} does. */
@@ -343,11 +369,10 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
         }
     }
 
-    /** Stops every namespace thread; idempotent. Namespaces themselves stay. */
+    /** Stops every namespace thread and closes every cached handle; idempotent. Namespaces themselves stay. */
     @Override
     public void close() {
         closed = true;
-        executors.values().forEach(NsExecutor::close);
-        executors.clear();
+        handles.closeAll();
     }
 }

@@ -3,12 +3,11 @@ package io.overlaykit.netlink;
 import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.spi.Firewall;
 import io.overlaykit.core.spi.NetworkStack;
-import io.overlaykit.netlink.internal.NsExecutor;
-import java.io.UncheckedIOException;
+import io.overlaykit.core.spi.OverlaySwitch;
+import io.overlaykit.core.spi.RequestHook;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Linux kernel's network stack through rtnetlink and JNA: namespaces, and per namespace a cached
@@ -26,12 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class NetlinkStack implements NetworkStack {
     private final LinuxNamespaces namespaces;
-    private final Map<NetNamespace, RtnetlinkLinks> links = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private NetlinkStack(LinuxNamespaces namespaces) {
         this.namespaces = namespaces;
-        namespaces.onDelete(this::forget);
     }
 
     /** Opens a stack; sockets are created lazily per namespace. */
@@ -52,55 +49,47 @@ public final class NetlinkStack implements NetworkStack {
         return namespaces;
     }
 
+    /** The cached handle of {@code ns} (kept by {@link LinuxNamespaces}, the one per-namespace cache). */
     @Override
     public RtnetlinkLinks links(NetNamespace ns) {
-        if (closed) {
-            throw new IllegalStateException("NetlinkStack is closed");
-        }
-        RtnetlinkLinks cached = links.get(ns);
-        if (cached != null && !cached.isClosed() && cached.nsInode() == inodeOrMinusOne(ns)) {
-            return cached; // one stat of the namespace file
-        }
-        // a new handle: a good moment to close those of containers that are gone
-        LinuxNamespaces.sweepDeadProcesses(links, RtnetlinkLinks::close);
-        long inode = namespaces.inodeOf(ns);
-        return links.compute(ns, (k, old) -> {
-            if (old != null && !old.isClosed() && old.nsInode() == inode) {
-                return old;
-            }
-            if (old != null) {
-                old.close();
-            }
-            return RtnetlinkLinks.open(namespaces, k);
-        });
-    }
-
-    private static long inodeOrMinusOne(NetNamespace ns) {
-        try {
-            return NsExecutor.inodeOf(ns.path());
-        } catch (UncheckedIOException e) {
-            return -1;
-        }
+        ensureOpen();
+        return namespaces.links(ns);
     }
 
     /** Which namespaces have a cached handle (for tests). */
     Set<NetNamespace> cachedNamespaces() {
-        return Set.copyOf(links.keySet());
+        return namespaces.cachedNamespaces();
     }
 
     @Override
     public Firewall firewall(NetNamespace ns) {
-        if (closed) {
-            throw new IllegalStateException("NetlinkStack is closed");
-        }
+        ensureOpen();
         // Stateless: each call makes a fresh libnftables context inside the namespace.
         return new NftablesFirewall(namespaces, ns);
     }
 
-    private void forget(NetNamespace ns) {
-        RtnetlinkLinks l = links.remove(ns);
-        if (l != null) {
-            l.close();
+    /**
+     * A {@link LinuxBridgeSwitch} on the links of {@code ns}: the switch of hosts whose spec says
+     * {@code "switch": "linux"}.
+     */
+    @Override
+    public Optional<OverlaySwitch> linuxSwitch(NetNamespace ns) {
+        return Optional.of(new LinuxBridgeSwitch(links(ns)));
+    }
+
+    /**
+     * Routes every request of this stack through {@code hook}: each netlink message (READ for a GET or a
+     * dump, WRITE otherwise), each libnftables command, sysctl access and ethtool call. Applies to every
+     * namespace handle, those open already and those opened later; null removes it.
+     */
+    @Override
+    public void requestHook(RequestHook hook) {
+        namespaces.requestHook(hook);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("NetlinkStack is closed");
         }
     }
 
@@ -110,8 +99,6 @@ public final class NetlinkStack implements NetworkStack {
             return;
         }
         closed = true;
-        links.values().forEach(RtnetlinkLinks::close);
-        links.clear();
         namespaces.close();
     }
 }

@@ -6,6 +6,8 @@ import io.overlaykit.core.NotFoundException;
 import io.overlaykit.core.spi.Firewall;
 import io.overlaykit.core.spi.FirewallTable;
 import io.overlaykit.core.spi.Namespaces;
+import io.overlaykit.core.spi.RequestHook;
+import io.overlaykit.core.spi.RequestHook.Access;
 import io.overlaykit.netlink.internal.nft.Nft;
 import io.overlaykit.netlink.internal.nft.NftListing;
 import io.overlaykit.netlink.internal.nft.NftRenderer;
@@ -59,7 +61,8 @@ public final class NftablesFirewall implements Firewall {
     public void replaceTable(FirewallTable table) {
         Objects.requireNonNull(table, "table");
         String batch = NftRenderer.replaceBatch(table).toString();
-        run(batch, false, "replace table inet " + table.name());
+        String what = "replace table inet " + table.name();
+        namespaces.callIn(ns, () -> nft(batch, false, what, Access.WRITE));
         LOG.log(Level.DEBUG, () -> "replaced nft table inet " + table.name() + " (" + table.rules().size()
                 + " rules) in namespace " + ns.displayName());
     }
@@ -73,7 +76,7 @@ public final class NftablesFirewall implements Firewall {
         return namespaces.callIn(ns, () -> {
             boolean present = hasOurTable(name, what);
             if (present) {
-                Nft.run(NftRenderer.deleteBatch(name).toString(), false, where(what));
+                nft(NftRenderer.deleteBatch(name).toString(), false, what, Access.WRITE);
             }
             return present;
         });
@@ -82,7 +85,8 @@ public final class NftablesFirewall implements Firewall {
     /** Names of the {@code inet} and {@code ip} tables in this namespace, ours or not. */
     @Override
     public List<String> tables() {
-        return NftListing.tableNames(run("list tables", true, "list tables"), LISTED_FAMILIES);
+        return NftListing.tableNames(namespaces.callIn(ns, () -> nft("list tables", true, "list tables", Access.READ)),
+                LISTED_FAMILIES);
     }
 
     /**
@@ -96,7 +100,7 @@ public final class NftablesFirewall implements Firewall {
         NftRenderer.checkTableName(name);
         String what = "list table inet " + name;
         String listing = namespaces.callIn(ns, () -> {
-            return hasOurTable(name, what) ? Nft.run("list table inet " + name, false, where(what)) : null;
+            return hasOurTable(name, what) ? nft("list table inet " + name, false, what, Access.READ) : null;
         });
         if (listing == null) {
             throw new NotFoundException("nft table inet " + name + " does not exist in namespace "
@@ -107,12 +111,22 @@ public final class NftablesFirewall implements Firewall {
 
     /** Runs a raw command or JSON batch in this namespace; package-private for tests of failure paths. */
     String run(String command, boolean jsonOutput, String what) {
-        return namespaces.callIn(ns, () -> Nft.run(command, jsonOutput, where(what)));
+        return namespaces.callIn(ns, () -> nft(command, jsonOutput, what, Access.WRITE));
+    }
+
+    /** One libnftables command, shown to the request hook first; call it on the namespace's thread. */
+    private String nft(String command, boolean jsonOutput, String what, Access access) {
+        hook().beforeRequest(RequestHook.Backend.NFTABLES, access, "nft " + what);
+        return Nft.run(command, jsonOutput, where(what));
+    }
+
+    private RequestHook hook() {
+        return namespaces instanceof LinuxNamespaces l ? l.hook() : RequestHook.NONE;
     }
 
     /** Whether our table {@code inet NAME} exists; call it inside {@code callIn}, on the namespace's thread. */
     private boolean hasOurTable(String name, String what) {
-        return NftListing.tables(Nft.run("list tables", true, where(what))).stream()
+        return NftListing.tables(nft("list tables", true, what, Access.READ)).stream()
                 .anyMatch(t -> t.family().equals(NftRenderer.FAMILY) && t.name().equals(name));
     }
 

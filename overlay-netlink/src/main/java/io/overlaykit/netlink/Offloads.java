@@ -1,44 +1,102 @@
 package io.overlaykit.netlink;
 
 import io.overlaykit.core.InterfaceName;
+import io.overlaykit.core.spi.RequestHook;
+import io.overlaykit.netlink.internal.Errno;
+import io.overlaykit.netlink.internal.LibC;
 import io.overlaykit.netlink.internal.Sys;
 import io.overlaykit.netlink.internal.SysCallException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * TX checksum offload of the links of one namespace for {@link RtnetlinkLinks}: rtnetlink does not carry
  * offloads, so this is SIOCETHTOOL on an AF_INET datagram socket opened inside the namespace (the ioctl
- * acts on the socket's namespace).
+ * acts on the socket's namespace). Each ioctl is one {@link RequestHook.Backend#ETHTOOL} request.
  */
 final class Offloads {
     private static final int ETHTOOL_GTXCSUM = 0x16;
     private static final int ETHTOOL_STXCSUM = 0x17;
 
-    private final RtnetlinkLinks links;
+    private final RtnlChannel channel;
 
-    Offloads(RtnetlinkLinks links) {
-        this.links = links;
+    Offloads(RtnlChannel channel) {
+        this.channel = channel;
     }
 
-    void disableTxChecksum(InterfaceName link) {
-        setTxChecksum(link, false);
-    }
-
+    /** Turns TX checksum offload on or off; {@code on} undoes an earlier off. */
     void setTxChecksum(InterfaceName link, boolean on) {
-        ethtool(link, ETHTOOL_STXCSUM, on ? 1 : 0, "turn tx checksum offload " + (on ? "on" : "off") + " on '"
-                + link + "'");
+        channel.callIn(() -> {
+            setInNamespace(link, on);
+            return null;
+        });
     }
 
     boolean txChecksum(InterfaceName link) {
-        return ethtool(link, ETHTOOL_GTXCSUM, 0, "read tx checksum offload of '" + link + "'") != 0;
-    }
-
-    private int ethtool(InterfaceName link, int cmd, int data, String op) {
-        return links.namespaces().callIn(links.namespace(), () -> {
+        return channel.callIn(() -> {
+            int fd = Sys.socket(LibC.AF_INET, LibC.SOCK_DGRAM, 0);
             try {
-                return Sys.ethtoolInCurrentNamespace(link.value(), cmd, data);
-            } catch (SysCallException e) {
-                throw NetlinkException.typed(op, links.label(), e.errno(), null, e);
+                return read(fd, link);
+            } finally {
+                Sys.closeQuietly(fd);
             }
         });
+    }
+
+    /** The offload state of every link of {@code names} that exists, in one visit to the namespace. */
+    Map<InterfaceName, Boolean> txChecksums(Collection<InterfaceName> names) {
+        return channel.callIn(() -> {
+            Map<InterfaceName, Boolean> out = new LinkedHashMap<>();
+            int fd = Sys.socket(LibC.AF_INET, LibC.SOCK_DGRAM, 0);
+            try {
+                for (InterfaceName n : names) {
+                    try {
+                        out.put(n, read(fd, n));
+                    } catch (RuntimeException e) {
+                        if (NetlinkException.errnoOf(e) != Errno.ENODEV) {
+                            throw e;
+                        }
+                        // no such link: left out
+                    }
+                }
+            } finally {
+                Sys.closeQuietly(fd);
+            }
+            return out;
+        });
+    }
+
+    static String setOp(InterfaceName link, boolean on) {
+        return "turn tx checksum offload " + (on ? "on" : "off") + " on '" + link + "'";
+    }
+
+    /** One STXCSUM shown to the hook first; call it on the namespace's thread. */
+    void setInNamespace(InterfaceName link, boolean on) {
+        channel.hook().beforeRequest(RequestHook.Backend.ETHTOOL, RequestHook.Access.WRITE, setOp(link, on));
+        setWithoutHook(link, on);
+    }
+
+    /** One STXCSUM, for a batch that has shown it to the hook itself; on the namespace's thread. */
+    void setWithoutHook(InterfaceName link, boolean on) {
+        String op = setOp(link, on);
+        int fd = Sys.socket(LibC.AF_INET, LibC.SOCK_DGRAM, 0);
+        try {
+            Sys.ethtoolValue(fd, link.value(), ETHTOOL_STXCSUM, on ? 1 : 0);
+        } catch (SysCallException e) {
+            throw NetlinkException.typed(op, channel.label(), e.errno(), null, e);
+        } finally {
+            Sys.closeQuietly(fd);
+        }
+    }
+
+    private boolean read(int fd, InterfaceName link) {
+        String op = "read tx checksum offload of '" + link + "'";
+        channel.hook().beforeRequest(RequestHook.Backend.ETHTOOL, RequestHook.Access.READ, op);
+        try {
+            return Sys.ethtoolValue(fd, link.value(), ETHTOOL_GTXCSUM, 0) != 0;
+        } catch (SysCallException e) {
+            throw NetlinkException.typed(op, channel.label(), e.errno(), null, e);
+        }
     }
 }

@@ -9,7 +9,6 @@ import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.core.LinkInfo;
 import io.overlaykit.core.MacAddress;
-import io.overlaykit.core.Mtu;
 import io.overlaykit.core.Neighbour;
 import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.NotFoundException;
@@ -18,101 +17,105 @@ import io.overlaykit.core.Route;
 import io.overlaykit.core.VethPair;
 import io.overlaykit.core.VxlanTunnel;
 import io.overlaykit.core.spi.Links;
-import io.overlaykit.netlink.internal.Errno;
-import io.overlaykit.netlink.internal.NetlinkSocket;
-import io.overlaykit.netlink.internal.NetlinkSocket.NetlinkError;
+import io.overlaykit.core.spi.NamespaceView;
+import io.overlaykit.core.spi.NetOp;
 import io.overlaykit.netlink.internal.NlMessage;
-import io.overlaykit.netlink.internal.NlWriter;
-import io.overlaykit.netlink.internal.NsExecutor;
 import io.overlaykit.netlink.internal.RtnlMessages;
 import io.overlaykit.netlink.internal.RtnlMessages.RawLink;
 import io.overlaykit.netlink.internal.Sys;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 
 /**
  * Links, addresses, routes, neighbours, FDB entries and policy rules of one namespace over one
- * NETLINK_ROUTE socket. The socket is created on a thread inside the namespace and then used from any
- * thread; requests are serialized. Close it (or the {@link NetlinkStack}) to release the socket.
+ * NETLINK_ROUTE socket ({@link RtnlChannel}). The socket is created on a thread inside the namespace and
+ * then used from any thread; requests are serialized. Close it (or the {@link NetlinkStack}) to release
+ * the socket.
+ *
+ * <p>A change method sends one message (plus a GET where a name must become an ifindex); {@link #execute}
+ * sends a whole list of changes in as few datagrams as the socket allows, and {@link #observe} reads the
+ * namespace with one dump per kind. Every message goes through the stack's
+ * {@link io.overlaykit.core.spi.RequestHook} before it is sent. Each change is encoded once, in
+ * {@link NetOpCompiler} (with {@link Requests}); dumps are decoded in {@link Dumps}, ethtool calls made in
+ * {@link Offloads}.
  */
 public final class RtnetlinkLinks implements Links, AutoCloseable {
-    private static final int TIMEOUT_MILLIS = 5000;
-
-    private final LinuxNamespaces namespaces;
-    private final NetNamespace ns;
-    private final String label;
-    private final NetlinkSocket socket;
-    private final long nsInode;
-    private final Routing routing;
+    private final RtnlChannel channel;
     private final LinkKinds kinds;
+    private final Dumps dumps;
     private final Offloads offloads;
     private final Set<LinkEvents> subscriptions = ConcurrentHashMap.newKeySet();
 
-    private RtnetlinkLinks(LinuxNamespaces namespaces, NetNamespace ns, NetlinkSocket socket, long nsInode) {
-        this.namespaces = namespaces;
-        this.ns = ns;
-        this.label = ns.displayName();
-        this.socket = socket;
-        this.nsInode = nsInode;
-        this.routing = new Routing(this);
+    RtnetlinkLinks(RtnlChannel channel) {
+        this.channel = channel;
         this.kinds = new LinkKinds(this);
-        this.offloads = new Offloads(this);
+        this.dumps = new Dumps(channel, this);
+        this.offloads = new Offloads(channel);
     }
 
     /** Opens a handle for {@code ns}: its socket is created by a thread inside {@code ns}. */
     public static RtnetlinkLinks open(LinuxNamespaces namespaces, NetNamespace ns) {
-        String label = ns.displayName();
-        long[] inode = new long[1];
-        NetlinkSocket s = namespaces.callIn(ns, () -> {
-            inode[0] = NsExecutor.currentInode(); // the namespace the socket really belongs to
-            return NetlinkSocket.open(0, label, TIMEOUT_MILLIS);
-        });
-        return new RtnetlinkLinks(namespaces, ns, s, inode[0]);
-    }
-
-    /** The nsfs inode of the namespace this handle's socket lives in. */
-    long nsInode() {
-        return nsInode;
+        return new RtnetlinkLinks(RtnlChannel.open(namespaces, ns));
     }
 
     @Override
     public NetNamespace namespace() {
-        return ns;
+        return channel.namespace();
+    }
+
+    RtnlChannel channel() {
+        return channel;
     }
 
     String label() {
-        return label;
+        return channel.label();
     }
 
     LinuxNamespaces namespaces() {
-        return namespaces;
+        return channel.namespaces();
+    }
+
+    LinkKinds kinds() {
+        return kinds;
+    }
+
+    Dumps dumps() {
+        return dumps;
+    }
+
+    Offloads offloads() {
+        return offloads;
     }
 
     boolean isClosed() {
-        return socket.isClosed();
+        return channel.isClosed();
     }
 
-    List<NlMessage> call(NlWriter w, String operation) {
-        try {
-            return socket.request(w, operation);
-        } catch (NetlinkError e) {
-            throw NetlinkException.typed(operation, label, e.errno(), e.extAck(), e);
-        }
+    // ---- the whole namespace at once ----
+
+    /** One dump per kind: links, addresses, routes (every table), rules, neighbours, FDB. */
+    @Override
+    public NamespaceView observe() {
+        return dumps.observe();
     }
 
-    List<NlMessage> dump(NlWriter w, String operation) {
-        try {
-            return socket.dump(w, operation);
-        } catch (NetlinkError e) {
-            throw NetlinkException.typed(operation, label, e.errno(), e.extAck(), e);
-        }
+    /**
+     * Sends {@code ops} as batched netlink messages (see {@link NetOpBatch}); when some fail, the
+     * {@link io.overlaykit.core.BatchException} lists exactly the ops that took effect, also those after the
+     * first failure, and its cause is the first failure (a {@link NetlinkException}, typed as conflict or
+     * not-found where the errno says so). A delete of something already gone counts as taken effect. A create
+     * with an alias is two messages (RTM_NEWLINK ignores IFLA_IFALIAS); when only the alias fails, the op is
+     * both applied (the link exists: undo it) and the failure.
+     */
+    @Override
+    public void execute(List<NetOp> ops) {
+        NetOpBatch.execute(this, ops);
     }
 
     // ---- create / ensure ----
@@ -147,7 +150,7 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
         return LinkEnsure.vxlan(this, vxlan);
     }
 
-    // ---- read ----
+    // ---- read links ----
 
     @Override
     public Optional<LinkInfo> find(InterfaceName name) {
@@ -159,51 +162,35 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
     }
 
     Optional<LinkInfo> find(int index) {
-        try {
-            List<NlMessage> r = call(RtnlMessages.getLink(index), "get link #" + index);
-            return r.isEmpty() ? Optional.empty() : Optional.of(toInfo(RtnlMessages.decodeLink(r.get(0)), null));
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        }
+        return dumps.link(index).map(l -> toInfo(l, null));
     }
 
     @Override
     public LinkInfo get(InterfaceName name) {
         List<NlMessage> r;
         try {
-            r = call(RtnlMessages.getLink(name.value()), "get link '" + name + "'");
+            r = channel.call(RtnlMessages.getLink(name.value()), "get link '" + name + "'");
         } catch (NotFoundException e) {
-            throw new NotFoundException("link '" + name + "' not found in namespace " + label, e);
+            throw notFound(name, e);
         }
         if (r.isEmpty()) {
-            throw new NotFoundException("link '" + name + "' not found in namespace " + label);
+            throw notFound(name, null);
         }
         return toInfo(RtnlMessages.decodeLink(r.get(0)), null);
     }
 
+    NotFoundException notFound(InterfaceName name, Throwable cause) {
+        return new NotFoundException("link '" + name + "' not found in namespace " + label(), cause);
+    }
+
     @Override
     public List<LinkInfo> list() {
-        List<RawLink> raw = dumpLinks();
-        Map<Integer, String> names = new HashMap<>();
-        raw.forEach(l -> names.put(l.index(), l.name()));
-        return raw.stream().map(l -> toInfo(l, names)).toList();
+        return dumps.links();
     }
 
     /** Index to name of every link, for decoding references. */
     Map<Integer, String> names() {
-        Map<Integer, String> names = new HashMap<>();
-        dumpLinks().forEach(l -> names.put(l.index(), l.name()));
-        return names;
-    }
-
-    private List<RawLink> dumpLinks() {
-        List<RawLink> raw = new ArrayList<>();
-        for (NlMessage m : dump(RtnlMessages.dump(RTM_GETLINK, 0, IFINFOMSG_LEN), "list links")) {
-            if (m.type() == RTM_NEWLINK) {
-                raw.add(RtnlMessages.decodeLink(m));
-            }
-        }
-        return raw;
+        return dumps.names();
     }
 
     int indexOf(InterfaceName name) {
@@ -214,61 +201,48 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
         return kinds.toInfo(l, names);
     }
 
-    // ---- change ----
+    // ---- changes: each one op of NetOpCompiler, sent on its own ----
 
     @Override
     public boolean delete(InterfaceName name) {
-        Optional<LinkInfo> l = find(name);
-        if (l.isEmpty()) {
-            return false;
-        }
-        try {
-            call(RtnlMessages.delLink(l.get().index()), "delete link '" + name + "'");
-            return true;
-        } catch (NotFoundException e) {
-            return false; // gone meanwhile
-        }
+        return run(new NetOp.DeleteLink(name));
     }
 
     @Override
     public void setUp(InterfaceName name) {
-        setNamed(name, RtnlMessages.setLinkNamed(name.value(), IFF_UP, IFF_UP), "set link '" + name + "' up");
+        run(new NetOp.SetUp(name, true));
     }
 
     @Override
     public void setDown(InterfaceName name) {
-        setNamed(name, RtnlMessages.setLinkNamed(name.value(), 0, IFF_UP), "set link '" + name + "' down");
+        run(new NetOp.SetUp(name, false));
     }
 
     @Override
     public void setMtu(InterfaceName name, int mtu) {
-        Mtu.check("link " + name + " mtu", mtu);
-        setLink(name, w -> w.attrU32(IFLA_MTU, mtu), "set mtu " + mtu + " on link '" + name + "'");
+        run(new NetOp.SetMtu(name, mtu));
     }
 
     @Override
     public void setMac(InterfaceName name, MacAddress mac) {
-        setLink(name, w -> w.attr(IFLA_ADDRESS, mac.toBytes()), "set mac " + mac + " on link '" + name + "'");
+        run(new NetOp.SetMac(name, mac));
     }
 
+    /** Enslaves {@code name} to {@code master} (one GET for the master's ifindex); null releases it. */
     @Override
     public void setMaster(InterfaceName name, InterfaceName master) {
-        int masterIndex = master == null ? 0 : indexOf(master);
-        setLink(name, w -> w.attrU32(IFLA_MASTER, masterIndex),
-                master == null ? "release link '" + name + "' from its master" : "set master of '" + name + "' to '"
-                        + master + "'");
+        run(new NetOp.SetMaster(name, master));
     }
 
     @Override
     public void setAlias(InterfaceName name, String alias) {
-        setLink(name, w -> w.attrString(IFLA_IFALIAS, alias == null ? "" : alias),
-                "set alias of link '" + name + "'");
+        run(new NetOp.SetAlias(name, alias == null ? "" : alias));
     }
 
     @Override
     public void rename(InterfaceName name, InterfaceName newName) {
         // by index: in a request addressed by name, IFLA_IFNAME would name the link, not its new name
-        call(RtnlMessages.setLink(indexOf(name)).attrString(IFLA_IFNAME, newName.value()),
+        channel.call(RtnlMessages.setLink(indexOf(name)).attrString(IFLA_IFNAME, newName.value()),
                 "rename link '" + name + "' to '" + newName + "'");
     }
 
@@ -278,119 +252,129 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
         int index = indexOf(name);
         int fd = kinds.openNamespace(target, op);
         try {
-            call(RtnlMessages.setLink(index).attrU32(IFLA_NET_NS_FD, fd), op);
+            channel.call(RtnlMessages.setLink(index).attrU32(IFLA_NET_NS_FD, fd), op);
         } finally {
             Sys.closeQuietly(fd);
         }
     }
 
-    /** One RTM_SETLINK on an existing link, addressed by name, with the attribute {@code attribute} adds. */
-    private void setLink(InterfaceName name, UnaryOperator<NlWriter> attribute, String op) {
-        setNamed(name, attribute.apply(RtnlMessages.setLinkNamed(name.value(), 0, 0)), op);
-    }
-
-    /** Sends a set request addressed by name; the kernel's ENODEV becomes the same not-found as {@link #get}. */
-    private void setNamed(InterfaceName name, NlWriter request, String op) {
-        try {
-            call(request, op);
-        } catch (NotFoundException e) {
-            if (NetlinkException.errnoOf(e) == Errno.ENODEV) {
-                throw new NotFoundException("link '" + name + "' not found in namespace " + label, e);
-            }
-            throw e;
-        }
-    }
-
-    // ---- addresses, routes, neighbours, FDB, rules (Routing) and offloads (Offloads): forwarded as is ----
-
     @Override
     public void addAddress(InterfaceName link, IpPrefix address) {
-        routing.address(RTM_NEWADDR, RtnlMessages.CREATE_EXCL, link, address);
+        run(new NetOp.AddAddress(link, address));
     }
 
     @Override
     public void replaceAddress(InterfaceName link, IpPrefix address) {
-        routing.address(RTM_NEWADDR, RtnlMessages.CREATE_REPLACE, link, address);
+        int flags = RtnlMessages.CREATE_REPLACE;
+        channel.call(Requests.address(RTM_NEWADDR, flags, address, indexOf(link)),
+                Requests.addressOp(RTM_NEWADDR, flags, link, address));
     }
 
     @Override
     public boolean deleteAddress(InterfaceName link, IpPrefix address) {
-        return routing.deleteAddress(link, address);
-    }
-
-    @Override
-    public List<AddressInfo> addresses(InterfaceName link) {
-        return routing.addresses(link);
+        return run(new NetOp.DeleteAddress(link, address));
     }
 
     @Override
     public void addRoute(Route route) {
-        routing.route(RTM_NEWROUTE, RtnlMessages.CREATE_EXCL, route, "add");
+        run(new NetOp.AddRoute(route));
     }
 
     @Override
     public void replaceRoute(Route route) {
-        routing.route(RTM_NEWROUTE, RtnlMessages.CREATE_REPLACE, route, "replace");
+        channel.call(Requests.route(RTM_NEWROUTE, RtnlMessages.CREATE_REPLACE, route, this::indexOf),
+                Requests.routeOp("replace", route));
     }
 
     @Override
     public boolean deleteRoute(Route route) {
-        return routing.deleteRoute(route);
-    }
-
-    @Override
-    public List<Route> routes(int table) {
-        return routing.routes(table);
+        return run(new NetOp.DeleteRoute(route));
     }
 
     @Override
     public void addNeighbour(Neighbour neighbour) {
-        routing.addNeighbour(neighbour);
+        run(new NetOp.AddNeighbour(neighbour));
     }
 
     @Override
     public boolean deleteNeighbour(Neighbour neighbour) {
-        return routing.deleteNeighbour(neighbour);
-    }
-
-    @Override
-    public List<Neighbour> neighbours(InterfaceName link) {
-        return routing.neighbours(link);
+        return run(new NetOp.DeleteNeighbour(neighbour));
     }
 
     @Override
     public void addFdb(FdbEntry entry) {
-        routing.addFdb(entry);
+        run(new NetOp.AddFdb(entry));
     }
 
+    /** Deletes one entry; false when the device does not have it (looked up first: the kernel would ACK). */
     @Override
-    public boolean deleteFdb(FdbEntry entry) {
-        return routing.deleteFdb(entry);
-    }
-
-    @Override
-    public List<FdbEntry> fdb(InterfaceName link) {
-        return routing.fdb(link);
+    public boolean deleteFdb(FdbEntry e) {
+        Optional<LinkInfo> l = find(e.device());
+        if (l.isEmpty()) {
+            return false;
+        }
+        int index = l.get().index();
+        boolean present = dumps.fdb(index, i -> i == index ? e.device().value() : null).stream()
+                .anyMatch(x -> x.mac().equals(e.mac()) && Objects.equals(x.remote(), e.remote())
+                        && (e.vni() == null || x.vni() == null || e.vni().equals(x.vni())));
+        return present && NetOpBatch.executeOne(this, new NetOp.DeleteFdb(e), l.get());
     }
 
     @Override
     public void addRule(PolicyRule rule) {
-        routing.addRule(rule);
+        run(new NetOp.AddRule(rule));
     }
 
     @Override
     public boolean deleteRule(PolicyRule rule) {
-        return routing.deleteRule(rule);
+        return run(new NetOp.DeleteRule(rule));
+    }
+
+    /** One op on its own; false for a delete of something already gone. */
+    private boolean run(NetOp op) {
+        return NetOpBatch.executeOne(this, op, null);
+    }
+
+    // ---- listings: Dumps ----
+
+    @Override
+    public List<AddressInfo> addresses(InterfaceName link) {
+        return dumps.addresses(link);
+    }
+
+    /** Unicast routes of {@code table}, IPv4 and IPv6, multipath ones with their nexthops. */
+    @Override
+    public List<Route> routes(int table) {
+        return dumps.routes(table, names());
+    }
+
+    /** Entries with a MAC address, in any state (see {@link Neighbour#state()}). */
+    @Override
+    public List<Neighbour> neighbours(InterfaceName link) {
+        return dumps.neighbours(link);
+    }
+
+    @Override
+    public List<FdbEntry> fdb(InterfaceName link) {
+        return dumps.fdb(link);
     }
 
     @Override
     public List<PolicyRule> rules() {
-        return routing.rules();
+        return dumps.rules();
     }
+
+    // ---- offloads ----
 
     @Override
     public void disableTxChecksum(InterfaceName link) {
-        offloads.disableTxChecksum(link);
+        offloads.setTxChecksum(link, false);
+    }
+
+    /** Turns TX checksum offload on or off; on undoes an earlier off. */
+    @Override
+    public void setTxChecksum(InterfaceName link, boolean on) {
+        offloads.setTxChecksum(link, on);
     }
 
     @Override
@@ -398,9 +382,10 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
         return offloads.txChecksum(link);
     }
 
+    /** The offload state of every named link that exists, in one visit to the namespace. */
     @Override
-    public void setTxChecksum(InterfaceName link, boolean on) {
-        offloads.setTxChecksum(link, on);
+    public Map<InterfaceName, Boolean> txChecksums(Collection<InterfaceName> links) {
+        return offloads.txChecksums(links);
     }
 
     // ---- events ----
@@ -421,11 +406,11 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
         // a subscription's socket would keep the namespace alive after it is deleted
         subscriptions.forEach(LinkEvents::close);
         subscriptions.clear();
-        socket.close();
+        channel.close();
     }
 
     @Override
     public String toString() {
-        return "RtnetlinkLinks[" + label + "]";
+        return "RtnetlinkLinks[" + label() + "]";
     }
 }

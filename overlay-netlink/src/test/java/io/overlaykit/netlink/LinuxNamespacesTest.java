@@ -41,7 +41,7 @@ class LinuxNamespacesTest {
         Map<NetNamespace, String> cache = new ConcurrentHashMap<>(Map.of(gone, "g", alive, "a", named, "n"));
         List<String> closed = new ArrayList<>();
 
-        LinuxNamespaces.sweepDeadProcesses(cache, closed::add);
+        NamespaceHandles.sweepDeadProcesses(cache, closed::add);
 
         assertThat(closed).containsExactly("g");
         assertThat(cache).containsOnlyKeys(alive, named); // named namespaces go through delete(), not the sweep

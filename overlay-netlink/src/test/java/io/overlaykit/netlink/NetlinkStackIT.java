@@ -53,6 +53,24 @@ class NetlinkStackIT {
     }
 
     @Test
+    void aHostWithoutASwitchOfItsOwnGetsTheStacksLinuxBridgeSwitch() {
+        Oracle.run("ip", "netns", "add", NS);
+        NetNamespace ns = NetNamespace.named(NS);
+        io.overlaykit.core.Host host = io.overlaykit.core.Host.builder("hostA").namespace(ns).stack(stack).build();
+
+        var sw = host.overlaySwitch(io.overlaykit.core.spec.SwitchKind.LINUX);
+        sw.ensureBridge(Bridge.named("okfn-br"), "okfn");
+
+        assertThat(sw).isInstanceOf(LinuxBridgeSwitch.class);
+        assertThat(((LinuxBridgeSwitch) sw).namespace()).isEqualTo(ns);
+        assertThat(Oracle.link(NS, "okfn-br").path("ifalias").asText()).isEqualTo("overlaykit:okfn");
+        io.overlaykit.core.spi.RequestCounter counter = new io.overlaykit.core.spi.RequestCounter();
+        host.requestHook(counter);
+        sw.bridges("okfn");
+        assertThat(counter.count(io.overlaykit.core.spi.RequestHook.Backend.NETLINK)).isEqualTo(1); // one link dump
+    }
+
+    @Test
     void theHandleOfAProcessThatIsGoneIsClosed() throws Exception {
         Oracle.run("ip", "netns", "add", NS);
         Process p = new ProcessBuilder("ip", "netns", "exec", NS, "sleep", "60").start(); // ip execs sleep: same pid

@@ -1,6 +1,6 @@
 package io.overlaykit.samples;
 
-import io.overlaykit.core.LinuxBridgeSwitch;
+import io.overlaykit.netlink.LinuxBridgeSwitch;
 import io.overlaykit.ovs.OvsSwitch;
 import io.overlaykit.ovs.OvsdbRemote;
 import java.time.Duration;

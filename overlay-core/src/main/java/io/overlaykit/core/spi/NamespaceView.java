@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What one namespace holds, read once: links, addresses, routes of every table, policy rules, permanent
- * neighbour entries and FDB entries of its VXLAN devices. Immutable; the planner reads nothing else of the
+ * What one namespace holds, read once: links, addresses, routes of every table, policy rules, neighbour
+ * entries (with their state: {@link Neighbour#isPermanent()} tells the static ones) and FDB entries of its
+ * VXLAN devices. Immutable; the planner reads nothing else of the
  * namespace. {@link Links#observe} fills it with one dump per kind.
  */
 public record NamespaceView(List<LinkInfo> links, List<AddressInfo> addresses, List<Route> routes,

@@ -1,6 +1,7 @@
 package io.overlaykit.core.spi;
 
 import io.overlaykit.core.NetNamespace;
+import java.util.Optional;
 
 /**
  * The kernel's network stack as one handle: namespaces, and per namespace its links, addresses,
@@ -17,6 +18,15 @@ public interface NetworkStack extends AutoCloseable {
 
     /** The nftables tables of {@code ns}. */
     Firewall firewall(NetNamespace ns);
+
+    /**
+     * The kernel's own switch in {@code ns} (a Linux bridge with kernel VXLAN), for specs with
+     * {@code "switch": "linux"}; empty when this stack has none. Core knows no backend: a host without a
+     * switch of its own takes this one.
+     */
+    default Optional<OverlaySwitch> linuxSwitch(NetNamespace ns) {
+        return Optional.empty();
+    }
 
     /**
      * Routes every request this backend sends through {@code hook} (counting, fault injection); null or

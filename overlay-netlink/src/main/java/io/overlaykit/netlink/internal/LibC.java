@@ -47,6 +47,8 @@ public interface LibC extends Library {
 
     int setsockopt(int fd, int level, int option, byte[] value, int length) throws LastErrorException;
 
+    int getsockopt(int fd, int level, int option, byte[] value, int[] length) throws LastErrorException;
+
     int close(int fd) throws LastErrorException;
 
     int open(String path, int flags) throws LastErrorException;

@@ -2,6 +2,7 @@ package io.overlaykit.netlink.internal;
 
 import io.overlaykit.core.BackendException;
 import io.overlaykit.core.OverlayTimeoutException;
+import io.overlaykit.core.spi.RequestHook;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * should serve (a netlink socket belongs to the namespace it was created in); afterwards any thread may
  * use it. Requests are serialized; replies are matched by sequence number and port id, dumps are read
  * to NLMSG_DONE, errors carry the kernel's extended-ACK text. Nothing blocks longer than the receive
- * timeout.
+ * timeout. Many requests in few datagrams: {@link NetlinkBatch}, within this socket's batch limits.
  */
 public final class NetlinkSocket implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NetlinkSocket.class.getName());
@@ -25,15 +26,25 @@ public final class NetlinkSocket implements AutoCloseable {
     private static final int MAX_RECV_BUFFER = 16 * 1024 * 1024;
     private static final int SOCKADDR_NL_LEN = 12;
 
+    /** Batches stay well below any socket buffer: the kernel refuses a datagram above sk_sndbuf - 32. */
+    static final int MAX_BATCH_BYTES = 64 * 1024;
+    /**
+     * Each message of a batch gets its own ACK, queued on our socket while the kernel works through the
+     * datagram; a few hundred small ACKs fit the 1 MiB receive buffer with room to spare.
+     */
+    static final int MAX_BATCH_MESSAGES = 256;
+
     private final Datagrams io;
     private final int portId;
     private final String where;
+    private final int maxBatchBytes;
+    private final int maxBatchMessages;
     private byte[] recvBuffer = new byte[RECV_BUFFER];
     private final AtomicBoolean closed = new AtomicBoolean();
     private int seq = (int) (System.nanoTime() & 0x3FFF_FFFF);
 
     /** The datagram transport underneath: a netlink fd, or a scripted peer in tests. */
-    interface Datagrams {
+    public interface Datagrams {
         void send(byte[] message);
 
         /** One datagram into {@code buffer}; returns its real length, which may exceed the buffer. */
@@ -61,9 +72,24 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     NetlinkSocket(Datagrams io, int portId, String where) {
+        this(io, portId, where, MAX_BATCH_BYTES, MAX_BATCH_MESSAGES);
+    }
+
+    private NetlinkSocket(Datagrams io, int portId, String where, int maxBatchBytes, int maxBatchMessages) {
         this.io = io;
         this.portId = portId;
         this.where = where;
+        this.maxBatchBytes = maxBatchBytes;
+        this.maxBatchMessages = maxBatchMessages;
+    }
+
+    /**
+     * A socket over another transport (tests: a scripted kernel) whose batches are cut into datagrams of at
+     * most {@code maxBatchBytes} bytes and {@code maxBatchMessages} messages.
+     */
+    public static NetlinkSocket over(Datagrams io, int portId, String where, int maxBatchBytes,
+                                     int maxBatchMessages) {
+        return new NetlinkSocket(io, portId, where, maxBatchBytes, maxBatchMessages);
     }
 
     /**
@@ -92,7 +118,10 @@ public final class NetlinkSocket implements AutoCloseable {
             addr.putShort(0, (short) LibC.AF_NETLINK).putInt(8, groups);
             Sys.bind(fd, addr.array());
             int pid = ByteBuffer.wrap(Sys.getsockname(fd, SOCKADDR_NL_LEN)).order(ByteOrder.nativeOrder()).getInt(4);
-            return new NetlinkSocket(new FdDatagrams(fd), pid, where);
+            // netlink_sendmsg refuses a datagram longer than sk_sndbuf - 32 (getsockopt reports sk_sndbuf)
+            int sndbuf = Sys.getsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, "SO_SNDBUF");
+            int maxBytes = Math.max(4096, Math.min(MAX_BATCH_BYTES, sndbuf / 2));
+            return new NetlinkSocket(new FdDatagrams(fd), pid, where, maxBytes, MAX_BATCH_MESSAGES);
         } catch (RuntimeException e) {
             Sys.closeQuietly(fd);
             throw e;
@@ -112,8 +141,22 @@ public final class NetlinkSocket implements AutoCloseable {
      *
      * @throws NetlinkError when the kernel answers with an error
      */
-    public synchronized List<NlMessage> request(NlWriter message, String operation) {
+    public List<NlMessage> request(NlWriter message, String operation) {
+        return request(message, operation, RequestHook.NONE);
+    }
+
+    /** {@link #request(NlWriter, String)} that first shows the request to {@code hook}; a throwing hook sends nothing. */
+    public synchronized List<NlMessage> request(NlWriter message, String operation, RequestHook hook) {
+        hook.beforeRequest(RequestHook.Backend.NETLINK, access(message), operation);
         return exchange(message, operation, false);
+    }
+
+    /**
+     * READ for a GET (a dump is a GET with NLM_F_DUMP), WRITE for everything else. The type decides, not the
+     * flags: NLM_F_DUMP's bits mean NLM_F_REPLACE and NLM_F_EXCL on a NEW request.
+     */
+    public static RequestHook.Access access(NlWriter message) {
+        return Rtnl.isGet(message.type()) ? RequestHook.Access.READ : RequestHook.Access.WRITE;
     }
 
     /**
@@ -121,8 +164,14 @@ public final class NetlinkSocket implements AutoCloseable {
      * (NLM_F_DUMP_INTR: the table changed meanwhile) is repeated up to three times, then reported as a
      * retryable {@link BackendException}.
      */
-    public synchronized List<NlMessage> dump(NlWriter message, String operation) {
+    public List<NlMessage> dump(NlWriter message, String operation) {
+        return dump(message, operation, RequestHook.NONE);
+    }
+
+    /** {@link #dump(NlWriter, String)} that shows each attempt to {@code hook} before it is sent. */
+    public synchronized List<NlMessage> dump(NlWriter message, String operation, RequestHook hook) {
         for (int attempt = 1; ; attempt++) {
+            hook.beforeRequest(RequestHook.Backend.NETLINK, RequestHook.Access.READ, operation);
             try {
                 return exchange(message, operation, true);
             } catch (BackendException e) {
@@ -135,33 +184,14 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private List<NlMessage> exchange(NlWriter message, String operation, boolean dump) {
-        if (closed.get()) {
-            throw new BackendException(operation + " in namespace " + where + ": netlink socket is closed");
-        }
-        int mySeq = ++seq;
+        ensureOpen(operation);
+        int mySeq = nextSeq();
         io.send(message.finish(mySeq, portId));
         List<NlMessage> out = new ArrayList<>();
         boolean interrupted = false;
         while (true) {
-            int n;
-            try {
-                n = io.receive(recvBuffer);
-            } catch (SysCallException e) {
-                if (e.errno() == Errno.EAGAIN) {
-                    throw new OverlayTimeoutException(operation + " in namespace " + where
-                            + ": no answer from the kernel in time", e);
-                }
-                throw new BackendException(operation + " in namespace " + where + ": " + e.getMessage(), e);
-            }
-            if (n > recvBuffer.length) {
-                // the rest of the datagram is gone; a dump can be repeated with the bigger buffer
-                grow(n);
-                throw new BackendException(operation + " in namespace " + where + ": reply of " + n
-                        + " bytes exceeded the receive buffer (now " + recvBuffer.length + " bytes)", null, dump);
-            }
-            // copy: messages keep views of their datagram, and the buffer is reused for the next one
-            for (NlMessage m : NlMessage.parseAll(Arrays.copyOf(recvBuffer, n), n)) {
-                if (m.seq() != mySeq || (m.pid() != portId && m.pid() != 0)) {
+            for (NlMessage m : receiveFor(operation, dump)) {
+                if (m.seq() != mySeq) {
                     LOG.log(Level.DEBUG, "{0}: dropping stale message {1}", where, m);
                     continue;
                 }
@@ -196,6 +226,64 @@ public final class NetlinkSocket implements AutoCloseable {
                 }
             }
         }
+    }
+
+    void ensureOpen(String operation) {
+        if (closed.get()) {
+            throw new BackendException(operation + " in namespace " + where + ": netlink socket is closed");
+        }
+    }
+
+    int nextSeq() {
+        return ++seq;
+    }
+
+    String where() {
+        return where;
+    }
+
+    int maxBatchBytes() {
+        return maxBatchBytes;
+    }
+
+    int maxBatchMessages() {
+        return maxBatchMessages;
+    }
+
+    void sendDatagram(byte[] datagram) {
+        io.send(datagram);
+    }
+
+    /**
+     * The messages of the next datagram addressed to us (other port ids dropped), as a copy: messages keep
+     * views of their datagram, and the buffer is reused. A datagram larger than the buffer is lost: the
+     * buffer grows and the failure is retryable when {@code retryable} (a dump can be repeated).
+     */
+    List<NlMessage> receiveFor(String operation, boolean retryable) {
+        int n;
+        try {
+            n = io.receive(recvBuffer);
+        } catch (SysCallException e) {
+            if (e.errno() == Errno.EAGAIN) {
+                throw new OverlayTimeoutException(operation + " in namespace " + where
+                        + ": no answer from the kernel in time", e);
+            }
+            throw new BackendException(operation + " in namespace " + where + ": " + e.getMessage(), e);
+        }
+        if (n > recvBuffer.length) {
+            grow(n);
+            throw new BackendException(operation + " in namespace " + where + ": reply of " + n
+                    + " bytes exceeded the receive buffer (now " + recvBuffer.length + " bytes)", null, retryable);
+        }
+        List<NlMessage> out = new ArrayList<>();
+        for (NlMessage m : NlMessage.parseAll(Arrays.copyOf(recvBuffer, n), n)) {
+            if (m.pid() != portId && m.pid() != 0) {
+                LOG.log(Level.DEBUG, "{0}: dropping a message for port {1}", where, m.pid());
+                continue;
+            }
+            out.add(m);
+        }
+        return out;
     }
 
     /** What one receive on a subscription brought: messages, and whether events were lost before them. */

@@ -127,9 +127,24 @@ public final class NlWriter {
         return start;
     }
 
+    /**
+     * Starts a struct whose first u16 is its own length (an {@code rtnexthop}); the caller writes that u16
+     * (0) and the rest, then passes the mark to {@link #end(int)}, which fills the length in.
+     */
+    public int beginStruct() {
+        align();
+        return buf.position();
+    }
+
     public NlWriter end(int mark) {
         buf.putShort(mark, (short) (buf.position() - mark));
         return align();
+    }
+
+    /** The length {@link #finish} will give the message. */
+    public int length() {
+        align();
+        return buf.position();
     }
 
     /** The finished message with length, sequence number and port id set. */

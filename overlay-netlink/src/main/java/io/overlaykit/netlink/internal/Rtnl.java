@@ -53,6 +53,11 @@ public final class Rtnl {
     public static final int RTMGRP_IPV4_IFADDR = 0x10;
     public static final int RTMGRP_IPV6_IFADDR = 0x100;
 
+    /** True for the rtnetlink GET types (RTM_GETLINK, RTM_GETADDR, ...): each family's third type. */
+    public static boolean isGet(int type) {
+        return type >= RTM_NEWLINK && type < 100 && (type & 3) == 2;
+    }
+
     // struct sizes
     public static final int IFINFOMSG_LEN = 16;
     public static final int IFADDRMSG_LEN = 8;
@@ -84,7 +89,10 @@ public final class Rtnl {
     public static final int RTA_OIF = 4;
     public static final int RTA_GATEWAY = 5;
     public static final int RTA_PRIORITY = 6;
+    public static final int RTA_MULTIPATH = 9;
     public static final int RTA_TABLE = 15;
+    /** struct rtnexthop: u16 length, u8 flags, u8 hops (weight - 1), s32 ifindex, then attributes. */
+    public static final int RTNH_LEN = 8;
     public static final int RTN_UNICAST = 1;
     public static final int RTPROT_BOOT = 3;
     public static final int RT_SCOPE_UNIVERSE = 0;
@@ -98,8 +106,16 @@ public final class Rtnl {
     public static final int NDA_DST = 1;
     public static final int NDA_LLADDR = 2;
     public static final int NDA_VNI = 7;
+    public static final int NUD_INCOMPLETE = 0x01;
+    public static final int NUD_REACHABLE = 0x02;
+    public static final int NUD_STALE = 0x04;
+    public static final int NUD_DELAY = 0x08;
+    public static final int NUD_PROBE = 0x10;
+    public static final int NUD_FAILED = 0x20;
+    public static final int NUD_NOARP = 0x40;
     public static final int NUD_PERMANENT = 0x80;
     public static final int NTF_SELF = 0x2;
+    public static final int NTF_MASTER = 0x4;
 
     // fib_rules.h
     public static final int FRA_SRC = 2;

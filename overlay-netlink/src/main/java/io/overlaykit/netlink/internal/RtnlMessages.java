@@ -4,6 +4,9 @@ import static io.overlaykit.netlink.internal.Rtnl.*;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,7 +45,12 @@ public final class RtnlMessages {
 
     /** RTM_NEWLINK creating a link of {@code kind} with its kind-specific {@code data}. */
     public static NlWriter newLink(LinkKind kind, String name, Integer mtu, Map<String, ?> data) {
-        NlWriter w = ifinfo(RTM_NEWLINK, CREATE_EXCL, 0, 0, 0).attrString(IFLA_IFNAME, name);
+        return newLink(kind, 0, name, mtu, data);
+    }
+
+    /** {@link #newLink} asking for ifindex {@code index} (0: the kernel chooses; taken: EBUSY). */
+    public static NlWriter newLink(LinkKind kind, int index, String name, Integer mtu, Map<String, ?> data) {
+        NlWriter w = ifinfo(RTM_NEWLINK, CREATE_EXCL, index, 0, 0).attrString(IFLA_IFNAME, name);
         if (mtu != null) {
             w.attrU32(IFLA_MTU, mtu);
         }
@@ -55,7 +63,16 @@ public final class RtnlMessages {
      * namespace of {@code peerNsFd} when it is not negative.
      */
     public static NlWriter newVeth(String name, Integer mtu, String peerName, int peerNsFd, byte[] peerMac) {
-        NlWriter w = ifinfo(RTM_NEWLINK, CREATE_EXCL, 0, 0, 0).attrString(IFLA_IFNAME, name);
+        return newVeth(0, name, mtu, 0, peerName, peerNsFd, peerMac);
+    }
+
+    /**
+     * {@link #newVeth} asking for ifindex {@code index} for this end and {@code peerIndex} for the peer (0:
+     * the kernel chooses; the kernel takes the peer's only when this end's is given too).
+     */
+    public static NlWriter newVeth(int index, String name, Integer mtu, int peerIndex, String peerName, int peerNsFd,
+                                   byte[] peerMac) {
+        NlWriter w = ifinfo(RTM_NEWLINK, CREATE_EXCL, index, 0, 0).attrString(IFLA_IFNAME, name);
         if (mtu != null) {
             w.attrU32(IFLA_MTU, mtu);
         }
@@ -63,7 +80,7 @@ public final class RtnlMessages {
         w.attrString(IFLA_INFO_KIND, LinkKind.VETH.kind());
         int data = w.begin(IFLA_INFO_DATA);
         int peer = w.begin(VETH_INFO_PEER);
-        w.u8(0).u8(0).u16(0).u32(0).u32(0).u32(0);
+        w.u8(0).u8(0).u16(0).u32(peerIndex).u32(0).u32(0);
         w.attrString(IFLA_IFNAME, peerName);
         if (peerNsFd >= 0) {
             w.attrU32(IFLA_NET_NS_FD, peerNsFd);
@@ -82,6 +99,11 @@ public final class RtnlMessages {
 
     public static NlWriter delLink(int index) {
         return ifinfo(RTM_DELLINK, PLAIN, index, 0, 0);
+    }
+
+    /** RTM_DELLINK addressed by name (ifindex 0, IFLA_IFNAME). */
+    public static NlWriter delLinkNamed(String name) {
+        return ifinfo(RTM_DELLINK, PLAIN, 0, 0, 0).attrString(IFLA_IFNAME, name);
     }
 
     /** RTM_SETLINK changing only IFF_UP. */
@@ -109,9 +131,19 @@ public final class RtnlMessages {
                 .attrAddress(IFA_LOCAL, address).attrAddress(IFA_ADDRESS, address);
     }
 
+    /** One path of a multipath route: gateway (or null), ifindex (or 0), weight 1..256, RTNH_F_* flags. */
+    public record RawNextHop(InetAddress gateway, int ifindex, int weight, int flags) {
+    }
+
     /** A route message; for RTM_DELROUTE protocol, scope and type are left for the kernel to match. */
     public static NlWriter route(int type, int flags, int family, InetAddress dst, int dstLen, InetAddress gateway,
                                  int oif, boolean onLink, int table, Integer metric) {
+        return route(type, flags, family, dst, dstLen, gateway, oif, onLink, table, metric, List.of());
+    }
+
+    /** {@link #route} with the paths of a multipath route (RTA_MULTIPATH) when {@code nexthops} is not empty. */
+    public static NlWriter route(int type, int flags, int family, InetAddress dst, int dstLen, InetAddress gateway,
+                                 int oif, boolean onLink, int table, Integer metric, List<RawNextHop> nexthops) {
         boolean del = type == RTM_DELROUTE;
         int scope = del ? RT_SCOPE_NOWHERE : (gateway == null && oif > 0 ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE);
         NlWriter w = new NlWriter(type, flags).u8(family).u8(dstLen).u8(0).u8(0)
@@ -129,6 +161,18 @@ public final class RtnlMessages {
         }
         if (metric != null) {
             w.attrU32(RTA_PRIORITY, metric);
+        }
+        if (!nexthops.isEmpty()) {
+            int mp = w.beginPlain(RTA_MULTIPATH); // iproute2 sends it without NLA_F_NESTED
+            for (RawNextHop h : nexthops) {
+                int nh = w.beginStruct();
+                w.u16(0).u8(h.flags()).u8(h.weight() - 1).u32(h.ifindex());
+                if (h.gateway() != null) {
+                    w.attrAddress(RTA_GATEWAY, h.gateway());
+                }
+                w.end(nh);
+            }
+            w.end(mp);
         }
         return w;
     }
@@ -201,9 +245,9 @@ public final class RtnlMessages {
         return new RawAddress(m.u32(4), m.u8(0), m.u8(1), addr, a.string(IFA_LABEL));
     }
 
-    /** A route (RTM_NEWROUTE). */
+    /** A route (RTM_NEWROUTE); {@code nexthops} holds the paths of a multipath route, else it is empty. */
     public record RawRoute(int family, int dstLen, int table, int protocol, int scope, int type, int flags,
-                           InetAddress dst, InetAddress gateway, int oif, Integer priority) {
+                           InetAddress dst, InetAddress gateway, int oif, Integer priority, List<RawNextHop> nexthops) {
     }
 
     public static RawRoute decodeRoute(NlMessage m) {
@@ -211,7 +255,29 @@ public final class RtnlMessages {
         Integer table = a.u32(RTA_TABLE);
         Integer oif = a.u32(RTA_OIF);
         return new RawRoute(m.u8(0), m.u8(1), table != null ? table : m.u8(4), m.u8(5), m.u8(6), m.u8(7),
-                m.u32(8), a.address(RTA_DST), a.address(RTA_GATEWAY), oif == null ? 0 : oif, a.u32(RTA_PRIORITY));
+                m.u32(8), a.address(RTA_DST), a.address(RTA_GATEWAY), oif == null ? 0 : oif, a.u32(RTA_PRIORITY),
+                nexthops(a.raw(RTA_MULTIPATH)));
+    }
+
+    /** The rtnexthop structs of an RTA_MULTIPATH value; stops at a malformed one. */
+    private static List<RawNextHop> nexthops(ByteBuffer b) {
+        if (b == null) {
+            return List.of();
+        }
+        List<RawNextHop> out = new ArrayList<>();
+        int off = b.position();
+        int end = b.limit();
+        while (off + RTNH_LEN <= end) {
+            int len = b.getShort(off) & 0xFFFF;
+            if (len < RTNH_LEN || off + len > end) {
+                break;
+            }
+            NlAttrs attrs = NlAttrs.parse(b, off + RTNH_LEN, off + len);
+            out.add(new RawNextHop(attrs.address(RTA_GATEWAY), b.getInt(off + 4), (b.get(off + 3) & 0xFF) + 1,
+                    b.get(off + 2) & 0xFF));
+            off += (len + 3) & ~3;
+        }
+        return List.copyOf(out);
     }
 
     /** A neighbour or FDB entry (RTM_NEWNEIGH). */

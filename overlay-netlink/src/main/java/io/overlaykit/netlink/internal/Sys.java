@@ -96,6 +96,18 @@ public final class Sys {
         }
     }
 
+    /** An int-valued socket option. */
+    public static int getsockoptInt(int fd, int level, int option, String what) {
+        byte[] value = new byte[4];
+        int[] len = {4};
+        try {
+            C.getsockopt(fd, level, option, value, len);
+        } catch (LastErrorException e) {
+            throw fail("getsockopt " + what, e);
+        }
+        return java.nio.ByteBuffer.wrap(value).order(java.nio.ByteOrder.nativeOrder()).getInt();
+    }
+
     public static void bind(int fd, byte[] address) {
         try {
             C.bind(fd, address, address.length);
@@ -132,16 +144,6 @@ public final class Sys {
             return (int) C.recv(fd, buffer, buffer.length, LibC.MSG_TRUNC);
         } catch (LastErrorException e) {
             throw fail("recv", e);
-        }
-    }
-
-    /** {@link #ethtoolValue} on a throwaway AF_INET datagram socket of the calling thread's namespace. */
-    public static int ethtoolInCurrentNamespace(String ifname, int cmd, int data) {
-        int fd = socket(LibC.AF_INET, LibC.SOCK_DGRAM, 0);
-        try {
-            return ethtoolValue(fd, ifname, cmd, data);
-        } finally {
-            closeQuietly(fd);
         }
     }
 

@@ -8,12 +8,20 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-/** Reads kernel-capture.txt: requests our codec sent and the datagrams the real kernel answered. */
-final class KernelCapture {
+/**
+ * Reads a capture file (kernel-capture.txt, observe-capture.txt): requests our codec sent and the datagrams
+ * the real kernel answered.
+ */
+public final class KernelCapture {
     private final List<String[]> lines = new ArrayList<>();
 
     KernelCapture() {
-        try (InputStream in = KernelCapture.class.getResourceAsStream("kernel-capture.txt")) {
+        this("kernel-capture.txt");
+    }
+
+    /** A capture file next to this class. */
+    public KernelCapture(String resource) {
+        try (InputStream in = KernelCapture.class.getResourceAsStream(resource)) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 if (!line.isBlank() && !line.startsWith("#")) {
                     lines.add(line.trim().split(" "));
@@ -24,13 +32,24 @@ final class KernelCapture {
         }
     }
 
-    byte[] request(String name) {
+    public byte[] request(String name) {
         for (String[] l : lines) {
             if (l[0].equals(name) && l[1].equals("REQ")) {
                 return HexFormat.of().parseHex(l[2]);
             }
         }
         throw new AssertionError("no request " + name);
+    }
+
+    /** The reply datagrams for {@code name}, as the kernel sent them. */
+    public List<byte[]> replyDatagrams(String name) {
+        List<byte[]> out = new ArrayList<>();
+        for (String[] l : lines) {
+            if (l[0].equals(name) && l[1].equals("REPLY")) {
+                out.add(HexFormat.of().parseHex(l[2]));
+            }
+        }
+        return out;
     }
 
     /** Every message of every reply datagram for {@code name}. */

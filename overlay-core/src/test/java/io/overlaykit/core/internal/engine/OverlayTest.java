@@ -87,6 +87,10 @@ class OverlayTest {
         assertThat(tmp.resolve("bare")).as("a refused apply leaves no state directory").isEmptyDirectory();
         assertThat(Host.builder("x").stack(w.stack).build().stateDir("demo"))
                 .isEqualTo(Path.of("/run/overlaykit/demo/x"));
+        // core knows no backend: without a factory the Linux switch is the stack's, and this fake has none
+        assertThatThrownBy(() -> bare.overlaySwitch(io.overlaykit.core.spec.SwitchKind.LINUX))
+                .isInstanceOf(OverlayException.class).hasMessageContaining("host hostA has no Linux switch")
+                .hasMessageContaining(".linuxSwitch(...)");
     }
 
     @Test

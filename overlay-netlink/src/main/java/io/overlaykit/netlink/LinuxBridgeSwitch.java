@@ -1,11 +1,21 @@
-package io.overlaykit.core;
+package io.overlaykit.netlink;
 
+import io.overlaykit.core.Bridge;
+import io.overlaykit.core.ConflictException;
+import io.overlaykit.core.FdbEntry;
+import io.overlaykit.core.InterfaceName;
+import io.overlaykit.core.InvalidSpecException;
+import io.overlaykit.core.LinkInfo;
+import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.Vni;
+import io.overlaykit.core.VxlanTunnel;
 import io.overlaykit.core.plan.Step;
 import io.overlaykit.core.plan.Target;
 import io.overlaykit.core.spi.FirewallTable;
 import io.overlaykit.core.spi.HostFacts;
 import io.overlaykit.core.spi.Links;
 import io.overlaykit.core.spi.OverlaySwitch;
+import io.overlaykit.core.spi.RequestHook;
 import io.overlaykit.core.spi.SwitchIntent;
 import io.overlaykit.core.spi.SwitchPlan;
 import io.overlaykit.core.spi.SwitchView;
@@ -22,9 +32,17 @@ import java.util.Set;
 
 /**
  * The {@code linux} switch: a Linux bridge plus one kernel VXLAN device per VNI, programmed through
- * {@link Links} of one namespace. Instead of a device per peer (the OVS way), the device has learning
- * off and one flood FDB entry ({@code 00:00:00:00:00:00 dst PEER}) per peer, so broadcast and unknown
- * unicast reach every peer while the VTEP source address and parent device stay pinned.
+ * {@link Links} of one namespace. This is the kernel backend's switch; core reaches it through
+ * {@link NetlinkStack#linuxSwitch}.
+ *
+ * <p><b>Its shape differs from the interface's.</b> {@link OverlaySwitch} speaks of one tunnel per peer
+ * (the OVS way: a {@code vxlan} port per remote). The kernel needs no device per peer, so this switch folds
+ * the per-peer tunnels of a VNI into <em>one</em> device ({@link #vxlanDeviceName}, learning off, local
+ * address, parent device, port, TTL and MTU taken from the tunnels, which must agree on them) and turns each
+ * peer into a flood FDB entry ({@code 00:00:00:00:00:00 dst PEER}), so broadcast and unknown unicast reach
+ * every peer while the VTEP source address and parent device stay pinned. Reading back,
+ * {@link #tunnels} unfolds it again: one tunnel per flood entry, all named after the shared device. So a
+ * tunnel's name is not a device here, and removing one tunnel removes a flood entry, not a link.
  *
  * <p>Bridges and VXLAN devices carry the link alias {@code overlaykit:<owner>}, which is how
  * {@link #bridges(String)} and teardown find exactly ours. Every method is idempotent.
@@ -37,8 +55,9 @@ import java.util.Set;
  *         "demo");
  * }</pre>
  *
- * <p>The switch does not own the {@code Links} handle: {@link #close()} does nothing to it. Calls
- * read, compare, then write, so two threads must not change one bridge at the same time.
+ * <p>The switch does not own the {@code Links} handle: {@link #close()} does nothing to it. Its requests are
+ * the handle's: {@link #requestHook} hands the hook to the stack behind it. Calls read, compare, then write,
+ * so two threads must not change one bridge at the same time.
  */
 public final class LinuxBridgeSwitch implements OverlaySwitch {
     /** The link alias prefix; the owner (spec name) follows. */
@@ -48,7 +67,7 @@ public final class LinuxBridgeSwitch implements OverlaySwitch {
 
     private final Links links;
 
-    /** A switch working on the links of {@code links.namespace()}. */
+    /** A switch working on the links of {@code links.namespace()} (any {@link Links}: in tests, a fake). */
     public LinuxBridgeSwitch(Links links) {
         this.links = Objects.requireNonNull(links, "links");
     }
@@ -330,6 +349,19 @@ public final class LinuxBridgeSwitch implements OverlaySwitch {
             }
         }
         return out;
+    }
+
+    /**
+     * Every request of this switch is a request of its {@link Links} handle; for an {@link RtnetlinkLinks}
+     * handle the hook goes to its stack's namespaces, which is where that handle's hook lives (so it also
+     * sees the stack's other requests, as {@link io.overlaykit.core.Host#requestHook} wants). Other
+     * {@code Links} implementations have no hook to give it to.
+     */
+    @Override
+    public void requestHook(RequestHook hook) {
+        if (links instanceof RtnetlinkLinks r) {
+            r.namespaces().requestHook(hook);
+        }
     }
 
     /** Does nothing: the {@link Links} handle belongs to the caller. */

@@ -1,8 +1,18 @@
-package io.overlaykit.core;
+package io.overlaykit.netlink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.overlaykit.core.Bridge;
+import io.overlaykit.core.ConflictException;
+import io.overlaykit.core.FdbEntry;
+import io.overlaykit.core.InterfaceName;
+import io.overlaykit.core.InvalidSpecException;
+import io.overlaykit.core.LinkInfo;
+import io.overlaykit.core.MacAddress;
+import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.Vni;
+import io.overlaykit.core.VxlanTunnel;
 import io.overlaykit.core.testing.InMemoryLinks;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

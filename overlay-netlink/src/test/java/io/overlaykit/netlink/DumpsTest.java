@@ -3,6 +3,7 @@ package io.overlaykit.netlink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -12,7 +13,6 @@ import static org.mockito.Mockito.when;
 import io.overlaykit.core.FdbEntry;
 import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.IpPrefix;
-import io.overlaykit.core.LinkInfo;
 import io.overlaykit.core.MacAddress;
 import io.overlaykit.netlink.internal.LibC;
 import io.overlaykit.netlink.internal.NlMessage;
@@ -21,12 +21,10 @@ import io.overlaykit.netlink.internal.Rtnl;
 import io.overlaykit.netlink.internal.RtnlMessages;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Round trips of Routing's per-link listings against a mocked handle: no link dump when the link is named. */
-class RoutingTest {
+/** Round trips of the per-link listings against a mocked channel: no link dump when the link is named. */
+class DumpsTest {
     private static final InterfaceName VX = InterfaceName.of("okfn-vx");
     private static final MacAddress MAC = MacAddress.parse("02:00:00:00:00:0a");
 
@@ -51,63 +49,70 @@ class RoutingTest {
 
     @Test
     void addressesOfOneLinkUseItsIndexAndNameWithoutALinkDump() {
+        RtnlChannel channel = mock(RtnlChannel.class);
         RtnetlinkLinks links = mock(RtnetlinkLinks.class);
         when(links.indexOf(VX)).thenReturn(7);
-        when(links.dump(any(), anyString())).thenReturn(addressDump());
+        when(channel.dump(any(), anyString())).thenReturn(addressDump());
 
-        var out = new Routing(links).addresses(VX);
+        var out = new Dumps(channel, links).addresses(VX);
 
         assertThat(out).hasSize(1);
         assertThat(out.get(0).linkIndex()).isEqualTo(7);
         assertThat(out.get(0).link()).isEqualTo(VX);
-        verify(links, never()).names();
-        verify(links, times(1)).dump(any(), anyString());
+        verify(channel, times(1)).dump(any(), anyString()); // the address dump, no link dump
     }
 
     @Test
     void addressesOfAllLinksDumpTheNamesOnce() {
+        RtnlChannel channel = mock(RtnlChannel.class);
         RtnetlinkLinks links = mock(RtnetlinkLinks.class);
-        when(links.names()).thenReturn(Map.of(7, "okfn-a", 8, "okfn-b"));
-        when(links.dump(any(), anyString())).thenReturn(addressDump());
+        when(channel.dump(any(), eq("list links"))).thenReturn(List.of(link(7, "okfn-a"), link(8, "okfn-b")));
+        when(channel.dump(any(), eq("list addresses"))).thenReturn(addressDump());
 
-        var out = new Routing(links).addresses(null);
+        var out = new Dumps(channel, links).addresses(null);
 
         assertThat(out).extracting(a -> a.link().value()).containsExactly("okfn-a", "okfn-b");
-        verify(links, times(1)).names();
+        verify(channel, times(1)).dump(any(), eq("list links"));
         verify(links, never()).indexOf(any());
     }
 
     @Test
     void fdbOfOneLinkSkipsTheLinkDump() {
+        RtnlChannel channel = mock(RtnlChannel.class);
         RtnetlinkLinks links = mock(RtnetlinkLinks.class);
         when(links.indexOf(VX)).thenReturn(7);
-        when(links.dump(any(), anyString())).thenReturn(fdbDump());
+        when(channel.dump(any(), anyString())).thenReturn(fdbDump());
 
-        var out = new Routing(links).fdb(VX);
+        var out = new Dumps(channel, links).fdb(VX);
 
         assertThat(out).containsExactly(new FdbEntry(VX, MAC, IpPrefix.parseAddress("192.0.2.4"), null));
-        verify(links, never()).names();
+        verify(channel, never()).dump(any(), eq("list links"));
     }
 
     @Test
     void deleteFdbTakesThreeRoundTrips() {
-        RtnetlinkLinks links = mock(RtnetlinkLinks.class);
-        LinkInfo vx = new LinkInfo(7, VX, "vxlan", 1450, MAC, true, 0, 0, null, null);
-        when(links.find(VX)).thenReturn(Optional.of(vx));
-        when(links.dump(any(), anyString())).thenReturn(fdbDump());
+        RtnlChannel channel = mock(RtnlChannel.class);
+        when(channel.label()).thenReturn("okfn");
+        when(channel.hook()).thenReturn(io.overlaykit.core.spi.RequestHook.NONE);
         List<String> calls = new ArrayList<>();
-        when(links.call(any(), anyString())).thenAnswer(inv -> {
+        when(channel.call(any(), anyString())).thenAnswer(inv -> {
             calls.add(inv.getArgument(1));
-            return List.of();
+            return ((String) inv.getArgument(1)).startsWith("get link") ? List.of(link(7, VX.value())) : List.of();
         });
+        when(channel.dump(any(), anyString())).thenReturn(fdbDump());
+        RtnetlinkLinks links = new RtnetlinkLinks(channel);
 
-        boolean deleted = new Routing(links).deleteFdb(new FdbEntry(VX, MAC, IpPrefix.parseAddress("192.0.2.4"), null));
+        boolean deleted = links.deleteFdb(new FdbEntry(VX, MAC, IpPrefix.parseAddress("192.0.2.4"), null));
 
         assertThat(deleted).isTrue();
-        verify(links, times(1)).find(VX);      // 1: GET link
-        verify(links, times(1)).dump(any(), anyString()); // 2: fdb dump
-        assertThat(calls).hasSize(1).allMatch(c -> c.startsWith("delete fdb")); // 3: the delete
-        verify(links, never()).names();
-        verify(links, never()).indexOf(any());
+        // 1: GET link, 2: the fdb dump, 3: the delete
+        assertThat(calls).hasSize(2).satisfiesExactly(c -> assertThat(c).startsWith("get link"),
+                c -> assertThat(c).startsWith("delete fdb"));
+        verify(channel, times(1)).dump(any(), anyString());
+    }
+
+    private static NlMessage link(int index, String name) {
+        return parsed(new NlWriter(Rtnl.RTM_NEWLINK, 0).u8(0).u8(0).u16(0).u32(index).u32(0).u32(0)
+                .attrString(Rtnl.IFLA_IFNAME, name));
     }
 }

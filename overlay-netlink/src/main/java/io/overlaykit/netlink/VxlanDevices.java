@@ -1,5 +1,9 @@
-package io.overlaykit.core;
+package io.overlaykit.netlink;
 
+import io.overlaykit.core.InterfaceName;
+import io.overlaykit.core.InvalidSpecException;
+import io.overlaykit.core.Vni;
+import io.overlaykit.core.VxlanTunnel;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
