@@ -4,13 +4,15 @@ import io.overlaykit.core.BackendException;
 import io.overlaykit.core.InvalidSpecException;
 import io.overlaykit.core.IpPrefix;
 import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.NotFoundException;
 import io.overlaykit.core.OverlayException;
 import io.overlaykit.netlink.NetlinkStack;
 import io.overlaykit.podman.PodmanClient;
 import io.overlaykit.testkit.internal.Cli;
+import io.overlaykit.testkit.internal.LabBuild;
+import io.overlaykit.testkit.internal.LabLayout;
 import io.overlaykit.testkit.internal.LabState;
 import io.overlaykit.testkit.internal.OvsDaemons;
-import io.overlaykit.testkit.internal.Parallel;
 import io.overlaykit.testkit.internal.PodmanService;
 import io.overlaykit.testkit.internal.Teardown;
 import io.overlaykit.testkit.internal.Wire;
@@ -39,7 +41,8 @@ import java.util.regex.Pattern;
  *
  * Everything the lab makes carries its prefix and is recorded under {@code /run/overlaykit-lab/PREFIX/}
  * before it is made; {@link #close()} (also run from a shutdown hook) removes all of it, and the next
- * start sweeps what a killed run left behind. Requires root.
+ * start sweeps what a killed run left behind. Another process reaches a running lab with
+ * {@link #attach(String)}. Requires root.
  */
 public final class Lab implements AutoCloseable {
     /** The busybox image every lab with podman has. */
@@ -59,17 +62,20 @@ public final class Lab implements AutoCloseable {
     private final Map<String, LabHost> hosts = new LinkedHashMap<>();
     private LabHost outside;
     private final boolean podman;
+    /** False for a lab this object {@linkplain #attach attached} to: closing it leaves the lab running. */
+    private final boolean owner;
     private final NetlinkStack network = NetlinkStack.open();
     private volatile PodmanClient podmanClient;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
     private Duration startDuration = Duration.ZERO;
 
-    private Lab(Builder b, String prefix, LabState state) {
+    private Lab(String prefix, LabState state, boolean podman, boolean owner) {
         this.prefix = prefix;
         this.runDir = RUN_ROOT.resolve(prefix);
         this.state = state;
-        this.podman = b.podman;
+        this.podman = podman;
+        this.owner = owner;
         this.shutdownHook = new Thread(this::closeQuietly, "overlaykit-lab-" + prefix + "-shutdown");
     }
 
@@ -89,6 +95,45 @@ public final class Lab implements AutoCloseable {
         }
         Teardown.run(s);
         return true;
+    }
+
+    /**
+     * Attaches to the running lab {@code prefix}, started by this or another process (e.g. by
+     * {@code overlay lab up}): its hosts, outside endpoint, OVS sockets and podman service as its record says.
+     * Closing the returned lab closes this process's connections only; the lab keeps running until its owner
+     * closes it or {@link #destroy(String)} removes it.
+     *
+     * @throws NotFoundException when no lab {@code prefix} runs (none recorded, still starting, or its owner died)
+     */
+    public static Lab attach(String prefix) {
+        LabState s = LabState.of(prefix);
+        if (!s.exists()) {
+            throw new NotFoundException("no lab '" + prefix + "' is running (no record in " + s.dir() + ")");
+        }
+        LabLayout layout = LabLayout.readFrom(s);
+        if (layout == null) {
+            throw new NotFoundException("lab '" + prefix + "' has not finished starting (no layout in " + s.dir() + ")");
+        }
+        if (s.ownerDead(0)) {
+            throw new NotFoundException("lab '" + prefix + "' belonged to a process that died; the next lab start"
+                    + " sweeps it (or `Lab.destroy(\"" + prefix + "\")`)");
+        }
+        Lab lab = new Lab(prefix, s, layout.podman(), false);
+        try {
+            lab.adopt(layout);
+            if (layout.podman()) {
+                lab.podmanClient = PodmanClient.connect(lab.podmanSocket());
+            }
+            return lab;
+        } catch (RuntimeException e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    /** True when a lab {@code prefix} is recorded on this machine (running, starting, or left by a dead run). */
+    public static boolean exists(String prefix) {
+        return LabState.of(prefix).exists();
     }
 
     /** The run prefix every name of this lab starts with. */
@@ -165,6 +210,16 @@ public final class Lab implements AutoCloseable {
         return runDir;
     }
 
+    /** Where the engine keeps the state of this lab's hosts ({@code Host.Builder.stateRoot}): it goes with the lab. */
+    public Path stateRoot() {
+        return runDir.resolve("overlaykit-state");
+    }
+
+    /** False when this object {@linkplain #attach attached} to a lab another process (or object) started. */
+    public boolean isOwner() {
+        return owner;
+    }
+
     /** How long {@link Builder#start()} took. */
     public Duration startDuration() {
         return startDuration;
@@ -185,11 +240,22 @@ public final class Lab implements AutoCloseable {
 
     /**
      * Removes everything the lab made: containers, daemons, namespaces, temporary directories and its
-     * record. Idempotent; safe to call from any thread.
+     * record. Idempotent; safe to call from any thread. A lab {@linkplain #attach attached} to closes only its
+     * own connections and leaves the lab running.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (!owner) {
+            try {
+                if (podmanClient != null) {
+                    podmanClient.close();
+                }
+            } finally {
+                network.close();
+            }
             return;
         }
         try {
@@ -227,65 +293,31 @@ public final class Lab implements AutoCloseable {
     @Override
     public String toString() {
         return "Lab[" + prefix + ", hosts " + hosts.keySet() + (outside != null ? " + outside" : "")
-                + (podman ? ", podman" : "") + "]";
+                + (podman ? ", podman" : "") + (owner ? "" : ", attached") + "]";
     }
 
     private void build(Builder b) {
         long t0 = System.nanoTime();
-        state.recordDir(runDir);
-        String wire = prefix + "-wire";
-        Map<String, String> wireLinks = new LinkedHashMap<>();
-        List<Endpoint> endpoints = new ArrayList<>();
-        int i = 0;
-        for (Map.Entry<String, IpPrefix> e : b.hosts.entrySet()) {
-            endpoints.add(new Endpoint(e.getKey(), e.getValue(), Wire.wireLinkName(i++, e.getKey()), b.ovs));
-        }
-        if (b.outside != null) {
-            endpoints.add(new Endpoint("outside", b.outside, Wire.wireLinkName(i, "outside"), false));
-        }
-        endpoints.forEach(e -> wireLinks.put(e.namespace(prefix), e.wireLink));
-        Wire.createNamespaces(network, state, wire, List.copyOf(wireLinks.keySet()));
-        Wire.createLinks(network, wire, wireLinks);
-        long wired = System.nanoTime();
-        List<Runnable> steps = new ArrayList<>();
-        endpoints.forEach(e -> steps.add(() -> configure(e)));
-        if (b.podman) {
-            steps.add(this::startPodman);
-        }
-        Parallel.run("overlaykit-lab-" + prefix + "-start", steps);
-        for (Endpoint e : endpoints) {
-            LabHost h = new LabHost(this, e.name, NetNamespace.named(e.namespace(prefix)), e.underlay,
-                    e.ovs ? runDir.resolve(e.name) : null);
-            if (e.name.equals("outside")) { // no host may be called "outside": the builder refuses it
-                outside = h;
-            } else {
-                hosts.put(e.name, h);
-            }
-        }
+        List<LabLayout.Endpoint> shape = new ArrayList<>();
+        b.hosts.forEach((name, underlay) -> shape.add(new LabLayout.Endpoint(name, underlay, b.ovs)));
+        LabLayout layout = new LabLayout(shape, b.outside, b.podman);
+        long wired = new LabBuild(network, state, runDir).run(layout, TEST_IMAGE, client -> podmanClient = client);
+        adopt(layout);
+        layout.writeTo(state); // from now on another process can attach
         startDuration = Duration.ofNanos(System.nanoTime() - t0);
         LOG.log(System.Logger.Level.INFO, "lab ''{0}'' started in {1} ms (namespaces and wire {2} ms, then hosts{3} in"
                 + " parallel {4} ms)", prefix, startDuration.toMillis(), (wired - t0) / 1_000_000,
                 (b.ovs ? " with OVS" : "") + (b.podman ? ", podman" : ""), (System.nanoTime() - wired) / 1_000_000);
     }
 
-    private void configure(Endpoint e) {
-        Wire.configureEndpoint(network, e.namespace(prefix), e.ovs ? null : e.underlay);
-        if (e.ovs) {
-            OvsDaemons.startWithUplink(network, state, e.namespace(prefix), runDir.resolve(e.name), e.underlay);
+    /** The lab hosts (and outside) of {@code layout}, on namespaces {@code PREFIX-NAME}. */
+    private void adopt(LabLayout layout) {
+        for (LabLayout.Endpoint e : layout.hosts()) {
+            hosts.put(e.name(), new LabHost(this, e.name(), NetNamespace.named(prefix + "-" + e.name()), e.underlay(),
+                    e.ovs() ? runDir.resolve(e.name()) : null));
         }
-    }
-
-    private void startPodman() {
-        Path dir = runDir.resolve("podman");
-        PodmanService.start(state, dir);
-        PodmanClient client = PodmanClient.connect(PodmanService.socket(dir));
-        podmanClient = client;
-        PodmanService.importImage(client, TEST_IMAGE);
-    }
-
-    private record Endpoint(String name, IpPrefix underlay, String wireLink, boolean ovs) {
-        String namespace(String prefix) {
-            return prefix + "-" + name;
+        if (layout.outside() != null) { // no host may be called "outside": the builder refuses it
+            outside = new LabHost(this, "outside", NetNamespace.named(prefix + "-outside"), layout.outside(), null);
         }
     }
 
@@ -368,7 +400,7 @@ public final class Lab implements AutoCloseable {
             }
             Teardown.sweepDeadRuns();
             String p = prefix != null ? prefix : LabState.randomPrefix();
-            Lab lab = new Lab(this, p, LabState.create(p));
+            Lab lab = new Lab(p, LabState.create(p), podman, true);
             // Until the start succeeds, even a persistent lab is cleaned up if this JVM dies.
             Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
             try {

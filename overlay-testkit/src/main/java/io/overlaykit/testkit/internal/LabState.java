@@ -17,7 +17,9 @@ import java.util.Optional;
  *
  * <p>Files: {@code owner} (pid and process start time), {@code namespaces}, {@code pidfiles} (daemon
  * pidfiles), {@code podman} (root, runroot and containers.conf of the lab's podman), {@code dirs}
- * (temporary directories). One entry per line; the record files are only appended to.
+ * (temporary directories), and {@code layout} ({@link LabLayout}: the lab's shape, for another process that
+ * attaches). One entry per line; the record files are only appended to, except {@code owner} and
+ * {@code layout}, which are replaced atomically.
  */
 public final class LabState {
     /** Where every lab run keeps its record. */
@@ -82,14 +84,17 @@ public final class LabState {
         }
     }
 
+    /** The run's prefix. */
     public String prefix() {
         return prefix;
     }
 
+    /** The record's directory, {@code /run/overlaykit-lab/PREFIX}. */
     public Path dir() {
         return dir;
     }
 
+    /** True while the record exists (the lab runs, or a dead run waits for the sweeper). */
     public boolean exists() {
         return Files.isDirectory(dir);
     }
@@ -99,13 +104,17 @@ public final class LabState {
      * atomically so that a sweeper never sees half a line. Tests use this to simulate a dead owner.
      */
     public void writeOwner(long pid) {
-        String line = pid + " " + ProcessInfo.startTime(pid).orElse("0") + "\n";
-        Path tmp = dir.resolve(OWNER + ".tmp");
+        writeAtomically(OWNER, pid + " " + ProcessInfo.startTime(pid).orElse("0") + "\n");
+    }
+
+    /** Replaces record file {@code file} with {@code content} so that a reader sees the old or the new, whole. */
+    public void writeAtomically(String file, String content) {
+        Path tmp = dir.resolve(file + ".tmp");
         try {
-            Files.writeString(tmp, line, StandardCharsets.UTF_8);
-            Files.move(tmp, dir.resolve(OWNER), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.move(tmp, dir.resolve(file), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new BackendException("cannot write owner of lab '" + prefix + "': " + e.getMessage(), e);
+            throw new BackendException("cannot write " + file + " of lab '" + prefix + "': " + e.getMessage(), e);
         }
     }
 
@@ -114,13 +123,7 @@ public final class LabState {
      * it alone; only an explicit teardown by prefix removes it.
      */
     public void markPersistent() {
-        Path tmp = dir.resolve(OWNER + ".tmp");
-        try {
-            Files.writeString(tmp, "persistent " + ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, dir.resolve(OWNER), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new BackendException("cannot mark lab '" + prefix + "' persistent: " + e.getMessage(), e);
-        }
+        writeAtomically(OWNER, "persistent " + ProcessHandle.current().pid() + "\n");
     }
 
     /**
@@ -156,14 +159,17 @@ public final class LabState {
         }
     }
 
+    /** Records a namespace the run is about to create. */
     public void recordNamespace(String name) {
         record(NAMESPACES, name);
     }
 
+    /** Records the pidfile of a daemon the run is about to start. */
     public void recordPidfile(Path pidfile) {
         record(PIDFILES, pidfile.toString());
     }
 
+    /** Records a temporary directory the run is about to create. */
     public void recordDir(Path tempDir) {
         record(DIRS, tempDir.toString());
     }

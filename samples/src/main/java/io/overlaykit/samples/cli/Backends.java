@@ -8,6 +8,8 @@ import io.overlaykit.core.spi.OverlaySwitch;
 import io.overlaykit.netlink.NetlinkStack;
 import io.overlaykit.podman.PodmanClient;
 import io.overlaykit.samples.Switches;
+import io.overlaykit.testkit.Lab;
+import io.overlaykit.testkit.LabHost;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,12 +18,13 @@ import java.util.Map;
 
 /**
  * The backends of the hosts one command works on: one netlink stack, a podman client per socket, an OVS
- * connection per host; closed together. For a host of a running lab (and no explicit endpoint) the endpoints
- * come from {@link LabEndpoints}; otherwise they are the host's usual ones.
+ * connection per host; closed together. When a lab of the spec's name runs ({@code overlay lab up}), a host
+ * without explicit endpoints is that lab's host, reached through {@link Lab#attach}; otherwise the endpoints are
+ * the host's usual ones.
  */
 final class Backends implements AutoCloseable {
     private final OverlaySpec spec;
-    private final LabEndpoints lab;
+    private final Lab lab;
     private final NetlinkStack stack = NetlinkStack.open();
     private final Map<Path, PodmanClient> podmans = new LinkedHashMap<>();
     private final List<OverlaySwitch> switches = new ArrayList<>();
@@ -38,11 +41,11 @@ final class Backends implements AutoCloseable {
 
     Backends(OverlaySpec spec) {
         this.spec = spec;
-        this.lab = LabEndpoints.find(spec.name());
+        this.lab = Lab.exists(spec.name()) ? Lab.attach(spec.name()) : null;
     }
 
-    /** The running lab of this spec, or null. */
-    LabEndpoints lab() {
+    /** The running lab of this spec (attached; closed with these backends), or null. */
+    Lab lab() {
         return lab;
     }
 
@@ -63,8 +66,9 @@ final class Backends implements AutoCloseable {
     private Host build(String name, Options o) {
         spec.host(name); // NotFoundException names the spec's hosts
         boolean inLab = lab != null && o.ovsdb() == null && o.podman() == null;
+        LabHost labHost = inLab ? lab.host(name) : null;
         NetNamespace ns = o.netns() != null ? NetNamespace.named(o.netns())
-                : inLab ? lab.namespace(name) : NetNamespace.current();
+                : inLab ? labHost.namespace() : NetNamespace.current();
         Host.Builder b = Host.builder(name).namespace(ns).stack(stack)
                 .containers(podman(inLab ? lab.podmanSocket() : o.podman() != null ? Path.of(o.podman())
                         : PodmanClient.defaultSocket()));
@@ -72,7 +76,7 @@ final class Backends implements AutoCloseable {
             b.stateRoot(lab.stateRoot());
         }
         if (spec.switchKind() == SwitchKind.OVS) {
-            OverlaySwitch sw = Switches.ovs(inLab ? lab.ovsdbRemote(name)
+            OverlaySwitch sw = Switches.ovs(inLab ? labHost.ovsdbRemote()
                     : o.ovsdb() != null ? o.ovsdb() : Switches.DEFAULT_OVSDB, inLab ? "netdev" : "system");
             switches.add(sw);
             b.ovs(sw);
@@ -89,5 +93,8 @@ final class Backends implements AutoCloseable {
         switches.forEach(OverlaySwitch::close);
         podmans.values().forEach(PodmanClient::close);
         stack.close();
+        if (lab != null) {
+            lab.close(); // attached: closes our connections, the lab keeps running
+        }
     }
 }

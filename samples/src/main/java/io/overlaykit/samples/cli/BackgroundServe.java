@@ -3,6 +3,7 @@ package io.overlaykit.samples.cli;
 import io.overlaykit.core.BackendException;
 import io.overlaykit.core.OverlayTimeoutException;
 import io.overlaykit.core.spi.Namespaces;
+import io.overlaykit.testkit.Lab;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,22 +27,33 @@ final class BackgroundServe {
     private BackgroundServe() {
     }
 
+    /** The pid file of the background {@code overlay serve} of {@code host} in a lab's run directory. */
+    static Path pidFile(Path runDir, String host) {
+        return runDir.resolve("serve-" + host + ".pid");
+    }
+
+    /** Where the background {@code overlay serve} of {@code host} logs. */
+    static Path log(Path runDir, String host) {
+        return runDir.resolve("serve-" + host + ".log");
+    }
+
     /** Starts {@code overlay serve SPEC --host HOST} in the host's namespace; returns its pid once it serves. */
-    static long start(Path spec, String host, LabEndpoints lab, Namespaces namespaces) {
+    static long start(Path spec, String host, Lab lab, Namespaces namespaces) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-cp");
         cmd.add(absoluteClassPath());
         cmd.add(MAIN);
         cmd.addAll(List.of("serve", spec.toAbsolutePath().toString(), "--host", host, "--json"));
-        Path log = lab.serveLog(host);
-        Process p = namespaces.callIn(lab.namespace(host), () -> new ProcessBuilder(cmd)
+        Path log = log(lab.runDir(), host);
+        Path pidFile = pidFile(lab.runDir(), host);
+        Process p = namespaces.callIn(lab.host(host).namespace(), () -> new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start());
         try {
-            Files.writeString(lab.servePidFile(host), p.pid() + "\n", StandardCharsets.UTF_8);
+            Files.writeString(pidFile, p.pid() + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             p.destroyForcibly();
-            throw new BackendException("cannot write " + lab.servePidFile(host) + ": " + e.getMessage(), e);
+            throw new BackendException("cannot write " + pidFile + ": " + e.getMessage(), e);
         }
         long deadline = System.nanoTime() + READY.toNanos();
         while (System.nanoTime() < deadline) {
@@ -60,13 +72,16 @@ final class BackgroundServe {
                 + READY.toSeconds() + " s; log: " + log);
     }
 
-    /** Stops every background serve of the lab (SIGTERM, then SIGKILL after 10 s); returns how many ran. */
-    static int stopAll(LabEndpoints lab) {
-        if (!Files.isDirectory(lab.runDir())) {
+    /**
+     * Stops every background serve of the lab with run directory {@code runDir} (SIGTERM, then SIGKILL after
+     * 10 s); returns how many ran.
+     */
+    static int stopAll(Path runDir) {
+        if (!Files.isDirectory(runDir)) {
             return 0;
         }
         int stopped = 0;
-        try (Stream<Path> files = Files.list(lab.runDir())) {
+        try (Stream<Path> files = Files.list(runDir)) {
             for (Path f : files.filter(x -> x.getFileName().toString().matches("serve-.*\\.pid")).toList()) {
                 Optional<ProcessHandle> ph = ProcessHandle.of(Long.parseLong(read(f).trim()));
                 // Only our own process: a pid may have been reused since.
@@ -82,7 +97,7 @@ final class BackgroundServe {
                 Files.deleteIfExists(f);
             }
         } catch (IOException | NumberFormatException e) {
-            throw new BackendException("cannot stop overlay serve of lab " + lab.name() + ": " + e.getMessage(), e);
+            throw new BackendException("cannot stop overlay serve in " + runDir + ": " + e.getMessage(), e);
         }
         return stopped;
     }

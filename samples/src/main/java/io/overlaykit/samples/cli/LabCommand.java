@@ -46,7 +46,7 @@ final class LabCommand {
     static int up(Path file, Console console) {
         Overlay overlay = Overlay.fromSpec(file); // invalid: exit 2 before anything exists
         OverlaySpec spec = overlay.spec();
-        if (LabEndpoints.find(spec.name()) != null) {
+        if (Lab.exists(spec.name())) {
             throw new ConflictException("a lab for spec " + spec.name() + " is up already; `overlay lab down "
                     + file + "` first");
         }
@@ -55,7 +55,7 @@ final class LabCommand {
         console.step(Console.Mark.CHANGED, "lab " + spec.name() + ": " + spec.hosts().size() + " hosts"
                 + (spec.lab() != null && spec.lab().outside() != null ? " + outside" : "")
                 + (spec.switchKind() == SwitchKind.OVS ? ", OVS per host" : "") + ", podman", lab.startDuration());
-        try (LabOverlay engine = LabOverlay.connect(lab); Backends backends = new Backends(spec)) {
+        try (LabOverlay engine = LabOverlay.connect(lab)) {
             // All or nothing: a host that fails rolls itself back, and applyAll takes back the others.
             Map<String, ApplyResult> results = engine.applyAll(spec, HostCommands.progress(console, "lab"));
             results.values().forEach(r -> console.step(r.isUnchanged() ? Console.Mark.UNCHANGED
@@ -63,16 +63,16 @@ final class LabCommand {
             for (HostSpec h : spec.hosts()) {
                 if (!h.forwards(ForwardSpec.Mode.USERSPACE).isEmpty()) {
                     long ts = System.nanoTime();
-                    long pid = BackgroundServe.start(file, h.name(), backends.lab(), backends.stack().namespaces());
+                    long pid = BackgroundServe.start(file, h.name(), lab, engine.stack().namespaces());
                     console.step(Console.Mark.CHANGED, h.name() + ": overlay serve running in " + spec.name() + "-"
-                            + h.name() + " (pid " + pid + ", log " + backends.lab().serveLog(h.name()) + ")",
+                            + h.name() + " (pid " + pid + ", log " + BackgroundServe.log(lab.runDir(), h.name()) + ")",
                             Duration.ofNanos(System.nanoTime() - ts));
                 }
             }
         } catch (RuntimeException e) {
             // Nothing half-made stays: the engine rolled back the failing host, the lab takes the rest.
             try {
-                BackgroundServe.stopAll(new LabEndpoints(spec.name()));
+                BackgroundServe.stopAll(lab.runDir());
                 lab.close();
                 console.step(Console.Mark.UNDONE, "removed lab " + spec.name(), null);
             } catch (RuntimeException cleanup) {
@@ -98,7 +98,7 @@ final class LabCommand {
             throw new InvalidSpecException("SPEC", target, "is neither a spec file nor a lab name");
         }
         long t0 = System.nanoTime();
-        int stopped = BackgroundServe.stopAll(new LabEndpoints(name));
+        int stopped = BackgroundServe.stopAll(Lab.RUN_ROOT.resolve(name));
         boolean removed = Lab.destroy(name);
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         if (removed) {

@@ -15,6 +15,7 @@ import io.overlaykit.core.spec.OverlaySpec;
 import io.overlaykit.core.spi.ContainerInfo;
 import io.overlaykit.core.spi.Namespaces;
 import io.overlaykit.samples.Probes;
+import io.overlaykit.testkit.Lab;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -37,7 +38,7 @@ final class Verifier {
 
     static CheckReport verify(OverlaySpec spec, Backends backends, List<HostSpec> hosts, Backends.Options options) {
         Overlay overlay = Overlay.of(spec);
-        LabEndpoints lab = backends.lab();
+        Lab lab = backends.lab();
         List<HostSpec> reachable = lab != null ? spec.hosts() : hosts;
         Namespaces namespaces = backends.stack().namespaces();
         ConnectivityCheck check = new ConnectivityCheck(namespaces, 4);
@@ -69,7 +70,7 @@ final class Verifier {
         }
         rows.addAll(check.check(sources, containers, TIMEOUT).rows());
         if (lab != null && spec.lab() != null && spec.lab().outside() != null) {
-            NetNamespace outsideNs = lab.outside();
+            NetNamespace outsideNs = lab.outside().namespace();
             Endpoint outside = new Endpoint("outside", outsideNs, spec.lab().outside());
             rows.addAll(check.check(sources, List.of(outside), TIMEOUT).rows());
             for (HostSpec h : hosts) {

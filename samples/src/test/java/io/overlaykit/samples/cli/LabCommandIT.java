@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import io.overlaykit.podman.PodmanClient;
+import io.overlaykit.testkit.Lab;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,9 +48,10 @@ class LabCommandIT {
                     "192.0.2.5:8081 -> 10.77.2.1:9001").doesNotContain("✗");
 
             // The background `overlay serve` of hostA re-wires a container that restarts (new, empty namespace).
-            try (PodmanClient podman = PodmanClient.connect(LabEndpoints.find(name).podmanSocket())) {
-                podman.stop(name + "-a1", Duration.ofSeconds(1));
-                podman.start(name + "-a1");
+            try (Lab lab = Lab.attach(name)) {
+                assertThat(lab.isOwner()).isFalse();
+                lab.podman().stop(name + "-a1", Duration.ofSeconds(1));
+                lab.podman().start(name + "-a1");
             }
             long t2 = System.nanoTime();
             Cli rewired = Cli.run("verify", file, "--host", "hostA", "--quiet");
