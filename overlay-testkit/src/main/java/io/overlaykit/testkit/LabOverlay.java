@@ -129,7 +129,7 @@ public final class LabOverlay implements AutoCloseable {
         if (h == null) {
             LabHost lh = lab.host(name);
             Host.Builder b = Host.builder(name).namespace(lh.namespace()).stack(stack).containers(podman)
-                    .stateRoot(lab.runDir().resolve("overlaykit-state"));
+                    .stateRoot(lab.stateRoot());
             if (lh.hasOvs()) {
                 OvsSwitch ovs = OvsSwitch.connect(OvsdbRemote.parse(lh.ovsdbRemote()), "netdev", VSWITCHD_TIMEOUT);
                 switches.add(ovs); // the Host does not close its backends; this overlay does

@@ -67,13 +67,23 @@ public final class Teardown {
         }
     }
 
+    /** File locks belong to the JVM, not the thread: labs starting on two threads of one JVM queue here first. */
+    private static final Object SWEEP_IN_THIS_JVM = new Object();
+
     /**
      * Tears down every run on this machine whose owner process is dead, never a live one (other labs may run
-     * concurrently). Serialised by a lock file so that two starting labs do not sweep the same run at once.
+     * concurrently). Serialised by a lock file so that two starting labs do not sweep the same run at once
+     * (and, within one JVM, by a monitor: a second {@code FileChannel.lock} there would throw).
      * Returns the prefixes swept.
      */
-    @SuppressWarnings("try") // the lock is held for the block's duration, never referenced
     public static List<String> sweepDeadRuns() {
+        synchronized (SWEEP_IN_THIS_JVM) {
+            return sweepDeadRunsLocked();
+        }
+    }
+
+    @SuppressWarnings("try") // the lock is held for the block's duration, never referenced
+    private static List<String> sweepDeadRunsLocked() {
         List<String> swept = new ArrayList<>();
         try {
             Files.createDirectories(LabState.STATE_ROOT);
