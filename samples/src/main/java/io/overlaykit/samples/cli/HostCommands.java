@@ -10,7 +10,11 @@ import io.overlaykit.core.plan.Plan;
 import io.overlaykit.core.plan.Status;
 import io.overlaykit.core.plan.Step;
 import io.overlaykit.core.spec.HostSpec;
+import io.overlaykit.samples.agent.AgentHealth;
+import io.overlaykit.samples.agent.AgentStateFile;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,15 +95,23 @@ final class HostCommands {
         return OverlayCli.OK;
     }
 
+    /**
+     * Drift between spec and host, and the health of the host's agent ({@code overlay serve}) from its state file.
+     * Exit 1 when there is drift or the agent's report is stale (it died or hangs); a stopped or absent agent is
+     * no fault.
+     */
     static int status(Overlay overlay, Host host, String format, Console console) {
         Plan plan = overlay.plan(host);
         Status s = Status.of(plan);
+        AgentHealth agent = AgentHealth.judge(AgentStateFile.of(host, overlay.spec().name()).read(), Instant.now());
+        Map<String, Object> json = new LinkedHashMap<>(s.toMap());
+        json.put("agent", agent.toMap());
         switch (format) {
-            case "json" -> console.raw(Console.json(s.toMap()) + System.lineSeparator());
+            case "json" -> console.raw(Console.json(json) + System.lineSeparator());
             case "dot" -> console.raw(TopologyDot.render(overlay, host, plan));
-            default -> console.result(s.toMap(), s.toText());
+            default -> console.result(json, s.toText() + System.lineSeparator() + agent.toText());
         }
-        return s.isClean() ? OverlayCli.OK : OverlayCli.FAILED;
+        return s.isClean() && agent.isHealthy() ? OverlayCli.OK : OverlayCli.FAILED;
     }
 
     static int verify(Overlay overlay, Backends backends, String hostName, Backends.Options options, Console console) {

@@ -30,8 +30,10 @@ public final class OverlayCli {
               status SPEC --host NAME [--format text|json|dot] [...]
               verify SPEC [--host NAME] [...]           connectivity matrix; exit 0 only if all pass
               forward --listen IP:PORT --target IP:PORT [--listen-netns NS] [--target-netns NS] [--proxy-protocol]
-              serve SPEC --host NAME [--teardown-on-exit] [...]
-              --help
+              serve SPEC --host NAME [--teardown-on-exit] [--wait-for-backends SECONDS] [...]
+              serve --instance HOST:SPEC-PATH [...]    as the systemd unit overlaykit@.service runs it
+              install [--prefix DIR]                    launcher, jar and systemd unit into DIR (/usr/local)
+              --version | --help
 
             exit codes: 0 ok, 1 failed (after rollback), 2 invalid input (nothing changed)
             """;
@@ -78,6 +80,10 @@ public final class OverlayCli {
             out.print(USAGE);
             return argv.isEmpty() ? INVALID : OK;
         }
+        if (argv.get(0).equals("--version") || argv.get(0).equals("version")) {
+            out.println("overlay " + version());
+            return OK;
+        }
         List<String> rest = argv.subList(1, argv.size());
         try {
             return switch (argv.get(0)) {
@@ -86,6 +92,7 @@ public final class OverlayCli {
                 case "apply", "plan", "teardown", "status", "verify" -> HostCommands.run(argv.get(0), rest, console);
                 case "forward" -> ForwardCommand.run(rest, console);
                 case "serve" -> ServeCommand.run(rest, console);
+                case "install" -> InstallCommand.run(rest, console);
                 default -> throw new InvalidSpecException("command", argv.get(0), "unknown; see overlay --help");
             };
         } catch (InvalidSpecException e) {
@@ -98,6 +105,12 @@ public final class OverlayCli {
             console.error("unexpected error: " + message(e));
             return FAILED;
         }
+    }
+
+    /** The project version from the jar's manifest ({@code Implementation-Version}), or a note when run from classes. */
+    static String version() {
+        String v = OverlayCli.class.getPackage().getImplementationVersion();
+        return v != null ? v : "(development build: no jar manifest)";
     }
 
     static String message(Throwable e) {
