@@ -33,14 +33,16 @@ class ReadmeTest {
                 }
             }
         }
-        assertThat(blocks).isGreaterThanOrEqualTo(2);
+        assertThat(blocks).isGreaterThanOrEqualTo(3);
     }
 
     @Test
     void namedFilesExist() {
         for (String f : new String[] {"overlay", "samples/jshell/run", "samples/jshell/seed.jsh",
             "samples/jshell/lab-spec.jsh", "samples/specs/demo2.json", "samples/specs/demo3.json", "scripts/test",
-            "scripts/prereqs"}) {
+            "scripts/prereqs", "systemd/overlaykit@.service", "overlaykit-bom/pom.xml",
+            "examples/overlay-junit-example/pom.xml",
+            "examples/overlay-junit-example/src/test/resources/specs/two-hosts.json"}) {
             assertThat(ROOT.resolve(f)).exists();
         }
     }
