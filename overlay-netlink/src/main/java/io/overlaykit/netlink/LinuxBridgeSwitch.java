@@ -91,12 +91,6 @@ public final class LinuxBridgeSwitch implements OverlaySwitch {
         return "linux";
     }
 
-    /** False: the kernel bridge and kernel VXLAN handle checksum offload themselves. */
-    @Override
-    public boolean needsTxChecksumOff() {
-        return false;
-    }
-
     /** From the host's namespace view: no request of its own. */
     @Override
     public SwitchView observe(SwitchIntent intent, HostFacts facts) {

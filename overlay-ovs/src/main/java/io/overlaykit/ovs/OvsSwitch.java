@@ -121,7 +121,11 @@ public final class OvsSwitch implements OverlaySwitch {
         return "ovs";
     }
 
-    @Override
+    /**
+     * Whether veths plugged into this switch need TX checksum offload off: true for the userspace
+     * ({@code netdev}) datapath, which reads frames whose checksums the kernel left to the NIC. The engine gets
+     * this from {@link #plan}; imperative callers (the seed walkthrough) ask here.
+     */
     public boolean needsTxChecksumOff() {
         return datapathType.equals("netdev");
     }
