@@ -223,7 +223,7 @@ public final class PortForward implements AutoCloseable {
                 problems.add(problem("portForward.listen", listen, "must be a resolved socket address"));
             }
             if (target == null || target.isUnresolved() || target.getPort() == 0) {
-                problems.add(problem("portForward.target", target, "must be a resolved address with a port 1-65535"));
+                problems.add(problem("portForward.target", target, "must be a resolved address with a port 1.." + Ports.MAX));
             }
             if (namespaces == null && !(listenNamespace.isCurrent() && targetNamespace.isCurrent())) {
                 problems.add(problem("portForward.namespaces", null,

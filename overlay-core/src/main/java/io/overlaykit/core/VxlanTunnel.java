@@ -45,10 +45,7 @@ public record VxlanTunnel(InterfaceName name, Vni vni, InetAddress remote, InetA
 
     /** Checks a TCP/UDP port number (1..65535). */
     public static int checkPort(String field, int port) {
-        if (port < 1 || port > 65535) {
-            throw new InvalidSpecException(field, port, "port must be 1..65535");
-        }
-        return port;
+        return Ports.check(field, port, port);
     }
 
     /** A builder for tunnel device/port {@code name} with VNI {@code vni} (0..16777215); port 4789, learning off. */

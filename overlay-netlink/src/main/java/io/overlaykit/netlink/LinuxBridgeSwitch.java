@@ -9,9 +9,6 @@ import io.overlaykit.core.LinkInfo;
 import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.Vni;
 import io.overlaykit.core.VxlanTunnel;
-import io.overlaykit.core.plan.Step;
-import io.overlaykit.core.plan.Target;
-import io.overlaykit.core.spi.FirewallTable;
 import io.overlaykit.core.spi.HostFacts;
 import io.overlaykit.core.spi.Links;
 import io.overlaykit.core.spi.OverlaySwitch;
@@ -94,31 +91,24 @@ public final class LinuxBridgeSwitch implements OverlaySwitch {
         return "linux";
     }
 
-    /** False: the kernel bridge and kernel VXLAN handle checksum offload themselves. */
+    /** From the host's namespace view: no request of its own. */
     @Override
-    public boolean needsTxChecksumOff() {
-        return false;
+    public SwitchView observe(SwitchIntent intent, HostFacts facts) {
+        return LinuxSwitchPlanner.observe(intent, facts);
     }
 
     /**
-     * The generic plan plus what a kernel bridge needs: {@code arp_ignore=1} on the bridge (with the default
-     * 0 the bridge, up in the host's namespace but holding no address, still answers containers' ARP for the
-     * gateway address with its own MAC, racing the gateway veth), and frames it switches skip conntrack in the
-     * host's firewall table (with br_netfilter active, e.g. on Docker hosts, a routed and masqueraded reply
-     * would otherwise meet a second, clashing entry and be dropped).
+     * The bridge, the VXLAN device with a flood entry per peer, and each port enslaved, as link changes of the
+     * host's namespace (batched with the others), plus what a kernel bridge needs: {@code arp_ignore=1} on the
+     * bridge (with the default 0 the bridge, up in the host's namespace but holding no address, still answers
+     * containers' ARP for the gateway address with its own MAC, racing the gateway veth), and frames it switches
+     * skip conntrack in the host's firewall table (with br_netfilter active, e.g. on Docker hosts, a routed and
+     * masqueraded reply would otherwise meet a second, clashing entry and be dropped).
      */
     @Override
     public SwitchPlan plan(SwitchIntent intent, SwitchView view, HostFacts facts) {
-        SwitchPlan generic = OverlaySwitch.super.plan(intent, view, facts);
-        InterfaceName br = intent.bridge().name();
-        String key = "net.ipv4.conf." + br.value() + ".arp_ignore";
-        java.util.Optional<String> now = view.bridgeExists() ? facts.sysctl(Target.HOST, key) : java.util.Optional.empty();
-        List<io.overlaykit.core.plan.Change> arp = "1".equals(now.orElse(null)) ? List.of()
-                : List.of(new io.overlaykit.core.plan.Change.Sysctl(Target.HOST, key, "1", now.orElse(null), false));
-        List<Step> bridge = new ArrayList<>(generic.bridge());
-        bridge.add(Step.of("bridge arp", key + "=1 (the bridge must not answer ARP for the gateway)", arp));
-        return new SwitchPlan(bridge, generic.tunnels(), generic.attach(), generic.portSettings(), generic.removals(),
-                List.of(new FirewallTable.Untracked(br)));
+        LinuxSwitchPlanner.View v = view instanceof LinuxSwitchPlanner.View lv ? lv : LinuxSwitchPlanner.observe(intent, facts);
+        return LinuxSwitchPlanner.plan(intent, v, facts);
     }
 
     /** The namespace this switch works in. */

@@ -44,7 +44,10 @@ final class Offloads {
         });
     }
 
-    /** The offload state of every link of {@code names} that exists, in one visit to the namespace. */
+    /**
+     * The offload state of every link of {@code names} that exists and has it, in one visit to the namespace
+     * (one ioctl per link).
+     */
     Map<InterfaceName, Boolean> txChecksums(Collection<InterfaceName> names) {
         return channel.callIn(() -> {
             Map<InterfaceName, Boolean> out = new LinkedHashMap<>();
@@ -54,10 +57,11 @@ final class Offloads {
                     try {
                         out.put(n, read(fd, n));
                     } catch (RuntimeException e) {
-                        if (NetlinkException.errnoOf(e) != Errno.ENODEV) {
+                        int errno = NetlinkException.errnoOf(e);
+                        if (errno != Errno.ENODEV && errno != Errno.EOPNOTSUPP) {
                             throw e;
                         }
-                        // no such link: left out
+                        // no such link, or a kind without the ethtool call: left out
                     }
                 }
             } finally {

@@ -40,7 +40,6 @@ class LinuxBridgeSwitchTest {
     @Test
     void kindAndOffload() {
         assertThat(sw.kind()).isEqualTo("linux");
-        assertThat(sw.needsTxChecksumOff()).isFalse();
     }
 
     @Test

@@ -6,6 +6,8 @@ import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.InvalidSpecException;
 import io.overlaykit.core.NotFoundException;
 import io.overlaykit.core.VxlanTunnel;
+import io.overlaykit.core.plan.SwitchChange;
+import io.overlaykit.core.plan.Target;
 import io.overlaykit.core.spi.HostFacts;
 import io.overlaykit.core.spi.OverlaySwitch;
 import io.overlaykit.core.spi.PortSettings;
@@ -119,7 +121,11 @@ public final class OvsSwitch implements OverlaySwitch {
         return "ovs";
     }
 
-    @Override
+    /**
+     * Whether veths plugged into this switch need TX checksum offload off: true for the userspace
+     * ({@code netdev}) datapath, which reads frames whose checksums the kernel left to the NIC. The engine gets
+     * this from {@link #plan}; imperative callers (the seed walkthrough) ask here.
+     */
     public boolean needsTxChecksumOff() {
         return datapathType.equals("netdev");
     }
@@ -131,8 +137,52 @@ public final class OvsSwitch implements OverlaySwitch {
      */
     @Override
     public SwitchPlan plan(SwitchIntent intent, SwitchView view, HostFacts facts) {
+        if (view instanceof OvsSwitchPlanner.View v) {
+            return OvsSwitchPlanner.plan(this, intent, v, facts);
+        }
         SwitchPlan plan = OverlaySwitch.super.plan(intent, view, facts);
         return needsTxChecksumOff() ? plan.withPortSettings(PortSettings.txChecksumOff(intent, facts)) : plan;
+    }
+
+    /** From the cache: no request once the monitor runs. */
+    @Override
+    public SwitchView observe(SwitchIntent intent, HostFacts facts) {
+        return new OvsSwitchPlanner.View(mirror.view(), intent.bridge().name(), facts.namespace(Target.HOST));
+    }
+
+    /**
+     * Consecutive {@link OvsChange}s run as one transaction ({@link #apply}); generic changes one by one. A
+     * failed transaction applied nothing of its own changes (OVSDB transactions are atomic).
+     */
+    @Override
+    public void execute(List<SwitchChange> changes) {
+        java.util.Set<Integer> applied = new java.util.TreeSet<>();
+        int i = 0;
+        while (i < changes.size()) {
+            int j = i;
+            List<PortChange> ports = new ArrayList<>();
+            while (j < changes.size() && changes.get(j) instanceof OvsChange o) {
+                ports.add(o.port());
+                j++;
+            }
+            try {
+                if (ports.isEmpty()) {
+                    OverlaySwitch.super.execute(List.of(changes.get(i)));
+                    j = i + 1;
+                } else {
+                    apply(ports);
+                }
+            } catch (RuntimeException e) {
+                RuntimeException cause = e instanceof io.overlaykit.core.BatchException && e.getCause() instanceof RuntimeException c
+                        ? c : e;
+                throw new io.overlaykit.core.BatchException(changes.get(i).describe() + " on " + client.remote()
+                        + " failed: " + cause.getMessage(), cause, applied, i);
+            }
+            for (int k = i; k < j; k++) {
+                applied.add(k);
+            }
+            i = j;
+        }
     }
 
     /**

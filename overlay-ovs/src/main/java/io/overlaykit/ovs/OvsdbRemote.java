@@ -111,10 +111,7 @@ public final class OvsdbRemote {
     }
 
     private static int checkPort(int port, String remote) {
-        if (port < 1 || port > 65535) {
-            throw new InvalidSpecException("ovsdb remote", remote, "port must be 1..65535");
-        }
-        return port;
+        return io.overlaykit.core.Ports.check("ovsdb remote", remote, port);
     }
 
     /** This ssl remote with the PEM files for mutual TLS. */

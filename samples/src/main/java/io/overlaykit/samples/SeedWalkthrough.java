@@ -148,7 +148,7 @@ public final class SeedWalkthrough implements AutoCloseable {
                 Links inside = stack.links(ns);
                 links.create(VethPair.builder(hostEnd.value()).peer("eth0").peerNamespace(ns).mtu(MTU).build());
                 h.overlaySwitch().attach(br, List.of(hostEnd), OWNER);
-                if (h.overlaySwitch().needsTxChecksumOff()) { // userspace datapath: see SANDBOX.md
+                if (Switches.userspaceDatapath(h.overlaySwitch())) { // userspace datapath: see SANDBOX.md
                     links.disableTxChecksum(hostEnd);
                     inside.disableTxChecksum(eth0);
                 }
@@ -290,7 +290,7 @@ public final class SeedWalkthrough implements AutoCloseable {
         InterfaceName port = InterfaceName.of("gw0-port");
         links.create(VethPair.builder("gw0-port").peer("gw0").mtu(MTU).build());
         h.overlaySwitch().attach(br, List.of(port), OWNER);
-        if (h.overlaySwitch().needsTxChecksumOff()) {
+        if (Switches.userspaceDatapath(h.overlaySwitch())) {
             links.disableTxChecksum(port);
             links.disableTxChecksum(gw);
         }

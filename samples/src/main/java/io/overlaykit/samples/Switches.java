@@ -1,11 +1,11 @@
 package io.overlaykit.samples;
 
+import io.overlaykit.core.spi.Links;
+import io.overlaykit.core.spi.OverlaySwitch;
 import io.overlaykit.netlink.LinuxBridgeSwitch;
 import io.overlaykit.ovs.OvsSwitch;
 import io.overlaykit.ovs.OvsdbRemote;
 import java.time.Duration;
-import io.overlaykit.core.spi.Links;
-import io.overlaykit.core.spi.OverlaySwitch;
 
 /** The two switch backends, built the one way the samples need them. */
 public final class Switches {
@@ -22,6 +22,15 @@ public final class Switches {
         // Like ovs-vsctl without --no-wait: each change returns once ovs-vswitchd has applied it. Closing the
         // switch closes its connection.
         return OvsSwitch.connect(OvsdbRemote.parse(remote), datapathType, VSWITCHD_WAIT);
+    }
+
+    /**
+     * Whether the veths plugged into {@code sw} need TX checksum offload off: Open vSwitch's userspace
+     * ({@code netdev}) datapath reads frames whose checksums the kernel left to the NIC (SANDBOX.md). The
+     * engine gets the same from the switch's own plan; the walkthrough asks here, as a script would.
+     */
+    public static boolean userspaceDatapath(OverlaySwitch sw) {
+        return sw instanceof OvsSwitch ovs && ovs.needsTxChecksumOff();
     }
 
     /** A Linux bridge with kernel VXLAN on {@code links}. */

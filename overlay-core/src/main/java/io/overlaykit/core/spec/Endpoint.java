@@ -2,6 +2,7 @@ package io.overlaykit.core.spec;
 
 import io.overlaykit.core.InvalidSpecException;
 import io.overlaykit.core.IpPrefix;
+import io.overlaykit.core.Ports;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Objects;
@@ -11,9 +12,7 @@ public record Endpoint(InetAddress address, int port) {
 
     public Endpoint {
         Objects.requireNonNull(address, "address");
-        if (port < 1 || port > 65535) {
-            throw new InvalidSpecException("port", port, "port must be 1..65535");
-        }
+        Ports.check("port", port, port);
     }
 
     /** Parses {@code IP:PORT}; an IPv6 address goes in brackets. Host names are refused. */
@@ -37,9 +36,7 @@ public record Endpoint(InetAddress address, int port) {
         } catch (NumberFormatException e) {
             throw new InvalidSpecException("endpoint", text, "port is not a number");
         }
-        if (port < 1 || port > 65535) {
-            throw new InvalidSpecException("endpoint", text, "port must be 1..65535");
-        }
+        Ports.check("endpoint", text, port);
         return new Endpoint(IpPrefix.parseAddress(host), port);
     }
 

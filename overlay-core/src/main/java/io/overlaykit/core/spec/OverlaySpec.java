@@ -25,7 +25,7 @@ import java.util.List;
 public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu,
                           int udpPort, @JsonIgnore String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab) {
     /** The IANA VXLAN port, used when the spec gives none. */
-    public static final int DEFAULT_UDP_PORT = 4789;
+    public static final int DEFAULT_UDP_PORT = io.overlaykit.core.VxlanTunnel.IANA_PORT;
 
     public OverlaySpec {
         dns = dns == null ? List.of() : List.copyOf(dns);

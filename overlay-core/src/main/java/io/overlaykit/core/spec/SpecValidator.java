@@ -62,8 +62,8 @@ final class SpecValidator {
         if (spec.mtu() != null && (spec.mtu() < 576 || spec.mtu() > Mtu.MAX - Mtu.VXLAN_OVERHEAD)) {
             add("mtu", spec.mtu(), "must be between 576 and " + (Mtu.MAX - Mtu.VXLAN_OVERHEAD));
         }
-        if (spec.udpPort() < 1 || spec.udpPort() > 65535) {
-            add("udpPort", spec.udpPort(), "port must be 1..65535");
+        if (!io.overlaykit.core.Ports.isValid(spec.udpPort())) {
+            add("udpPort", spec.udpPort(), "port must be 1.." + io.overlaykit.core.Ports.MAX);
         }
         if (spec.psk() != null) {
             if (spec.switchKind() == SwitchKind.LINUX) {

@@ -16,12 +16,6 @@ public interface OverlaySwitch extends AutoCloseable {
     /** {@code ovs} or {@code linux}, as the spec's {@code switch} field says. */
     String kind();
 
-    /**
-     * Whether veth ends plugged into this switch need TX checksum offload off (true for a userspace
-     * datapath, which reads frames whose checksums the kernel left to the NIC).
-     */
-    boolean needsTxChecksumOff();
-
     /** Creates the bridge unless it exists, tagged with {@code owner}; sets it up. */
     void ensureBridge(Bridge bridge, String owner);
 

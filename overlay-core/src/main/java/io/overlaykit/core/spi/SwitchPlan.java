@@ -18,8 +18,8 @@ public record SwitchPlan(List<Step> bridge, List<Step> tunnels, Map<InterfaceNam
     public SwitchPlan {
         bridge = List.copyOf(bridge);
         tunnels = List.copyOf(tunnels);
-        attach = Map.copyOf(attach);
-        portSettings = Map.copyOf(portSettings);
+        attach = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attach)); // in port order
+        portSettings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(portSettings));
         removals = List.copyOf(removals);
         hostRules = List.copyOf(hostRules);
     }

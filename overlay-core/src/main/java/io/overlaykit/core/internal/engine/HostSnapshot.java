@@ -43,7 +43,7 @@ public final class HostSnapshot implements HostFacts {
     final Map<String, String> state;
     SwitchView switchView = SwitchView.none();
 
-    private final Map<String, Optional<Boolean>> txMemo = new HashMap<>();
+    private final Map<Target, Map<InterfaceName, Boolean>> txMemo = new HashMap<>();
     private final Map<String, Optional<String>> sysctlMemo = new HashMap<>();
 
     HostSnapshot(Host host, NamespaceView hostView, Map<String, ContainerInfo> containers,
@@ -83,14 +83,15 @@ public final class HostSnapshot implements HostFacts {
         return v != null ? v : FRESH;
     }
 
+    /** Read for every link of a namespace at once, the first time a backend asks about one of them. */
     @Override
     public synchronized Optional<Boolean> txChecksum(Target target, InterfaceName link) {
-        return txMemo.computeIfAbsent(target + "|" + link, k -> {
-            if (namespace(target).link(link).isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.ofNullable(host.links(namespaceOf(target)).txChecksums(List.of(link)).get(link));
-        });
+        if (namespace(target).link(link).isEmpty()) {
+            return Optional.empty();
+        }
+        Map<InterfaceName, Boolean> all = txMemo.computeIfAbsent(target, t -> host.links(namespaceOf(t))
+                .txChecksums(namespace(t).links().stream().map(LinkInfo::name).toList()));
+        return Optional.ofNullable(all.get(link));
     }
 
     @Override

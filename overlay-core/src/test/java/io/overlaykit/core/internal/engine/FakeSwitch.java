@@ -40,11 +40,6 @@ final class FakeSwitch implements OverlaySwitch {
         return "ovs";
     }
 
-    @Override
-    public boolean needsTxChecksumOff() {
-        return userspace;
-    }
-
     /** Like Open vSwitch's userspace datapath, a userspace fake wants TX checksum offload off on its ports. */
     @Override
     public SwitchPlan plan(SwitchIntent intent, SwitchView view, HostFacts facts) {

@@ -206,7 +206,7 @@ public final class NftRenderer {
     }
 
     private static void requirePort(int port, Object rule) {
-        require(port >= 1 && port <= 65535, "dnat", rule, "ports are 1..65535");
+        require(io.overlaykit.core.Ports.isValid(port), "dnat", rule, "ports are 1.." + io.overlaykit.core.Ports.MAX);
     }
 
     private static void require(boolean ok, String what, Object rule, String reason) {
