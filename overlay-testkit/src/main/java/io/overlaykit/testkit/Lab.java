@@ -17,9 +17,11 @@ import io.overlaykit.testkit.internal.Wire;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -245,7 +247,9 @@ public final class Lab implements AutoCloseable {
         }
         endpoints.forEach(e -> wireLinks.put(e.namespace(prefix), e.wireLink));
         Wire.createNamespaces(network, state, wire, List.copyOf(wireLinks.keySet()));
-        Wire.createLinks(network, wire, wireLinks);
+        Set<String> userspaceDatapath = new HashSet<>();
+        endpoints.stream().filter(e -> e.ovs).forEach(e -> userspaceDatapath.add(e.namespace(prefix)));
+        Wire.createLinks(network, wire, wireLinks, userspaceDatapath);
         long wired = System.nanoTime();
         List<Runnable> steps = new ArrayList<>();
         endpoints.forEach(e -> steps.add(() -> configure(e)));
