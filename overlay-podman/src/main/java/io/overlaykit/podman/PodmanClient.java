@@ -10,6 +10,7 @@ import io.overlaykit.core.OverlayTimeoutException;
 import io.overlaykit.core.spi.ContainerInfo;
 import io.overlaykit.core.spi.ContainerRequest;
 import io.overlaykit.core.spi.ContainerRuntime;
+import io.overlaykit.core.spi.RequestHook;
 import io.overlaykit.podman.internal.EventSubscription;
 import io.overlaykit.podman.internal.ExecCall;
 import io.overlaykit.podman.internal.LibpodCalls;
@@ -362,6 +363,7 @@ public final class PodmanClient implements ContainerRuntime {
         String operation = "subscribe to events " + labels;
         Http1Connection connection = null;
         try {
+            calls.http().beforeRequest(request);
             connection = calls.http().openConnection();
             // Podman ORs several label filters of an event stream (a list ANDs them): check all of them here.
             Consumer<ContainerEvent> matching = event -> {
@@ -393,6 +395,12 @@ public final class PodmanClient implements ContainerRuntime {
     /** Event subscriptions whose stream is still open (ended ones remove themselves). */
     int openSubscriptions() {
         return subscriptions.size();
+    }
+
+    /** Counts (or fails) every HTTP request to the service: one call each, READ for GET, WRITE otherwise. */
+    @Override
+    public void requestHook(RequestHook hook) {
+        calls.http().requestHook(hook);
     }
 
     /** Closes pooled connections and stops every event subscription; idempotent. */

@@ -1,5 +1,6 @@
 package io.overlaykit.podman.internal.http;
 
+import io.overlaykit.core.spi.RequestHook;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ public final class UnixHttpClient implements AutoCloseable {
     private final int maxIdle;
     private final Deque<Http1Connection> idle = new ArrayDeque<>();
     private final AtomicInteger opened = new AtomicInteger();
+    private volatile RequestHook hook = RequestHook.NONE;
     private boolean closed;
 
     public UnixHttpClient(Connector connector, String peer, Duration connectTimeout, Duration readTimeout, int maxIdle) {
@@ -52,11 +54,27 @@ public final class UnixHttpClient implements AutoCloseable {
         return Duration.ofMillis(readTimeoutMillis);
     }
 
+    /** Shows every request to {@code hook} before it is sent (null: none); see {@link #beforeRequest}. */
+    public void requestHook(RequestHook hook) {
+        this.hook = hook == null ? RequestHook.NONE : hook;
+    }
+
+    /**
+     * Tells the hook about one request: {@code READ} for a GET, {@code WRITE} for every other method. Called
+     * once per request by {@link #send}, and by callers that write a request on a connection of their own
+     * ({@link #openConnection}) before they open it. What the hook throws fails the request unsent.
+     */
+    public void beforeRequest(HttpRequest request) {
+        hook.beforeRequest(RequestHook.Backend.PODMAN,
+                request.method().equals("GET") ? RequestHook.Access.READ : RequestHook.Access.WRITE, request.toString());
+    }
+
     /**
      * Sends the request and reads the response head. A pooled connection the server had closed is
-     * replaced once, transparently, when the request can be replayed.
+     * replaced once, transparently, when the request can be replayed (the hook sees the request once).
      */
     public HttpResponse send(HttpRequest request) throws IOException {
+        beforeRequest(request);
         long timeout = request.readTimeout() == null ? readTimeoutMillis : request.readTimeout().toMillis();
         for (int attempt = 0; ; attempt++) {
             Http1Connection connection = acquire();
