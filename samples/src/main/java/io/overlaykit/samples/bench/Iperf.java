@@ -62,10 +62,16 @@ final class Iperf {
         } catch (IOException e) {
             return new Transfer(0, 0, "iperf3 printed no JSON: " + (stderr.isBlank() ? stdout : stderr).strip());
         }
-        if (root == null || root.has("error")) {
-            return new Transfer(0, 0, root == null ? "iperf3 printed nothing" : root.path("error").asText());
+        if (root == null || !root.isObject()) {
+            return new Transfer(0, 0, "iperf3 printed no result: " + (stderr.isBlank() ? stdout : stderr).strip());
+        }
+        if (root.has("error")) {
+            return new Transfer(0, 0, root.path("error").asText());
         }
         JsonNode received = root.path("end").path("sum_received");
+        if (!received.has("bits_per_second")) {
+            return new Transfer(0, 0, "iperf3 reported no received total");
+        }
         return new Transfer(received.path("bits_per_second").asDouble() / 1e9, received.path("bytes").asLong(), null);
     }
 
