@@ -4,6 +4,7 @@ import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.spi.Firewall;
 import io.overlaykit.core.spi.NetworkStack;
 import io.overlaykit.netlink.internal.NsExecutor;
+import io.overlaykit.netlink.internal.nft.Nft;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class NetlinkStack implements NetworkStack {
     private NetlinkStack(LinuxNamespaces namespaces) {
         this.namespaces = namespaces;
         namespaces.onDelete(this::forget);
+        Nft.reserveLowDescriptors(); // before this stack's handles push descriptor numbers past 1024
     }
 
     /** Opens a stack; sockets are created lazily per namespace. */
