@@ -6,7 +6,8 @@ import io.overlaykit.core.Overlay;
 import io.overlaykit.core.spec.SwitchKind;
 import io.overlaykit.core.spi.OverlaySwitch;
 import io.overlaykit.netlink.NetlinkStack;
-import io.overlaykit.samples.Switches;
+import io.overlaykit.ovs.OvsSwitch;
+import io.overlaykit.ovs.OvsdbRemote;
 import io.overlaykit.testkit.Lab;
 import io.overlaykit.testkit.LabHost;
 import java.nio.file.Path;
@@ -117,7 +118,8 @@ public final class OverlayBench {
         Host.Builder b = Host.builder(lh.name()).namespace(lh.namespace()).stack(stack).containers(runtime)
                 .stateRoot(dir.resolve("state")).containerRoot(c -> dir.resolve("roots").resolve(c.name()));
         if (lh.hasOvs()) {
-            OverlaySwitch sw = Switches.ovs(lh.ovsdbRemote(), "netdev");
+            OverlaySwitch sw = OvsSwitch.connect(OvsdbRemote.parse(lh.ovsdbRemote()), "netdev",
+                    WiringBench.VSWITCHD_WAIT);
             switches.add(sw);
             b.ovs(sw);
         }

@@ -10,7 +10,8 @@ import io.overlaykit.core.spec.SwitchKind;
 import io.overlaykit.core.spi.OverlaySwitch;
 import io.overlaykit.core.spi.RequestCounter;
 import io.overlaykit.netlink.NetlinkStack;
-import io.overlaykit.samples.Switches;
+import io.overlaykit.ovs.OvsSwitch;
+import io.overlaykit.ovs.OvsdbRemote;
 import io.overlaykit.testkit.Lab;
 import io.overlaykit.testkit.LabHost;
 import java.io.IOException;
@@ -43,6 +44,11 @@ public final class WiringBench {
     }
 
     static final int MTU = 1450;
+    /**
+     * How long an OVS change may wait for ovs-vswitchd to apply it (the samples' default is 10 s): a bridge with
+     * a thousand ports on a busy machine takes longer, and a timeout there says nothing about speed.
+     */
+    static final Duration VSWITCHD_WAIT = Duration.ofSeconds(60);
     private static final String BRIDGE = "bwbr";
     private static final String GW_PORT = "bwgwp";
     private static final String GW_VETH = "bwgw";
@@ -107,7 +113,8 @@ public final class WiringBench {
                               WiringCheck check, Path dir) {
         boolean ovs = kind == SwitchKind.OVS;
         try (NetlinkStack stack = NetlinkStack.open();
-             OverlaySwitch sw = ovs ? Switches.ovs(labHost.ovsdbRemote(), "netdev") : null) {
+             OverlaySwitch sw = ovs
+                     ? OvsSwitch.connect(OvsdbRemote.parse(labHost.ovsdbRemote()), "netdev", VSWITCHD_WAIT) : null) {
             Host.Builder b = Host.builder(labHost.name()).namespace(labHost.namespace()).stack(stack)
                     .containers(standIns).stateRoot(dir.resolve("state"))
                     // Stand-ins have no root file system of their own: never let anything write into the host's.

@@ -76,6 +76,12 @@ final class WiringCheck {
         }
         hostVeths().forEach(v -> lines.add("link del " + v));
         oracle.batch(host.namespace(), lines);
+        if (ovs) {
+            // Like ovs-vsctl without --no-wait: returns once ovs-vswitchd has caught up with all of the above
+            // (dropping a thousand ports keeps it busy for a while), so the next method starts on an idle switch.
+            oracle.vsctl(host.ovsdbSocket(), "--timeout=600", "set", "Open_vSwitch", ".",
+                    "external_ids:okbench-settled=" + System.nanoTime());
+        }
         expect(method + " (after clean-up)", "veths on the host", 0, hostVeths().size());
         for (int i : samples()) {
             NetNamespace ns = namespaceOf.apply(i);
