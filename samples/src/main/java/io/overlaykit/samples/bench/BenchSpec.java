@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.overlaykit.core.spec.OverlaySpec;
 import io.overlaykit.core.spec.SwitchKind;
+import io.overlaykit.testkit.Lab;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +16,7 @@ import java.util.List;
  * is {@link #prefixLengthFor sized} to hold them all (a /22 for a thousand).
  */
 final class BenchSpec {
-    static final String IMAGE = "localhost/overlaykit/busybox:latest";
+    static final String IMAGE = Lab.TEST_IMAGE; // never started by the stand-ins; real in bench apply
     static final int VNI = 5000;
     private static final int SUBNET_BASE = (172 << 24) | (16 << 16); // 172.16.0.0
 
