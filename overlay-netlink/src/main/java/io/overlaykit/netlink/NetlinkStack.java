@@ -5,6 +5,7 @@ import io.overlaykit.core.spi.Firewall;
 import io.overlaykit.core.spi.NetworkStack;
 import io.overlaykit.core.spi.OverlaySwitch;
 import io.overlaykit.core.spi.RequestHook;
+import io.overlaykit.netlink.internal.nft.Nft;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +30,7 @@ public final class NetlinkStack implements NetworkStack {
 
     private NetlinkStack(LinuxNamespaces namespaces) {
         this.namespaces = namespaces;
+        Nft.reserveLowDescriptors(); // before this stack's handles push descriptor numbers past 1024
     }
 
     /** Opens a stack; sockets are created lazily per namespace. */

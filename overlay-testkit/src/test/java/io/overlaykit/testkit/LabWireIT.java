@@ -30,11 +30,11 @@ class LabWireIT {
     }
 
     @Test
-    void wireLinksHaveTxChecksumOffloadOff(Lab lab) {
-        assertThat(lab.host("hostA").exec("ethtool", "-k", "eth0")).contains("tx-checksumming: off");
+    void wireLinksKeepTxChecksumOffloadWithoutOvs(Lab lab) {
+        assertThat(lab.host("hostA").exec("ethtool", "-k", "eth0")).contains("tx-checksumming: on");
         String wireLinks = lab.exec(lab.wireNamespace(), "ip", "-o", "link", "show", "master", "br0");
         assertThat(wireLinks).contains("w0-hostA").contains("w1-hostB").contains("w2-outside");
-        assertThat(lab.exec(lab.wireNamespace(), "ethtool", "-k", "w0-hostA")).contains("tx-checksumming: off");
+        assertThat(lab.exec(lab.wireNamespace(), "ethtool", "-k", "w0-hostA")).contains("tx-checksumming: on");
     }
 
     @Test
@@ -48,7 +48,7 @@ class LabWireIT {
         RtnetlinkLinks links = lab.network().links(lab.host("hostA").namespace());
         InterfaceName eth0 = InterfaceName.of("eth0");
         assertThat(links.addresses(eth0)).extracting(a -> a.prefix().toString()).contains("192.0.2.2/24");
-        assertThat(links.txChecksum(eth0)).isFalse();
+        assertThat(links.txChecksum(eth0)).isTrue();
         assertThat(lab.network()).isSameAs(lab.network());
         assertThatThrownBy(lab::podman).isInstanceOf(IllegalStateException.class).hasMessageContaining("podman");
     }

@@ -49,7 +49,9 @@ public final class LabBuild {
         endpoints.forEach(e -> wireLinks.put(e.namespace, e.wireLink));
         String wire = prefix + "-wire";
         Wire.createNamespaces(network, state, wire, List.copyOf(wireLinks.keySet()));
-        Wire.createLinks(network, wire, wireLinks);
+        java.util.Set<String> userspaceDatapath = new java.util.HashSet<>();
+        endpoints.stream().filter(e -> e.ovs).forEach(e -> userspaceDatapath.add(e.namespace));
+        Wire.createLinks(network, wire, wireLinks, userspaceDatapath);
         long wired = System.nanoTime();
         List<Runnable> steps = new ArrayList<>();
         endpoints.forEach(e -> steps.add(() -> configure(e)));

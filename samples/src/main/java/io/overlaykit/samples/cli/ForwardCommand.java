@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * {@code overlay forward --listen IP:PORT --target IP:PORT [--listen-netns NS] [--target-netns NS]
- * [--proxy-protocol]}: a foreground userspace TCP forwarder ({@link PortForward}) until interrupted.
+ * [--proxy-protocol] [--max-connections N]}: a foreground userspace TCP forwarder ({@link PortForward}) until
+ * interrupted.
  */
 final class ForwardCommand {
     private ForwardCommand() {
@@ -20,7 +21,7 @@ final class ForwardCommand {
 
     static int run(List<String> argv, Console console) {
         Args args = Args.parse(argv, Set.of("proxy-protocol", "quiet", "json"),
-                Set.of("listen", "target", "listen-netns", "target-netns"));
+                Set.of("listen", "target", "listen-netns", "target-netns", "max-connections"));
         if (!args.positionals().isEmpty()) {
             throw new io.overlaykit.core.InvalidSpecException("forward", args.positionals().get(0),
                     "unexpected argument");
@@ -29,6 +30,7 @@ final class ForwardCommand {
         Endpoint target = endpoint(args, "target");
         NetNamespace listenNs = namespace(args.option("listen-netns"));
         NetNamespace targetNs = namespace(args.option("target-netns"));
+        int maxConnections = maxConnections(args);
         try (NetlinkStack stack = NetlinkStack.open()) {
             for (Map.Entry<String, NetNamespace> ns : Map.of("--listen-netns", listenNs, "--target-netns", targetNs)
                     .entrySet()) {
@@ -37,16 +39,16 @@ final class ForwardCommand {
                             "no such network namespace (ip netns list)");
                 }
             }
-            return forward(args, listen, target, listenNs, targetNs, stack, console);
+            return forward(args, listen, target, listenNs, targetNs, maxConnections, stack, console);
         }
     }
 
     private static int forward(Args args, Endpoint listen, Endpoint target, NetNamespace listenNs,
-                               NetNamespace targetNs, NetlinkStack stack, Console console) {
+                               NetNamespace targetNs, int maxConnections, NetlinkStack stack, Console console) {
         try (PortForward forward = PortForward.tcp(new InetSocketAddress(listen.address(), listen.port()),
                         new InetSocketAddress(target.address(), target.port()))
                 .listenNamespace(listenNs).targetNamespace(targetNs).namespaces(stack.namespaces())
-                .proxyProtocol(args.flag("proxy-protocol")).start()) {
+                .proxyProtocol(args.flag("proxy-protocol")).maxConnections(maxConnections).start()) {
             InetSocketAddress local = forward.localAddress();
             String shown = local.getAddress().getHostAddress() + ":" + local.getPort();
             Map<String, Object> started = new LinkedHashMap<>();
@@ -63,6 +65,20 @@ final class ForwardCommand {
                     + s.bytesToTarget() + " bytes to the target, " + s.bytesToClient() + " back");
         }
         return OverlayCli.OK;
+    }
+
+    /** {@code --max-connections}: open connections beyond it are refused (default: PortForward's, 4096). */
+    private static int maxConnections(Args args) {
+        String value = args.option("max-connections", "4096");
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new io.overlaykit.core.InvalidSpecException("--max-connections", value, "must be a whole number of at least 1");
     }
 
     /** Blocks until this thread is interrupted (Ctrl-C, or a test stopping the command), clearing the flag. */

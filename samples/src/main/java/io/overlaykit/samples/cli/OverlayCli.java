@@ -30,9 +30,14 @@ public final class OverlayCli {
               status SPEC --host NAME [--format text|json|dot] [...]
               verify SPEC [--host NAME] [...]           connectivity matrix; exit 0 only if all pass
               forward --listen IP:PORT --target IP:PORT [--listen-netns NS] [--target-netns NS] [--proxy-protocol]
+                      [--max-connections N]
               serve SPEC --host NAME [--teardown-on-exit] [--wait-for-backends SECONDS] [...]
               serve --instance HOST:SPEC-PATH [...]    as the systemd unit overlaykit@.service runs it
               install [--prefix DIR]                    launcher, jar and systemd unit into DIR (/usr/local)
+              bench wiring --containers N [--switch ovs|linux]   seed's shell vs the SDK vs this machine's floor
+              bench forward [--seconds S] [--streams 1,8]      routed, kernel DNAT, overlay forward, socat
+              bench overlay [--seconds S]                      SDK vs the seed's and a hand-tuned overlay
+              bench apply [--hosts H] [--containers-per-host C]   apply, re-apply, status, teardown: times, counts
               --version | --help
 
             exit codes: 0 ok, 1 failed (after rollback), 2 invalid input (nothing changed)
@@ -93,6 +98,7 @@ public final class OverlayCli {
                 case "forward" -> ForwardCommand.run(rest, console);
                 case "serve" -> ServeCommand.run(rest, console);
                 case "install" -> InstallCommand.run(rest, console);
+                case "bench" -> BenchCommand.run(rest, console);
                 default -> throw new InvalidSpecException("command", argv.get(0), "unknown; see overlay --help");
             };
         } catch (InvalidSpecException e) {

@@ -43,6 +43,7 @@ public final class Nft {
         LibNftables lib = library(what);
         LOCK.lock();
         try {
+            LowDescriptors.release(what); // libnftables' socket must get a number below 1024 (select(2))
             Pointer ctx = lib.nft_ctx_new(LibNftables.NFT_CTX_DEFAULT);
             if (ctx == null) {
                 throw new BackendException(what + ": nft_ctx_new failed");
@@ -64,6 +65,27 @@ public final class Nft {
             } finally {
                 lib.nft_ctx_free(ctx);
             }
+        } finally {
+            try {
+                LowDescriptors.fill();
+            } catch (RuntimeException e) {
+                // out of descriptors: the next call reports it clearly (LowDescriptors.release)
+            } finally {
+                LOCK.unlock();
+            }
+        }
+    }
+
+    /**
+     * Sets aside a few descriptors below 1024 for libnftables while the process still has few open (see
+     * {@link LowDescriptors}); called when a stack opens, and harmless to call again.
+     */
+    public static void reserveLowDescriptors() {
+        LOCK.lock();
+        try {
+            LowDescriptors.fill();
+        } catch (RuntimeException e) {
+            // no descriptor to spare now: Nft.run fills it later, or says why it cannot run
         } finally {
             LOCK.unlock();
         }
