@@ -141,7 +141,7 @@ public final class OvsSwitch implements OverlaySwitch {
             return OvsSwitchPlanner.plan(this, intent, v, facts);
         }
         SwitchPlan plan = OverlaySwitch.super.plan(intent, view, facts);
-        return needsTxChecksumOff() ? plan.withPortSettings(PortSettings.txChecksumOff(intent, facts)) : plan;
+        return needsTxChecksumOff() ? PortSettings.txChecksumOff(plan, intent, facts) : plan;
     }
 
     /** From the cache: no request once the monitor runs. */

@@ -87,8 +87,8 @@ final class OvsSwitchPlanner {
             attach.put(p.link(), Step.of(p.attachStep(), "plug " + p.link() + " into " + br,
                     ports(view, intent, OvsPort.system(p.link()), ifindex, p.fresh())));
         }
-        Map<InterfaceName, Step> settings = sw.needsTxChecksumOff() ? PortSettings.txChecksumOff(intent, facts) : Map.of();
-        return new SwitchPlan(bridge, tunnels, attach, settings, removals(intent, view), List.of());
+        SwitchPlan plan = new SwitchPlan(bridge, tunnels, attach, Map.of(), removals(intent, view), List.of());
+        return sw.needsTxChecksumOff() ? PortSettings.txChecksumOff(plan, intent, facts) : plan;
     }
 
     private static String mtu(SwitchIntent intent) {

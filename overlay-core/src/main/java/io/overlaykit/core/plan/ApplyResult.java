@@ -6,8 +6,17 @@ import java.util.List;
 /** What an apply did on one host: per step whether it changed something, and how long it took. */
 public record ApplyResult(String spec, String host, List<StepOutcome> steps, Duration took) {
 
-    /** One step's outcome. */
-    public record StepOutcome(String id, String description, boolean changed, Duration took) {
+    /**
+     * One step's outcome: {@code started} is when the step began, counted from the start of the apply, and
+     * {@code took} how long it ran until it finished. Steps of one batch start and finish together, so the
+     * wall time of a phase is the span from its first start to its last finish, not the sum of its steps.
+     */
+    public record StepOutcome(String id, String description, boolean changed, Duration started, Duration took) {
+        /** An outcome that does not say when it started (zero). */
+        public StepOutcome(String id, String description, boolean changed, Duration took) {
+            this(id, description, changed, Duration.ZERO, took);
+        }
+
         @Override
         public String toString() {
             return (changed ? "changed   " : "unchanged ") + id + " (" + took.toMillis() + " ms)";

@@ -21,21 +21,30 @@ public final class PortSettings {
     /**
      * TX checksum offload off on both ends of every port's veth: a userspace datapath reads frames whose
      * checksums the kernel left to the NIC, and TCP through it then silently fails (SANDBOX.md). A port
-     * whose veth the plan re-creates gets it whatever was observed of the old one.
+     * whose veth the plan re-creates gets it whatever was observed of the old one. Both ends go into
+     * {@link SwitchPlan#portSettings} when they share the host's namespace (the gateway's pair); an end in a
+     * container goes into {@link SwitchPlan#peerSettings}, which the engine runs with that container's other
+     * link changes (one batch per container instead of one visit per end).
      */
-    public static Map<InterfaceName, Step> txChecksumOff(SwitchIntent intent, HostFacts facts) {
-        Map<InterfaceName, Step> out = new LinkedHashMap<>();
+    public static SwitchPlan txChecksumOff(SwitchPlan plan, SwitchIntent intent, HostFacts facts) {
+        Map<InterfaceName, Step> host = new LinkedHashMap<>();
+        Map<InterfaceName, Step> peers = new LinkedHashMap<>();
         for (SwitchIntent.Port p : intent.ports()) {
             List<Change> changes = new ArrayList<>();
             off(changes, Target.HOST, p.link(), p.fresh(), facts);
             String where = p.link().value();
-            if (p.peerLink() != null) {
-                off(changes, p.peerTarget(), p.peerLink(), p.fresh(), facts);
-                where += " and " + p.peerLink() + (p.peerTarget().isHost() ? "" : " in " + p.peerTarget().container());
+            if (p.peerLink() != null && p.peerTarget().isHost()) {
+                off(changes, Target.HOST, p.peerLink(), p.fresh(), facts);
+                where += " and " + p.peerLink();
+            } else if (p.peerLink() != null) {
+                List<Change> inside = new ArrayList<>();
+                off(inside, p.peerTarget(), p.peerLink(), p.fresh(), facts);
+                peers.put(p.link(), Step.of(p.settingsStep() + " " + p.peerLink(), "tx checksum offload off on "
+                        + p.peerLink() + " in " + p.peerTarget().container(), inside));
             }
-            out.put(p.link(), Step.of(p.settingsStep(), "tx checksum offload off on " + where, changes));
+            host.put(p.link(), Step.of(p.settingsStep(), "tx checksum offload off on " + where, changes));
         }
-        return out;
+        return plan.withPortSettings(host, peers);
     }
 
     private static void off(List<Change> changes, Target t, InterfaceName link, boolean fresh, HostFacts facts) {

@@ -148,13 +148,21 @@ public final class WiringBench {
         return NetNamespace.named(lab.prefix() + "-c" + i);
     }
 
-    /** Seconds per kind of step (the first word of its id: veth, attach, mtu, ...), largest first. */
+    /**
+     * Wall seconds per kind of step (the first word of its id: veth, attach, mtu, ...), largest first: from the
+     * first start to the last finish of its steps (the engine runs a kind's steps as one batch, so their own
+     * times overlap and do not add up).
+     */
     static Map<String, Double> stepSeconds(ApplyResult applied) {
-        Map<String, Double> byKind = new HashMap<>();
+        Map<String, long[]> spans = new HashMap<>();
         for (ApplyResult.StepOutcome s : applied.steps()) {
             String kind = s.id().contains(" ") ? s.id().substring(0, s.id().indexOf(' ')) : s.id();
-            byKind.merge(kind, s.took().toNanos() / 1e9, Double::sum);
+            long from = s.started().toNanos();
+            long to = from + s.took().toNanos();
+            spans.merge(kind, new long[] {from, to}, (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
         }
+        Map<String, Double> byKind = new HashMap<>();
+        spans.forEach((k, v) -> byKind.put(k, (v[1] - v[0]) / 1e9));
         Map<String, Double> sorted = new LinkedHashMap<>();
         byKind.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));

@@ -96,11 +96,17 @@ final class ContainerPlanner {
         return Step.of("up " + c.name(), "set " + hostEnd + " up", LinkChanges.up(ctx, Target.HOST, hostEnd));
     }
 
-    /** Everything inside the container's namespace, in the order it is made. */
-    static void inside(PlanContext ctx, ContainerSpec c, List<Step> steps) {
+    /**
+     * Everything inside the container's namespace, in the order it is made; {@code switchSettings} (null: none)
+     * is what the switch needs on eth0, placed next to the other link changes so they make one batch.
+     */
+    static void inside(PlanContext ctx, ContainerSpec c, Step switchSettings, List<Step> steps) {
         Target t = ctx.target(c);
         String pod = ctx.runtimeName(c);
         steps.add(sysctl(ctx, c));
+        if (switchSettings != null) {
+            steps.add(switchSettings);
+        }
         steps.add(Step.of("lo " + c.name(), "set lo up", LinkChanges.up(ctx, t, LO)));
         IpPrefix address = new IpPrefix(c.ip(), ctx.spec.subnet().length());
         steps.add(Step.of("address " + c.name(), ETH0 + " address " + address + " in " + pod,

@@ -40,6 +40,7 @@ public final class Executor {
     private final List<Entry> flat = new ArrayList<>();
     private final int[] firstChange;
     private final int[] lastChange;
+    private long applyStart;
 
     /** One change of the plan with the index of its step. */
     private record Entry(int step, Change change) {
@@ -82,6 +83,7 @@ public final class Executor {
 
     private ApplyResult runWithRollback() {
         long start = System.nanoTime();
+        applyStart = start;
         List<Step> steps = plan.steps();
         int n = steps.size();
         long[] started = new long[n];
@@ -167,7 +169,8 @@ public final class Executor {
 
     private void outcome(List<ApplyResult.StepOutcome> outcomes, Step s, boolean changed, long t0) {
         Duration took = since(t0);
-        outcomes.add(new ApplyResult.StepOutcome(s.id(), s.description(), changed, took));
+        outcomes.add(new ApplyResult.StepOutcome(s.id(), s.description(), changed,
+                Duration.ofNanos(t0 - applyStart), took));
         listener.stepFinished(s, changed, took);
     }
 

@@ -50,7 +50,8 @@ public final class HostPlanner {
             }
         }
         containers.forEach(c -> steps.add(ContainerPlanner.up(ctx, c)));
-        containers.forEach(c -> ContainerPlanner.inside(ctx, c, steps));
+        containers.forEach(c -> ContainerPlanner.inside(ctx, c,
+                swPlan.peerSettings().get(ctx.names.containerVeth(c.name())), steps));
         GatewayPlanner.add(ctx, swPlan, steps);
         EgressPlanner.add(ctx, swPlan.hostRules(), steps);
         ConvergePlanner.add(ctx, steps);

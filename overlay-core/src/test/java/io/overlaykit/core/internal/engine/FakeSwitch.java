@@ -44,7 +44,7 @@ final class FakeSwitch implements OverlaySwitch {
     @Override
     public SwitchPlan plan(SwitchIntent intent, SwitchView view, HostFacts facts) {
         SwitchPlan plan = OverlaySwitch.super.plan(intent, view, facts);
-        return userspace ? plan.withPortSettings(PortSettings.txChecksumOff(intent, facts)) : plan;
+        return userspace ? PortSettings.txChecksumOff(plan, intent, facts) : plan;
     }
 
     @Override
