@@ -72,6 +72,17 @@ public final class Overlay {
         return Status.of(plan(host));
     }
 
+    /**
+     * What on {@code host} stands in the way of this spec and is not ours (an interface or container of our
+     * name, an nft table of our name we did not create, a listen socket held by another process, an
+     * {@code existing} container that does not run), each named like a spec problem; empty when nothing does.
+     * {@code apply} refuses these itself; {@code alsoBound} are forwards the caller will bind itself (a host
+     * agent's userspace forwards), whose listen sockets are checked too. Changes nothing.
+     */
+    public List<InvalidSpecException.Problem> conflicts(Host host, List<io.overlaykit.core.spec.ForwardSpec> alsoBound) {
+        return Engine.conflicts(spec, host, alsoBound);
+    }
+
     /** Removes our objects from {@code host}; returns what it did, one line each. */
     public List<String> teardown(Host host) {
         return Engine.teardown(spec, host);
@@ -133,6 +144,16 @@ public final class Overlay {
     public InterfaceName gatewayInterface(String host) {
         spec.host(host);
         return names().gatewayVeth(host);
+    }
+
+    /**
+     * The host-side end of the veth pair that wires the spec's container {@code container} into the bridge.
+     *
+     * @throws NotFoundException when no host of the spec has that container
+     */
+    public InterfaceName containerInterface(String container) {
+        containerName(container);
+        return names().containerVeth(container);
     }
 
     /** See {@link #tags()}. */

@@ -202,11 +202,12 @@ class PortForwardTest {
         List<String> before = Upstream.openFds();
         exercise();
         List<String> after = Upstream.openFds();
-        assertThat(after).as("descriptors after close (before: %s)", before).hasSameSizeAs(before);
+        // the set, not the count: a leaked socket next to a closed pipe would keep the count
+        assertThat(after).as("descriptors after close").containsExactlyElementsOf(before);
     }
 
     /** Opens and closes a forward with served, refused and cut connections. */
-    private static void exercise() throws Exception {
+    static void exercise() throws Exception {
         InetSocketAddress closedPort;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = (InetSocketAddress) probe.getLocalSocketAddress();

@@ -64,7 +64,7 @@ final class Upstream implements AutoCloseable {
     }
 
     static Upstream start(Handler handler) throws IOException {
-        return new Upstream(handler, 1100);
+        return new Upstream(handler, 2100);
     }
 
     /** Echoes every byte, passes EOF on as a half-close, then closes. */
@@ -105,7 +105,10 @@ final class Upstream implements AutoCloseable {
         return out.toByteArray();
     }
 
-    /** Open descriptors of this process, as /proc/self/fd lists them (minus the one listing uses). */
+    /**
+     * Open descriptors of this process that a forwarder can leak, as /proc/self/fd lists them: number and
+     * target ({@code 41 -> socket:[123456]}), sorted. Compare these sets, never their sizes.
+     */
     static List<String> openFds() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.map(p -> {

@@ -67,6 +67,36 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
             throw new InvalidSpecException("call timeout", callTimeout, "must be positive");
         }
         this.handles = new NamespaceHandles(callTimeout);
+        SWEEPER.scheduleWithFixedDelay(new Sweep(new java.lang.ref.WeakReference<>(this)), 1, 1,
+                java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /**
+     * Once a second, every open LinuxNamespaces closes the cached handles of containers whose process is gone:
+     * a netlink socket opened in a namespace, and the thread that entered it, keep that namespace alive, so a
+     * stopped container's eth0 and address would go on answering on the overlay until some other namespace is
+     * opened. One daemon thread for the process; a handle that is closed or collected stops its sweep.
+     */
+    private static final java.util.concurrent.ScheduledExecutorService SWEEPER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "overlaykit-netns-sweeper");
+                t.setDaemon(true);
+                return t;
+            });
+
+    private record Sweep(java.lang.ref.WeakReference<LinuxNamespaces> of) implements Runnable {
+        @Override
+        public void run() {
+            LinuxNamespaces ns = of.get();
+            if (ns == null || ns.closed) {
+                throw new java.util.concurrent.CancellationException("closed"); // ends this periodic task
+            }
+            try {
+                ns.handles.sweepDead();
+            } catch (RuntimeException e) {
+                // tried again in a second; a new handle sweeps too
+            }
+        }
     }
 
     /**

@@ -96,6 +96,11 @@ final class NamespaceHandles {
         return e;
     }
 
+    /** Closes and forgets the entries of processes that are gone. */
+    void sweepDead() {
+        sweepDeadProcesses(entries, Entry::close);
+    }
+
     /** Closes and forgets what is open for {@code ns} (before it is deleted: an open socket pins it). */
     void forget(NetNamespace ns) {
         Entry e = entries.remove(ns);

@@ -95,6 +95,11 @@ public final class PodmanClient implements ContainerRuntime {
         if (!Files.exists(socket)) {
             throw new NotFoundException("podman socket " + socket + " does not exist (is `podman system service` running?)");
         }
+        String notSocket = notASocket(socket);
+        if (notSocket != null) {
+            throw new BackendException("podman socket " + socket + " is not a Unix socket (" + notSocket
+                    + "); give the path of the service's socket");
+        }
         UnixHttpClient http = UnixHttpClient.forSocket(socket, connectTimeout, readTimeout);
         LibpodCalls calls = new LibpodCalls(http, new LibpodJson(new ObjectMapper()));
         try {
@@ -102,6 +107,18 @@ public final class PodmanClient implements ContainerRuntime {
         } catch (RuntimeException e) {
             http.close();
             throw e;
+        }
+    }
+
+    /** Null for a Unix socket, else what the path is instead ("a regular file", "a directory"). */
+    private static String notASocket(Path path) {
+        try {
+            int mode = (Integer) Files.getAttribute(path, "unix:mode");
+            int type = mode & 0170000;
+            return type == 0140000 ? null : type == 0100000 ? "a regular file" : type == 0040000 ? "a directory"
+                    : "file type " + Integer.toOctalString(type);
+        } catch (IOException | UnsupportedOperationException e) {
+            return null; // cannot tell: let the connect say what is wrong
         }
     }
 

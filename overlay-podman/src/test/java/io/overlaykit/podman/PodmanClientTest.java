@@ -59,6 +59,16 @@ class PodmanClientTest {
     }
 
     @Test
+    void aPathThatIsNoSocketIsRefusedSayingWhatItIs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("podman.sock"), "not a socket");
+        assertThatThrownBy(() -> PodmanClient.connect(file)).isInstanceOf(BackendException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("is not a Unix socket (a regular file)");
+        assertThatThrownBy(() -> PodmanClient.connect(dir)).isInstanceOf(BackendException.class)
+                .hasMessageContaining("is not a Unix socket (a directory)");
+    }
+
+    @Test
     void refusesWhatIsNotPodman() throws IOException {
         try (TestUnixServer plain = new TestUnixServer((req, out) -> {
             TestUnixServer.respond(out, 200, "text/plain", "OK");

@@ -170,12 +170,27 @@ public final class Lab implements AutoCloseable {
         return NetNamespace.named(prefix + "-wire");
     }
 
+    /** True when the lab runs its own podman service. */
+    public boolean hasPodman() {
+        return podman;
+    }
+
     /** The socket of the lab's podman service. */
     public Path podmanSocket() {
         if (!podman) {
             throw new IllegalStateException("lab '" + prefix + "' runs no podman (build it withPodman(true))");
         }
         return PodmanService.socket(runDir.resolve("podman"));
+    }
+
+    /** SIGKILLs the lab's podman service, as a crash (containers keep running); see {@link #restartPodmanService}. */
+    public void killPodmanService() {
+        PodmanService.kill(podmanSocket().getParent());
+    }
+
+    /** Starts the lab's podman service again on the same storage and socket; returns once it answers. */
+    public void restartPodmanService() {
+        PodmanService.start(state, podmanSocket().getParent());
     }
 
     /** The lab's own {@link NetlinkStack} (built its namespaces and wire; closed with the lab), e.g. for a Host. */

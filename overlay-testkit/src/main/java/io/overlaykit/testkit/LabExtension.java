@@ -27,7 +27,7 @@ public final class LabExtension implements ExecutionCondition, ParameterResolver
         if (spec == null) {
             return ConditionEvaluationResult.enabled("no @WithLab");
         }
-        return decide(LabPrerequisites.missing(spec.ovs(), spec.podman()), "true".equals(System.getenv("CI")));
+        return decide(LabPrerequisites.missing(spec.ovs(), spec.podman()), LabPrerequisites.underCi());
     }
 
     /** Run when nothing is missing; otherwise skip with one line, or under CI fail naming what is missing. */
@@ -38,7 +38,7 @@ public final class LabExtension implements ExecutionCondition, ParameterResolver
         String why = "virtual lab unavailable: " + String.join(", ", missing);
         if (ci) {
             // Under CI a skipped integration test would hide a broken install: fail instead.
-            throw new OverlayException(why + " (CI=true: failing instead of skipping)");
+            throw new OverlayException(why + " (CI is set: failing instead of skipping)");
         }
         return ConditionEvaluationResult.disabled(why);
     }

@@ -87,6 +87,19 @@ public final class LabHost {
         OvsDaemons.startOvsdbServer(namespace.name(), requireOvs());
     }
 
+    /**
+     * Kills this host's ovs-vswitchd with SIGKILL (the database and its rows stay); {@link #restartVswitchd()}
+     * starts it again.
+     */
+    public void killVswitchd() {
+        OvsDaemons.killVswitchd(requireOvs());
+    }
+
+    /** Starts this host's ovs-vswitchd again after {@link #killVswitchd()}. */
+    public void restartVswitchd() {
+        OvsDaemons.startVswitchd(namespace.name(), requireOvs());
+    }
+
     /** Runs a command inside this host's namespace; see {@link Lab#exec(NetNamespace, String...)}. */
     public String exec(String... command) {
         return lab.exec(namespace, command);

@@ -39,6 +39,21 @@ public final class LabPrerequisites {
         return missing;
     }
 
+    /**
+     * True when the tests run under CI, where a missing prerequisite fails instead of skipping: {@code CI}
+     * is set to any non-empty value other than {@code false} ({@code true}, {@code 1}, {@code yes}), so
+     * {@code CI=1} never skips silently. (overlay-core's test {@code Ci} applies the same rule to the
+     * modules below the testkit.)
+     */
+    public static boolean underCi() {
+        return underCi(System.getenv("CI"));
+    }
+
+    /** The CI rule applied to a value of {@code CI} (null when unset). */
+    public static boolean underCi(String value) {
+        return value != null && !value.isBlank() && !value.trim().equalsIgnoreCase("false");
+    }
+
     /** True when the effective user id is 0. */
     public static boolean isRoot() {
         try {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }</pre>
  *
  * Without root or a needed program, the class is skipped with one line saying why — unless the environment
- * has {@code CI=true}, where it fails.
+ * has {@code CI} set (any value but {@code false}), where it fails.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

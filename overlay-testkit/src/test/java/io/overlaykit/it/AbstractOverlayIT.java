@@ -15,9 +15,11 @@ import io.overlaykit.core.spec.ContainerSpec;
 import io.overlaykit.core.spec.HostSpec;
 import io.overlaykit.core.spec.OverlaySpec;
 import io.overlaykit.core.spi.ContainerInfo;
+import io.overlaykit.testkit.HostOracle;
 import io.overlaykit.testkit.Lab;
 import io.overlaykit.testkit.LabHost;
 import io.overlaykit.testkit.LabOverlay;
+import io.overlaykit.testkit.TrafficOracle;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,7 +45,7 @@ abstract class AbstractOverlayIT {
     private Lab lab;
     private LabOverlay overlay;
     private OverlaySpec spec;
-    private final Map<String, HostSnapshot> before = new LinkedHashMap<>();
+    private final Map<String, HostOracle.Snapshot> before = new LinkedHashMap<>();
 
     /** {@code "ovs"} or {@code "linux"}. */
     abstract String switchKind();
@@ -77,9 +79,14 @@ abstract class AbstractOverlayIT {
         overlay = LabOverlay.connect(lab);
         System.out.printf("[%s] lab started in %d ms%n", specName(), ms(t0));
         for (LabHost h : lab.hosts()) {
-            HostSnapshot.awaitSettled(h);
-            before.put(h.name(), HostSnapshot.of(lab, h));
+            HostOracle.awaitSettled(h);
+            before.put(h.name(), snapshot(h.name()));
         }
+    }
+
+    /** The host through ip, bridge, nft, sysctl, ovs-vsctl and podman, with the engine's state directory. */
+    private HostOracle.Snapshot snapshot(String host) {
+        return HostOracle.snapshot(lab, lab.host(host), overlay.host(host).stateDir(spec.name()));
     }
 
     @AfterAll
@@ -122,7 +129,7 @@ abstract class AbstractOverlayIT {
             System.out.printf("[%s] failure at step %d of %d: %d steps undone in %d ms%n", specName(), k, steps,
                     undone.get(), ms(t0));
             assertThat(undone.get()).as("steps undone").isGreaterThan(0);
-            assertThat(before.get("hostA").differences(HostSnapshot.of(lab, lab.host("hostA"))))
+            assertThat(before.get("hostA").differences(snapshot("hostA")))
                     .as("hostA after a failure at step " + k).isEmpty();
         }
     }
@@ -147,7 +154,7 @@ abstract class AbstractOverlayIT {
         assertThatThrownBy(() -> overlay.applyAll(spec, failOnHostB)).hasMessageContaining("injected failure");
         System.out.printf("[%s] applyAll failing on hostB, rolled back in %d ms%n", specName(), ms(t0));
         for (String h : new String[] {"hostA", "hostB", "hostC"}) {
-            assertThat(before.get(h).differences(HostSnapshot.of(lab, lab.host(h)))).as(h + " after applyAll failed")
+            assertThat(before.get(h).differences(snapshot(h))).as(h + " after applyAll failed")
                     .isEmpty();
         }
     }
@@ -199,31 +206,82 @@ abstract class AbstractOverlayIT {
 
     @Test
     @Order(5)
-    void tenMegabytesEachWayAcrossHosts() {
-        ContainerInfo a1 = overlay.container(spec, "hostA", "a1");
-        ContainerInfo c2 = overlay.container(spec, "hostC", "c2");
-        ConnectivityCheck check = new ConnectivityCheck(overlay.stack().namespaces());
-        Transfer t = check.tcpTransfer(a1.namespace(), c2.namespace(), spec.host("hostC").container("c2")
-                .orElseThrow().ip(), TRANSFER_BYTES);
-        System.out.printf("[%s] a1 -> c2 (hostA -> hostC): %s%n", specName(), t);
-        assertThat(t.bytesSent()).isEqualTo(TRANSFER_BYTES);
-        assertThat(t.bytesReceived()).isEqualTo(TRANSFER_BYTES);
+    void pingAndTcpEchoAcrossHostsWithToolsWeDidNotWrite() {
+        // From each container: ping a container on every other host and every gateway (iputils ping)
+        int pings = 0;
+        for (HostSpec from : spec.hosts()) {
+            for (ContainerSpec c : from.containers()) {
+                NetNamespace ns = overlay.container(spec, from.name(), c.name()).namespace();
+                for (HostSpec to : spec.hosts()) {
+                    assertThat(TrafficOracle.ping(ns, to.gateway(), 3)).as(c.name() + " pings gateway of " + to.name())
+                            .isTrue();
+                    if (!to.name().equals(from.name())) {
+                        ContainerSpec target = to.containers().get(0);
+                        assertThat(TrafficOracle.ping(ns, target.ip(), 3)).as(c.name() + " pings " + target.name())
+                                .isTrue();
+                        pings++;
+                    }
+                    pings++;
+                }
+            }
+        }
+        // TCP through socat: b2 (hostB) -> c1 (hostC) and a2 (hostA) -> b1 (hostB)
+        String[][] pairs = {{"hostB", "b2", "hostC", "c1"}, {"hostA", "a2", "hostB", "b1"}};
+        for (String[] p : pairs) {
+            NetNamespace client = overlay.container(spec, p[0], p[1]).namespace();
+            NetNamespace server = overlay.container(spec, p[2], p[3]).namespace();
+            String line = "over the overlay from " + p[1] + " to " + p[3];
+            assertThat(TrafficOracle.tcpEcho(client, server, spec.host(p[2]).container(p[3]).orElseThrow().ip(), 7007,
+                    line)).as("socat echo " + p[1] + " -> " + p[3]).isEqualTo(line);
+        }
+        System.out.printf("[%s] oracles: %d pings and %d socat echoes answered%n", specName(), pings, pairs.length);
     }
 
     @Test
     @Order(6)
+    void tenMegabytesAcrossHostsByOurCheckBySocatAndByIperf3() {
+        ContainerInfo a1 = overlay.container(spec, "hostA", "a1");
+        ContainerInfo c2 = overlay.container(spec, "hostC", "c2");
+        java.net.InetAddress c2ip = spec.host("hostC").container("c2").orElseThrow().ip();
+        ConnectivityCheck check = new ConnectivityCheck(overlay.stack().namespaces());
+        // our check: the server verifies the pattern and echoes it; a damaged or short stream throws
+        Transfer t = check.tcpTransfer(a1.namespace(), c2.namespace(), c2ip, TRANSFER_BYTES);
+        System.out.printf("[%s] a1 -> c2 (hostA -> hostC): %s%n", specName(), t);
+        assertThat(t.bytesReceived()).as("bytes echoed back").isEqualTo(TRANSFER_BYTES);
+        // socat moves the same amount, byte for byte, outside our code
+        byte[] data = new byte[(int) TRANSFER_BYTES];
+        new java.util.Random(5077).nextBytes(data);
+        byte[] got = TrafficOracle.tcpTransfer(a1.namespace(), c2.namespace(), c2ip, 7008, data);
+        assertThat(got.length).as("bytes socat received in c2").isEqualTo(TRANSFER_BYTES);
+        assertThat(java.util.Arrays.equals(got, data)).as("socat's bytes arrived unchanged").isTrue();
+        // and iperf3 reports the path's throughput from its own counters
+        TrafficOracle.Iperf iperf = TrafficOracle.iperf3(a1.namespace(), c2.namespace(), c2ip, 5201, TRANSFER_BYTES);
+        System.out.printf("[%s] socat a1 -> c2: %d bytes, identical; iperf3: %d bytes sent, %s%n", specName(),
+                got.length, iperf.bytesSent(), Transfer.formatRate(iperf.bitsPerSecond()));
+        assertThat(iperf.bytesSent()).as("iperf3 sent").isEqualTo(TRANSFER_BYTES);
+        assertThat(iperf.bytesReceived()).as("iperf3 received").isPositive();
+    }
+
+    @Test
+    @Order(7)
     void applyingTwiceChangesNothing() {
+        Map<String, HostOracle.Snapshot> applied = new LinkedHashMap<>();
+        lab.hosts().forEach(HostOracle::awaitSettled); // new links finish IPv6 DAD by themselves
+        spec.hosts().forEach(h -> applied.put(h.name(), snapshot(h.name())));
         long t0 = System.nanoTime();
         Map<String, ApplyResult> again = overlay.applyAll(spec);
         System.out.printf("[%s] second apply of 3 hosts: %d ms%n", specName(), ms(t0));
         for (ApplyResult r : again.values()) {
             assertThat(r.isUnchanged()).as(r.host() + " changed " + r.changedSteps()).isTrue();
+            // not only our report: the oracles see the same host before and after
+            assertThat(applied.get(r.host()).differences(snapshot(r.host()))).as(r.host() + " after a second apply")
+                    .isEmpty();
         }
         assertThat(again).hasSize(3);
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void teardownLeavesNothingOfOurs() {
         long t0 = System.nanoTime();
         Map<String, java.util.List<String>> done = overlay.teardownAll(spec);
@@ -246,7 +304,7 @@ abstract class AbstractOverlayIT {
                     .doesNotContain(Overlay.of(spec).tags().bridge().value())
                     .doesNotContain(Overlay.of(spec).gatewayInterface(hs.name()).value())
                     .doesNotContain(Overlay.of(spec).tags().linkAlias());
-            assertThat(before.get(hs.name()).differences(HostSnapshot.of(lab, h))).as(hs.name() + " after teardown")
+            assertThat(before.get(hs.name()).differences(snapshot(hs.name()))).as(hs.name() + " after teardown")
                     .isEmpty();
         }
         assertThat(Oracle.run("podman", "--url", lab.podmanUrl(), "ps", "-a", "--filter",

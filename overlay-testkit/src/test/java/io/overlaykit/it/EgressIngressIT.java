@@ -12,6 +12,7 @@ import io.overlaykit.core.spec.OverlaySpec;
 import io.overlaykit.core.spi.Namespaces;
 import io.overlaykit.testkit.Lab;
 import io.overlaykit.testkit.LabOverlay;
+import io.overlaykit.testkit.TrafficOracle;
 import io.overlaykit.testkit.WithLab;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -131,6 +132,9 @@ class EgressIngressIT {
                 NetNamespace ns = overlay.container(spec, c[0], c[1]).namespace();
                 Probe ping = check.icmp(ns, OUTSIDE, Duration.ofSeconds(3));
                 assertThat(ping.ok()).as(c[1] + " pings outside: " + ping).isTrue();
+                assertThat(TrafficOracle.ping(ns, OUTSIDE, 3)).as(c[1] + " pings outside (iputils)").isTrue();
+                assertThat(TrafficOracle.tcpEcho(ns, outside, OUTSIDE, 7100, "egress from " + c[1]))
+                        .as("socat echo from " + c[1] + " to outside").isEqualTo("egress from " + c[1]);
                 long ms = Clients.tcpEcho(namespaces, ns, new InetSocketAddress(OUTSIDE, 7000), 4 << 20);
                 System.out.printf("[%s] %s -> outside: 4 MiB echoed in %d ms%n", specName(), c[1], ms);
                 assertThat(server.lastPeer().getHostAddress()).as("the address outside sees for " + c[1])
@@ -146,6 +150,9 @@ class EgressIngressIT {
         long ms = Clients.tcpEcho(namespaces, outside, new InetSocketAddress(LISTEN, 8080), 1 << 20);
         System.out.printf("[%s] outside -> 192.0.2.5:8080 (dnat) -> b1: 1 MiB echoed in %d ms%n", specName(), ms);
         assertThat(dnatService.lastPeer()).as("client address the service sees").isEqualTo(OUTSIDE);
+        // the same path with socat at both ends: outside dials the listen address, b1 answers on its own
+        assertThat(TrafficOracle.tcpEcho(outside, LISTEN, 8080, b1(), B1, 9000, "dnat by socat"))
+                .isEqualTo("dnat by socat");
     }
 
     @Test
@@ -165,6 +172,8 @@ class EgressIngressIT {
         assertThat(userspaceService.lastPeer()).as("the forwarder's own address on hostA's gateway")
                 .isEqualTo(spec.host("hostA").gateway());
         assertThat(userspaceForward.stats().accepted()).isPositive();
+        assertThat(TrafficOracle.tcpEcho(outside, LISTEN, 8081, b1(), B1, 9001, "userspace by socat"))
+                .isEqualTo("userspace by socat");
     }
 
     @Test
@@ -177,8 +186,54 @@ class EgressIngressIT {
         assertThat(dnatService.peers()).hasSizeGreaterThanOrEqualTo(3);
     }
 
+    /**
+     * Scoping: from {@code outside}, with a route into the overlay through hostA, only the forwards reach it;
+     * neither another address of hostA nor another port of the listen address leads in; and a network behind
+     * hostA that is not the overlay is forwarded unmasqueraded (masquerade is for the overlay subnet only).
+     */
     @Test
     @Order(6)
+    void fromOutsideNothingButTheForwardsReachesTheOverlay() throws Exception {
+        NetNamespace outside = lab.outside().namespace();
+        lab.exec(outside, "ip", "route", "replace", "10.78.0.0/16", "via", "192.0.2.2");
+        lab.exec(outside, "ip", "route", "replace", "198.51.100.0/24", "via", "192.0.2.2");
+        NetNamespace priv = lab.createNamespace("priv");
+        NetNamespace hostA = overlay.namespace("hostA");
+        lab.exec(hostA, "ip", "link", "add", "okegpriv0", "type", "veth", "peer", "name", "eth0", "netns", priv.name());
+        lab.exec(hostA, "ip", "addr", "add", "198.51.100.1/24", "dev", "okegpriv0");
+        lab.exec(hostA, "ip", "link", "set", "okegpriv0", "up");
+        lab.exec(priv, "ip", "addr", "add", "198.51.100.2/24", "dev", "eth0");
+        lab.exec(priv, "ip", "link", "set", "eth0", "up");
+        lab.exec(priv, "ip", "route", "add", "default", "via", "198.51.100.1");
+        try {
+            Duration quick = Duration.ofSeconds(2);
+            // straight at the container, bypassing the forward: dropped by the forward filter
+            assertThat(TrafficOracle.tcpConnects(outside, B1, 9000, quick)).as("outside -> b1:9000 directly").isFalse();
+            assertThat(TrafficOracle.ping(outside, B1, 1)).as("outside pings b1 directly").isFalse();
+            // the forward's port on another address of hostA, another port on the listen address: nothing
+            assertThat(TrafficOracle.tcpConnects(outside, address("192.0.2.2"), 8080, quick))
+                    .as("hostA's underlay address on the forward's port").isFalse();
+            assertThat(TrafficOracle.tcpConnects(outside, LISTEN, 9000, quick)).as("listen address, target's port")
+                    .isFalse();
+            assertThat(TrafficOracle.tcpConnects(outside, LISTEN, 8082, quick)).as("listen address, unlisted port")
+                    .isFalse();
+            // the forwards themselves still work
+            assertThat(TrafficOracle.tcpConnects(outside, LISTEN, 8080, quick)).as("the dnat forward").isTrue();
+            // a network behind hostA that is no part of the spec: routed as before, not masqueraded
+            try (EchoService server = EchoService.tcp(namespaces, outside, OUTSIDE, 7002)) {
+                Clients.tcpEcho(namespaces, priv, new InetSocketAddress(OUTSIDE, 7002), 1024);
+                assertThat(server.lastPeer().getHostAddress()).as("the address outside sees for a non-overlay source")
+                        .isEqualTo("198.51.100.2");
+            }
+        } finally {
+            lab.exec(outside, "ip", "route", "del", "10.78.0.0/16");
+            lab.exec(outside, "ip", "route", "del", "198.51.100.0/24");
+            lab.exec(hostA, "ip", "link", "del", "okegpriv0");
+        }
+    }
+
+    @Test
+    @Order(7)
     void teardownRemovesListenAddressTableAndForwarderAndRestoresIpForward() throws Exception {
         userspaceForward.close();
         assertThat(userspaceForward.isOpen()).isFalse();

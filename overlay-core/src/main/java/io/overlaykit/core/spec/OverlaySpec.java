@@ -32,8 +32,19 @@ public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind swit
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
     }
 
-    /** Reads and validates a spec file. */
+    /**
+     * Reads and validates a spec file.
+     *
+     * @throws InvalidSpecException naming every problem, also a file that does not exist or is a directory
+     */
     public static OverlaySpec read(Path file) {
+        // A wrong path is bad input like a wrong field: refused as such, before anything else happens.
+        if (Files.isDirectory(file)) {
+            throw new InvalidSpecException("file", file, "is a directory, not a spec file");
+        }
+        if (!Files.exists(file)) {
+            throw new InvalidSpecException("file", file, "no such file");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             return read(in);
         } catch (IOException e) {

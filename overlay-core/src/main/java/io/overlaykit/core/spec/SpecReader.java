@@ -56,6 +56,11 @@ final class SpecReader {
             return fromTree(MAPPER.readTree(json));
         } catch (JsonProcessingException e) {
             throw syntax(e);
+        } catch (java.io.CharConversionException e) {
+            // bytes that are no text in the encoding Jackson detected: bad input, not a failed read
+            InvalidSpecException ex = new InvalidSpecException("$", null, "not valid JSON: " + e.getMessage());
+            ex.initCause(e);
+            throw ex;
         } catch (IOException e) {
             throw new OverlayException("cannot read overlay spec: " + e.getMessage(), e);
         }
@@ -87,7 +92,7 @@ final class SpecReader {
         unknown(n, "", TOP);
         String name = text(n, "", "name", true);
         Integer vni = integer(n, "", "vni", true);
-        IpPrefix subnet = parsed(n, "", "subnet", true, IpPrefix::parse);
+        IpPrefix subnet = parsed(n, "", "subnet", true, SpecReader::network);
         SwitchKind sw = enumValue(n, "", "switch", true, SwitchKind.class);
         Integer mtu = integer(n, "", "mtu", false);
         Integer port = integer(n, "", "udpPort", false);
@@ -137,6 +142,14 @@ final class SpecReader {
             }
         }
         return new HostSpec(name, underlay, gateway, uplink, egress == null || egress, containers, forwards);
+    }
+
+    /** A subnet is a network with its length ({@code 172.16.0.0/24}); a bare address would silently mean /32. */
+    private static IpPrefix network(String text) {
+        if (text.indexOf('/') < 0) {
+            throw new InvalidSpecException("subnet", text, "needs a prefix length, e.g. 172.16.0.0/24");
+        }
+        return IpPrefix.parse(text);
     }
 
     /** An underlay is one host address: {@code 192.0.2.2}, not {@code 192.0.2.2/24}. */

@@ -166,7 +166,8 @@ final class SpecValidator {
                 if (!(fw.listen().address() instanceof Inet4Address)) {
                     add(fp + ".listen", fw.listen(), "only IPv4 listen addresses are supported");
                 }
-                unique(listens, fw.protocol() + " " + fw.listen(), fp + ".listen", "listen address and port");
+                unique(listens, fw.protocol() + " " + fw.listen(), fw.listen(), fp + ".listen",
+                        fw.protocol().name().toLowerCase(java.util.Locale.ROOT) + " listen address and port");
             }
             if (fw.target() != null && subnet != null && !subnet.contains(fw.target().address())) {
                 add(fp + ".target", fw.target(), "outside subnet " + subnet + "; a forward targets a container");
@@ -201,9 +202,14 @@ final class SpecValidator {
     }
 
     private void unique(Map<String, String> seen, String key, String path, String what) {
+        unique(seen, key, key, path, what);
+    }
+
+    /** Like the above, showing {@code shown} as the value (the key may carry more than the field). */
+    private void unique(Map<String, String> seen, String key, Object shown, String path, String what) {
         String prev = seen.putIfAbsent(key, path);
         if (prev != null) {
-            add(path, key, "duplicate " + what + "; first used at " + prev);
+            add(path, shown, "duplicate " + what + "; first used at " + prev);
         }
     }
 }

@@ -18,8 +18,8 @@ public record NlMessage(int type, int flags, int seq, int pid, ByteBuffer body) 
         int off = 0;
         while (off + Rtnl.NLMSG_HDRLEN <= length) {
             int len = buf.getInt(off);
-            if (len < Rtnl.NLMSG_HDRLEN || off + len > length) {
-                throw new IllegalArgumentException("malformed netlink message at offset " + off + ": length " + len
+            if (len < Rtnl.NLMSG_HDRLEN || len > length - off) { // not off + len: that overflows for a huge len
+                throw new NlFormatException("malformed netlink message at offset " + off + ": length " + len
                         + " in a datagram of " + length);
             }
             int type = buf.getShort(off + 4) & 0xFFFF;
@@ -35,15 +35,24 @@ public record NlMessage(int type, int flags, int seq, int pid, ByteBuffer body) 
     }
 
     public int u8(int offset) {
-        return body.get(offset) & 0xFF;
+        return body.get(check(offset, 1)) & 0xFF;
     }
 
     public int u16(int offset) {
-        return body.getShort(offset) & 0xFFFF;
+        return body.getShort(check(offset, 2)) & 0xFFFF;
     }
 
     public int u32(int offset) {
-        return body.getInt(offset);
+        return body.getInt(check(offset, 4));
+    }
+
+    /** A field of the family header that the body does not hold is a malformed message, not an index error. */
+    private int check(int offset, int size) {
+        if (offset < 0 || offset > body.limit() - size) {
+            throw new NlFormatException("malformed netlink message " + this + ": no " + size + "-byte field at offset "
+                    + offset);
+        }
+        return offset;
     }
 
     /** The attributes that follow a family header of {@code headerLength} bytes. */
@@ -54,7 +63,7 @@ public record NlMessage(int type, int flags, int seq, int pid, ByteBuffer body) 
 
     /** For NLMSG_ERROR: the (positive) errno, 0 for an ACK. */
     public int errno() {
-        return -body.getInt(0);
+        return -u32(0);
     }
 
     /** For NLMSG_ERROR: the kernel's extended-ACK text, or null. */
@@ -62,11 +71,12 @@ public record NlMessage(int type, int flags, int seq, int pid, ByteBuffer body) 
         if ((flags & Rtnl.NLM_F_ACK_TLVS) == 0 || body.limit() < 4 + Rtnl.NLMSG_HDRLEN) {
             return null;
         }
-        int start = 4 + ((flags & Rtnl.NLM_F_CAPPED) != 0 ? Rtnl.NLMSG_HDRLEN : body.getInt(4));
-        if (start > body.limit()) {
+        // the error is followed by the request's header (capped) or the whole request, whose length it names
+        long start = 4L + ((flags & Rtnl.NLM_F_CAPPED) != 0 ? Rtnl.NLMSG_HDRLEN : body.getInt(4) & 0xFFFF_FFFFL);
+        if (start > body.limit() - 4) {
             return null;
         }
-        return NlAttrs.parse(body, (start + 3) & ~3, body.limit()).string(Rtnl.NLMSGERR_ATTR_MSG);
+        return NlAttrs.parse(body, (int) ((start + 3) & ~3), body.limit()).string(Rtnl.NLMSGERR_ATTR_MSG);
     }
 
     @Override

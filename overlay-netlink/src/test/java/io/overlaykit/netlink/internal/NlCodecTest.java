@@ -38,9 +38,9 @@ class NlCodecTest {
     @Test
     void truncatedMessagesAreRejected() {
         byte[] b = new NlWriter(Rtnl.RTM_GETLINK, 0).u32(0).finish(1, 0);
-        assertThatThrownBy(() -> NlMessage.parseAll(b, b.length - 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> NlMessage.parseAll(b, b.length - 2)).isInstanceOf(NlFormatException.class);
         b[0] = 2; // a length shorter than a header
-        assertThatThrownBy(() -> NlMessage.parseAll(b, b.length)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> NlMessage.parseAll(b, b.length)).isInstanceOf(NlFormatException.class)
                 .hasMessageContaining("length 2");
     }
 

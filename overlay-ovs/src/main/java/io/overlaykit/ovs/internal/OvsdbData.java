@@ -71,7 +71,7 @@ public final class OvsdbData {
         throw new IllegalArgumentException("not an OVSDB atom: " + (v == null ? "null" : v.getClass().getName()));
     }
 
-    /** Decodes a datum: a set, a map or a bare atom. */
+    /** Decodes a datum: a set, a map or a bare atom; {@link MalformedDatumException} when it is none. */
     public static Object decode(JsonNode node) {
         if (node.isArray() && node.size() == 2 && node.get(0).isTextual()) {
             String tag = node.get(0).asText();
@@ -86,7 +86,7 @@ public final class OvsdbData {
                 Map<Object, Object> out = new LinkedHashMap<>();
                 for (JsonNode pair : requireArray(node.get(1), "map")) {
                     if (!pair.isArray() || pair.size() != 2) {
-                        throw new IllegalArgumentException("malformed map pair: " + pair);
+                        throw new MalformedDatumException("malformed map pair: " + pair);
                     }
                     out.put(decodeAtom(pair.get(0)), decodeAtom(pair.get(1)));
                 }
@@ -112,21 +112,42 @@ public final class OvsdbData {
         }
         if (node.isArray() && node.size() == 2 && node.get(0).isTextual() && node.get(1).isTextual()) {
             String tag = node.get(0).asText();
-            if (tag.equals("uuid")) {
-                return UUID.fromString(node.get(1).asText());
-            }
-            if (tag.equals("named-uuid")) {
-                return NamedUuid.of(node.get(1).asText());
+            String value = node.get(1).asText();
+            try {
+                if (tag.equals("uuid")) {
+                    return UUID.fromString(value);
+                }
+                if (tag.equals("named-uuid")) {
+                    return NamedUuid.of(value);
+                }
+            } catch (RuntimeException e) { // a malformed UUID, a named-uuid that is no identifier
+                throw new MalformedDatumException("malformed " + tag + ": " + node, e);
             }
         }
-        throw new IllegalArgumentException("not an OVSDB atom: " + node);
+        throw new MalformedDatumException("not an OVSDB atom: " + node);
     }
 
     private static JsonNode requireArray(JsonNode node, String what) {
         if (node == null || !node.isArray()) {
-            throw new IllegalArgumentException("malformed " + what + ": " + node);
+            throw new MalformedDatumException("malformed " + what + ": " + node);
         }
         return node;
+    }
+
+    /**
+     * A datum from the server that is not RFC 7047 data. An {@link IllegalArgumentException}, as before, so
+     * callers that treat any bad argument alike keep working.
+     */
+    public static final class MalformedDatumException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedDatumException(String message) {
+            super(message);
+        }
+
+        MalformedDatumException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Encodes a row object {@code {column: datum}}. */

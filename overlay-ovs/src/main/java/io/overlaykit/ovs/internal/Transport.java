@@ -30,6 +30,7 @@ public final class Transport implements Closeable {
     public static Transport open(OvsdbRemote remote, Duration timeout) throws IOException {
         switch (remote.kind()) {
             case UNIX: {
+                requireSocket(remote.path());
                 SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
                 try {
                     ch.connect(UnixDomainSocketAddress.of(remote.path()));
@@ -71,6 +72,23 @@ public final class Transport implements Closeable {
             }
             default:
                 throw new IllegalStateException("unknown remote kind " + remote.kind());
+        }
+    }
+
+    /** A path that is no socket would only say "Connection refused": say what it is instead. */
+    private static void requireSocket(java.nio.file.Path path) throws IOException {
+        if (!java.nio.file.Files.exists(path)) {
+            throw new java.nio.file.NoSuchFileException(path.toString(), null, "no such socket (is ovsdb-server running?)");
+        }
+        int type;
+        try {
+            type = (Integer) java.nio.file.Files.getAttribute(path, "unix:mode") & 0170000;
+        } catch (UnsupportedOperationException e) {
+            return; // cannot tell: the connect will say what is wrong
+        }
+        if (type != 0140000) {
+            throw new IOException(path + " is not a Unix socket (" + (type == 0100000 ? "a regular file"
+                    : type == 0040000 ? "a directory" : "file type " + Integer.toOctalString(type)) + ")");
         }
     }
 

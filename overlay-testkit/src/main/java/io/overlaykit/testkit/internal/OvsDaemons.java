@@ -57,11 +57,16 @@ public final class OvsDaemons {
         startOvsdbServer(namespace, dir);
         init(dir);
         state.recordPidfile(dir.resolve("ovs-vswitchd.pid"));
+        startVswitchd(namespace, dir);
+    }
+
+    /** Starts (or restarts) the ovs-vswitchd of a host on its running ovsdb-server. */
+    public static void startVswitchd(String namespace, Path dir) {
         Cli.exec(Cli.inNamespace(namespace, "ovs-vswitchd", "unix:" + dbSocket(dir),
                 "--pidfile=" + dir.resolve("ovs-vswitchd.pid"),
                 "--unixctl=" + dir.resolve("ovs-vswitchd.ctl"),
                 "--log-file=" + dir.resolve("ovs-vswitchd.log"),
-                "--no-chdir", "--detach"), env, null, Cli.DEFAULT_TIMEOUT).check();
+                "--no-chdir", "--detach"), env(dir), null, Cli.DEFAULT_TIMEOUT).check();
     }
 
     /**
@@ -100,31 +105,28 @@ public final class OvsDaemons {
 
     /** Kills a host's ovsdb-server with SIGKILL (a crash: no clean shutdown), waits until it is gone. */
     public static void killOvsdbServer(Path dir) {
-        Path pidfile = dir.resolve("ovsdb-server.pid");
-        long pid;
-        try {
-            pid = Long.parseLong(Files.readString(pidfile).trim());
-        } catch (IOException | NumberFormatException e) {
-            throw new BackendException("cannot read the ovsdb-server pid from " + pidfile + ": " + e.getMessage(), e);
-        }
-        if (!ProcessInfo.commandLine(pid).map(c -> c.contains(dir.toString())).orElse(false)) {
-            throw new BackendException("ovsdb-server " + pid + " of " + dir + " is not running");
-        }
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (ProcessInfo.alive(pid) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BackendException("interrupted while killing ovsdb-server " + pid, e);
-            }
-        }
+        kill(dir, "ovsdb-server");
         try {
             Files.deleteIfExists(dbSocket(dir)); // a killed server leaves its socket file behind
         } catch (IOException e) {
             throw new BackendException("cannot remove " + dbSocket(dir) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Kills a host's ovs-vswitchd with SIGKILL, waits until it is gone (the database keeps its rows). */
+    public static void killVswitchd(Path dir) {
+        kill(dir, "ovs-vswitchd");
+    }
+
+    private static void kill(Path dir, String daemon) {
+        Path pidfile = dir.resolve(daemon + ".pid");
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidfile).trim());
+        } catch (IOException | NumberFormatException e) {
+            throw new BackendException("cannot read the " + daemon + " pid from " + pidfile + ": " + e.getMessage(), e);
+        }
+        ProcessInfo.killAndWait(pid, dir.toString(), daemon);
     }
 
     /** The environment every OVS tool of this host needs. */

@@ -77,6 +77,26 @@ public final class PodmanService {
         }
     }
 
+    /**
+     * Kills the service with SIGKILL and waits until it is gone; the containers keep running (conmon holds
+     * them), as after a crash of a real host's service. {@link #start} brings it back on the same storage.
+     */
+    public static void kill(Path dir) {
+        Path pidfile = dir.resolve("service.pid");
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidfile).trim());
+        } catch (IOException | NumberFormatException e) {
+            throw new BackendException("cannot read the podman service pid from " + pidfile + ": " + e.getMessage(), e);
+        }
+        ProcessInfo.killAndWait(pid, socket(dir).toString(), "podman system service");
+        try {
+            Files.deleteIfExists(socket(dir));
+        } catch (IOException e) {
+            throw new BackendException("cannot remove " + socket(dir) + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Imports the busybox test image as {@code name} through the SDK unless the service already has it. */
     public static void importImage(PodmanClient podman, String name) {
         if (!podman.imageExists(name)) {

@@ -78,4 +78,27 @@ final class ProcessInfo {
         }
         return pids;
     }
+
+    /**
+     * SIGKILL (a crash, no clean shutdown) for {@code pid} if its command line names {@code marker} (a pid file
+     * may be stale and the pid reused), then waits at most 5 s until it is gone.
+     */
+    static void killAndWait(long pid, String marker, String what) {
+        if (!commandLine(pid).map(c -> c.contains(marker)).orElse(false)) {
+            throw new io.overlaykit.core.BackendException(what + " " + pid + " of " + marker + " is not running");
+        }
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        while (alive(pid) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.overlaykit.core.BackendException("interrupted while killing " + what + " " + pid, e);
+            }
+        }
+        if (alive(pid)) {
+            throw new io.overlaykit.core.BackendException(what + " " + pid + " survived SIGKILL for 5 s");
+        }
+    }
 }

@@ -50,6 +50,10 @@ final class Args {
                         throw new InvalidSpecException("--" + name, null, "needs a value");
                     }
                     value = argv.get(++i);
+                    // `--host --json`: the value was forgotten, the next option is not it (use --host=--x for that)
+                    if (value.startsWith("--")) {
+                        throw new InvalidSpecException("--" + name, value, "needs a value, not the next option");
+                    }
                 }
                 args.options.put(name, value);
             } else {

@@ -1,15 +1,18 @@
 package io.overlaykit.samples.cli;
 
 import io.overlaykit.core.Host;
+import io.overlaykit.core.InvalidSpecException;
 import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.spec.OverlaySpec;
 import io.overlaykit.core.spec.SwitchKind;
 import io.overlaykit.core.spi.OverlaySwitch;
 import io.overlaykit.netlink.NetlinkStack;
+import io.overlaykit.ovs.OvsdbRemote;
 import io.overlaykit.podman.PodmanClient;
 import io.overlaykit.samples.Switches;
 import io.overlaykit.testkit.Lab;
 import io.overlaykit.testkit.LabHost;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,8 +37,48 @@ final class Backends implements AutoCloseable {
     record Options(String netns, String ovsdb, String podman) {
         static final Options NONE = new Options(null, null, null);
 
+        /**
+         * The endpoint options of {@code args}, checked before anything connects: a namespace that does not
+         * exist, a malformed OVSDB remote or a path that is no Unix socket is invalid input (exit 2).
+         */
         static Options of(Args args) {
-            return new Options(args.option("netns"), args.option("ovsdb"), args.option("podman"));
+            Options o = new Options(args.option("netns"), args.option("ovsdb"), args.option("podman"));
+            if (o.netns != null) {
+                NetNamespace ns = named("--netns", o.netns);
+                if (!Files.exists(ns.path())) {
+                    throw new InvalidSpecException("--netns", o.netns, "no such network namespace (ip netns list)");
+                }
+            }
+            if (o.ovsdb != null) {
+                OvsdbRemote remote;
+                try {
+                    remote = OvsdbRemote.parse(o.ovsdb);
+                } catch (InvalidSpecException e) {
+                    throw new InvalidSpecException("--ovsdb", o.ovsdb, e.problems().get(0).reason());
+                }
+                if (remote.kind() == OvsdbRemote.Kind.UNIX) {
+                    requireSocket("--ovsdb", o.ovsdb, remote.path());
+                }
+            }
+            if (o.podman != null) {
+                requireSocket("--podman", o.podman, Path.of(o.podman));
+            }
+            return o;
+        }
+
+        private static NetNamespace named(String option, String name) {
+            try {
+                return NetNamespace.named(name);
+            } catch (InvalidSpecException e) {
+                throw new InvalidSpecException(option, name, e.problems().get(0).reason());
+            }
+        }
+
+        private static void requireSocket(String option, String value, Path socket) {
+            String problem = SocketFiles.problem(socket);
+            if (problem != null) {
+                throw new InvalidSpecException(option, value, problem);
+            }
         }
     }
 

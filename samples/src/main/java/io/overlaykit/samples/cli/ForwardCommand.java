@@ -28,8 +28,8 @@ final class ForwardCommand {
         }
         Endpoint listen = endpoint(args, "listen");
         Endpoint target = endpoint(args, "target");
-        NetNamespace listenNs = namespace(args.option("listen-netns"));
-        NetNamespace targetNs = namespace(args.option("target-netns"));
+        NetNamespace listenNs = namespace("--listen-netns", args.option("listen-netns"));
+        NetNamespace targetNs = namespace("--target-netns", args.option("target-netns"));
         int maxConnections = maxConnections(args);
         try (NetlinkStack stack = NetlinkStack.open()) {
             for (Map.Entry<String, NetNamespace> ns : Map.of("--listen-netns", listenNs, "--target-netns", targetNs)
@@ -45,10 +45,20 @@ final class ForwardCommand {
 
     private static int forward(Args args, Endpoint listen, Endpoint target, NetNamespace listenNs,
                                NetNamespace targetNs, int maxConnections, NetlinkStack stack, Console console) {
-        try (PortForward forward = PortForward.tcp(new InetSocketAddress(listen.address(), listen.port()),
-                        new InetSocketAddress(target.address(), target.port()))
-                .listenNamespace(listenNs).targetNamespace(targetNs).namespaces(stack.namespaces())
-                .proxyProtocol(args.flag("proxy-protocol")).maxConnections(maxConnections).start()) {
+        PortForward opened;
+        try {
+            opened = PortForward.tcp(new InetSocketAddress(listen.address(), listen.port()),
+                            new InetSocketAddress(target.address(), target.port()))
+                    .listenNamespace(listenNs).targetNamespace(targetNs).namespaces(stack.namespaces())
+                    .proxyProtocol(args.flag("proxy-protocol")).maxConnections(maxConnections).start();
+        } catch (io.overlaykit.core.BackendException e) {
+            if (e.getCause() instanceof java.net.BindException bind) { // in use, or no such address here
+                throw new io.overlaykit.core.InvalidSpecException("--listen", listen, "cannot listen there: "
+                        + bind.getMessage());
+            }
+            throw e;
+        }
+        try (PortForward forward = opened) {
             InetSocketAddress local = forward.localAddress();
             String shown = local.getAddress().getHostAddress() + ":" + local.getPort();
             Map<String, Object> started = new LinkedHashMap<>();
@@ -107,14 +117,14 @@ final class ForwardCommand {
         }
     }
 
-    private static NetNamespace namespace(String name) {
+    private static NetNamespace namespace(String option, String name) {
         if (name == null) {
             return NetNamespace.current();
         }
         try {
             return NetNamespace.named(name);
         } catch (io.overlaykit.core.InvalidSpecException e) {
-            throw new io.overlaykit.core.InvalidSpecException("--netns", name, e.problems().get(0).reason());
+            throw new io.overlaykit.core.InvalidSpecException(option, name, e.problems().get(0).reason());
         }
     }
 }

@@ -50,8 +50,8 @@ final class HostCommands {
         if (hostName != null) {
             checkHost(overlay, hostName);
         }
+        Backends.Options options = Backends.Options.of(args); // checked before anything connects
         try (Backends backends = new Backends(overlay.spec())) {
-            Backends.Options options = Backends.Options.of(args);
             return switch (command) {
                 case "apply" -> apply(overlay, backends.host(hostName, options), console);
                 case "teardown" -> teardown(overlay, backends.host(hostName, options), console);

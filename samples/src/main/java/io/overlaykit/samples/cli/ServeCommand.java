@@ -55,10 +55,15 @@ final class ServeCommand {
         Overlay overlay = Overlay.fromSpec(target.spec());
         String hostName = target.host();
         HostSpec hs = HostCommands.checkHost(overlay, hostName);
-        Backends.Options options = Backends.Options.of(args);
+        Backends.Options options = Backends.Options.of(args); // checked before anything connects
         try (Backends backends = BackendWait.until(() -> open(overlay, hostName, options), wait,
                 text -> console.step(Console.Mark.INFO, hostName + ": " + text, null))) {
             Host host = backends.host(hostName, options);
+            // the userspace listen sockets too: a port held by another process is refused before the apply
+            List<InvalidSpecException.Problem> conflicts = overlay.conflicts(host, hs.forwards(ForwardSpec.Mode.USERSPACE));
+            if (!conflicts.isEmpty()) {
+                throw new InvalidSpecException(conflicts);
+            }
             HostCommands.apply(overlay, host, console);
             List<AutoCloseable> running = new ArrayList<>();
             AgentStateFile stateFile = AgentStateFile.of(host, overlay.spec().name());

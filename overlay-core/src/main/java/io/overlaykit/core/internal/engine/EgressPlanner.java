@@ -105,7 +105,8 @@ final class EgressPlanner {
             return List.of();
         }
         FirewallTable before = present && recorded != null ? FirewallCodec.fromJson(recorded) : null;
-        return List.of(new Change.Firewall(t, table.name(), table, before, present),
-                new Change.State(key, want, recorded));
+        // recorded first: a crash between the two still leaves the table known as ours (see HostConflicts)
+        return List.of(new Change.State(key, want, recorded),
+                new Change.Firewall(t, table.name(), table, before, present));
     }
 }

@@ -1,6 +1,7 @@
 package io.overlaykit.core.internal.engine;
 
 import io.overlaykit.core.Host;
+import io.overlaykit.core.InvalidSpecException;
 import io.overlaykit.core.OverlayException;
 import io.overlaykit.core.plan.ApplyResult;
 import io.overlaykit.core.plan.Plan;
@@ -30,16 +31,31 @@ public final class Engine {
 
     /**
      * Observes, plans and executes holding the host's state lock throughout: another apply or a teardown of
-     * the same spec on the same host, in this process or another, waits for it.
+     * the same spec on the same host, in this process or another, waits for it. Objects on the host that stand
+     * in the way and are not ours ({@link HostConflicts}) are refused first, as invalid input.
      */
     public static ApplyResult apply(OverlaySpec spec, Host host, ProgressListener listener) {
         try (HostLock lock = HostLock.acquire(host.stateDir(spec.name()),
                 "apply of spec " + spec.name() + " on host " + host.name())) {
             OverlaySwitch sw = host.overlaySwitch(spec.switchKind());
             HostSnapshot snap = Observer.observe(spec, host, sw);
+            List<InvalidSpecException.Problem> conflicts = HostConflicts.problems(spec, host, snap, List.of());
+            if (!conflicts.isEmpty()) {
+                throw new InvalidSpecException(conflicts); // objects in the way that are not ours: before any change
+            }
             Plan plan = HostPlanner.plan(spec, host.name(), snap, sw);
             return Executor.apply(plan, host, sw, snap, listener);
         }
+    }
+
+    /**
+     * What on {@code host} stands in the way of {@code spec}, also for the listen sockets of {@code boundLater}
+     * (forwards the caller binds itself); reads the host, changes nothing.
+     */
+    public static List<InvalidSpecException.Problem> conflicts(OverlaySpec spec, Host host,
+                                                               List<io.overlaykit.core.spec.ForwardSpec> boundLater) {
+        OverlaySwitch sw = host.overlaySwitch(spec.switchKind());
+        return HostConflicts.problems(spec, host, Observer.observe(spec, host, sw), boundLater);
     }
 
     /** Removes our objects from {@code host}; returns what it did, one line each. */

@@ -69,7 +69,7 @@ public final class HostLock implements AutoCloseable {
         for (int attempt = 0; ; attempt++) {
             FileChannel channel = null;
             try {
-                Files.createDirectories(dir);
+                HostStateFile.createPrivateDirectories(dir);
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 Object opened = fileKey(file);
                 if (channel.tryLock() == null) {

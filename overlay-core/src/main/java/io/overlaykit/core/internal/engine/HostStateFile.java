@@ -70,7 +70,7 @@ public final class HostStateFile {
                 Files.deleteIfExists(file);
                 return;
             }
-            Files.createDirectories(dir);
+            createPrivateDirectories(dir);
             Properties p = new Properties();
             p.putAll(entries);
             Path tmp = dir.resolve("state.properties.tmp");
@@ -83,6 +83,16 @@ public final class HostStateFile {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new OverlayException("cannot write state file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents as {@code rwx------}: what teardown must restore (previous
+     * sysctls, resolv.conf, addresses) is root's alone to read and change.
+     */
+    public static void createPrivateDirectories(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
     }
 

@@ -51,6 +51,9 @@ public final class Observer {
         Map<String, String> state = new HostStateFile(host.stateDir(spec.name())).read();
         NamespaceView hostView = host.links().observe();
         Map<String, ContainerInfo> containers = new HashMap<>();
+        if (forApply && !specContainers.isEmpty()) {
+            host.containers(); // no runtime for a spec with containers: say so before anything else
+        }
         if (host.hasContainers()) {
             for (ContainerInfo ci : host.containers().list(names.labels(host.name()))) {
                 containers.put(ci.name(), ci);

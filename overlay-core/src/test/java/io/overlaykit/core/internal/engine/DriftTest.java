@@ -62,8 +62,8 @@ class DriftTest {
                 drift("ip_forward off", w -> w.root().sysctls.put("net.ipv4.ip_forward", "0"),
                         "ip_forward: sysctl net.ipv4.ip_forward 0 -> 1 in host"),
                 drift("firewall table deleted", w -> w.root().deleteTable("overlaykit_okcore"),
-                        "firewall: create nft table overlaykit_okcore (4 rules) in host",
-                        "firewall: record firewall.host=" + FirewallCodec.toJson(hostTable()) + " in the host state"),
+                        "firewall: record firewall.host=" + FirewallCodec.toJson(hostTable()) + " in the host state",
+                        "firewall: create nft table overlaykit_okcore (4 rules) in host"),
                 drift("foreign object with our prefix", w -> w.root().create(new VethPair(
                         InterfaceName.of("okvthirs-1"), InterfaceName.of("x-peer"), null, 1450, null, "someone-else"))),
                 drift("leftover of ours", w -> w.root().create(new VethPair(N.containerVeth("gone"),

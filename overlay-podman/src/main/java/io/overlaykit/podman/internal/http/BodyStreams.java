@@ -122,7 +122,8 @@ final class BodyStreams {
             }
             int semicolon = line.indexOf(';');
             String hex = (semicolon >= 0 ? line.substring(0, semicolon) : line).trim();
-            if (hex.isEmpty() || hex.length() > 15) {
+            // hex digits only: Long.parseLong would take "-1" and "+1", and a negative size broke the reads
+            if (hex.isEmpty() || hex.length() > 15 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
                 throw new HttpProtocolException("malformed chunk size from " + connection.peer() + ": '" + line + "'");
             }
             try {

@@ -203,7 +203,8 @@ public final class Http1Connection implements AutoCloseable {
     private long contentLength(List<String> values) throws HttpProtocolException {
         long length = -1;
         for (String value : values) {
-            for (String part : value.split(",")) {
+            // limit -1: "," must yield two empty parts (refused), not none (which left the length unset at -1)
+            for (String part : value.split(",", -1)) {
                 long parsed;
                 try {
                     parsed = Long.parseLong(part.trim());
@@ -215,6 +216,9 @@ public final class Http1Connection implements AutoCloseable {
                 }
                 length = parsed;
             }
+        }
+        if (length < 0) {
+            throw new HttpProtocolException("invalid Content-Length from " + peer() + ": " + values);
         }
         return length;
     }
