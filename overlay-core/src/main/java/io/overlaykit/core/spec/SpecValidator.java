@@ -51,7 +51,7 @@ final class SpecValidator {
         IpPrefix subnet = spec.subnet();
         if (subnet != null) {
             if (!subnet.isIpv4()) {
-                add("subnet", subnet, "only IPv4 overlays are supported");
+                add("subnet", subnet, "is the overlay's IPv4 subnet; give an IPv6 one as \"subnet6\" (next to it)");
                 subnet = null;
             } else if (!subnet.isNetwork()) {
                 add("subnet", subnet, "has host bits set; the network is " + subnet.network());
@@ -59,8 +59,12 @@ final class SpecValidator {
                 add("subnet", subnet, "is too small for a gateway and containers (at most /30)");
             }
         }
-        if (spec.mtu() != null && (spec.mtu() < 576 || spec.mtu() > Mtu.MAX - Mtu.VXLAN_OVERHEAD)) {
-            add("mtu", spec.mtu(), "must be between 576 and " + (Mtu.MAX - Mtu.VXLAN_OVERHEAD));
+        int overhead = Mtu.vxlanOverhead(spec.hosts().stream().map(HostSpec::underlay)
+                .anyMatch(u -> u instanceof java.net.Inet6Address));
+        int minMtu = spec.hasIpv6() ? Mtu.MIN_IPV6 : 576;
+        if (spec.mtu() != null && (spec.mtu() < minMtu || spec.mtu() > Mtu.MAX - overhead)) {
+            add("mtu", spec.mtu(), "must be between " + minMtu + " and " + (Mtu.MAX - overhead)
+                    + (spec.hasIpv6() ? " (IPv6 needs at least 1280)" : ""));
         }
         if (!io.overlaykit.core.Ports.isValid(spec.udpPort())) {
             add("udpPort", spec.udpPort(), "port must be 1.." + io.overlaykit.core.Ports.MAX);
@@ -123,6 +127,8 @@ final class SpecValidator {
         if (spec.lab() != null && spec.lab().outside() != null) {
             checkHostAddress("lab.outside", spec.lab().outside());
         }
+        Ipv6Rules.check(spec, subnet, problems);
+        DnsRules.check(spec, problems);
     }
 
     private void checkContainers(HostSpec host, String hp, IpPrefix subnet, Map<InetAddress, String> addresses,

@@ -28,6 +28,8 @@ public final class HostStateFile {
     public static final String FIREWALL = "firewall.";
     public static final String ADDRESS_PREFIX = "address.added.";
     public static final String RESOLV_PREFIX = "resolv.previous.";
+    /** An existing container whose /etc/hosts we created: teardown removes the file, not only our block. */
+    public static final String HOSTS_CREATED_PREFIX = "hosts.created.";
     public static final String SYSCTL_PREFIX = "sysctl.previous.";
 
     private final Path dir;
