@@ -67,6 +67,32 @@ final class Ipv6Rules {
                 ContainerSpec ct = host.containers().get(c);
                 address(spec, subnet4, subnet6, hp + ".containers[" + c + "].ip6", ct.ip6(), ct.ip(), used);
             }
+            forwards(spec, host, hp, subnet6);
+        }
+    }
+
+    /** An IPv6 forward: the spec has IPv6, listen and target of one family, the target in the IPv6 subnet. */
+    private void forwards(OverlaySpec spec, HostSpec host, String hp, IpPrefix subnet6) {
+        for (int f = 0; f < host.forwards().size(); f++) {
+            ForwardSpec fw = host.forwards().get(f);
+            String fp = hp + ".forwards[" + f + "]";
+            if (fw.listen() == null || fw.target() == null) {
+                continue;
+            }
+            boolean listen6 = fw.listen().address() instanceof Inet6Address;
+            boolean target6 = fw.target().address() instanceof Inet6Address;
+            if ((listen6 || target6) && spec.subnet6() == null) {
+                add(fp + (listen6 ? ".listen" : ".target"), listen6 ? fw.listen() : fw.target(),
+                        "an IPv6 forward needs the spec's IPv6 subnet (\"subnet6\")");
+            } else if (listen6 != target6) {
+                add(fp + ".target", fw.target(), "must be of the listen address's family ("
+                        + family(listen6) + "): DNAT does not translate between IPv4 and IPv6");
+            } else if (target6 && subnet6 != null && !subnet6.contains(fw.target().address())) {
+                add(fp + ".target", fw.target(), "outside subnet6 " + subnet6 + "; a forward targets a container");
+            } else if (listen6 && subnet6 != null && subnet6.contains(fw.listen().address())) {
+                add(fp + ".listen", fw.listen(), "lies inside the overlay subnet6 " + subnet6
+                        + "; a listen address is on the host's uplink side");
+            }
         }
     }
 

@@ -169,13 +169,11 @@ final class SpecValidator {
                     add(fp + ".listen", fw.listen(), "lies inside the overlay subnet " + subnet
                             + "; a listen address is on the host's uplink side");
                 }
-                if (!(fw.listen().address() instanceof Inet4Address)) {
-                    add(fp + ".listen", fw.listen(), "only IPv4 listen addresses are supported");
-                }
                 unique(listens, fw.protocol() + " " + fw.listen(), fw.listen(), fp + ".listen",
                         fw.protocol().name().toLowerCase(java.util.Locale.ROOT) + " listen address and port");
             }
-            if (fw.target() != null && subnet != null && !subnet.contains(fw.target().address())) {
+            if (fw.target() != null && subnet != null && fw.target().address() instanceof Inet4Address
+                    && !subnet.contains(fw.target().address())) { // IPv6 targets: Ipv6Rules
                 add(fp + ".target", fw.target(), "outside subnet " + subnet + "; a forward targets a container");
             }
             if (fw.mode() == ForwardSpec.Mode.USERSPACE && fw.protocol() == ForwardSpec.Protocol.UDP) {

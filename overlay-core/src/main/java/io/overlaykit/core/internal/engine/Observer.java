@@ -93,7 +93,8 @@ public final class Observer {
             }
         }
         if (forApply) {
-            sysctls.put(Target.HOST, host.namespaces().readSysctls(host.namespace(), List.of(EgressPlanner.IP_FORWARD)));
+            sysctls.put(Target.HOST, host.namespaces().readSysctls(host.namespace(), spec.hasIpv6()
+                    ? List.of(EgressPlanner.IP_FORWARD, EgressPlanner.IP6_FORWARD) : List.of(EgressPlanner.IP_FORWARD)));
         }
         tables.put(Target.HOST, host.firewall().tables());
         HostSnapshot snap = new HostSnapshot(host, hostView, containers, views, sysctls, tables, resolv, state);

@@ -82,6 +82,12 @@ public final class TeardownPlanner {
                     List.of(new Change.Sysctl(Target.HOST, EgressPlanner.IP_FORWARD, previous, null, false),
                             new Change.State(HostStateFile.IP_FORWARD, null, previous))));
         }
+        String previous6 = snap.state.get(HostStateFile.IP6_FORWARD);
+        if (previous6 != null) {
+            steps.add(Step.removal("restore ip6_forward", "restored " + EgressPlanner.IP6_FORWARD + "=" + previous6,
+                    List.of(new Change.Sysctl(Target.HOST, EgressPlanner.IP6_FORWARD, previous6, null, false),
+                            new Change.State(HostStateFile.IP6_FORWARD, null, previous6))));
+        }
         return new Plan(spec.name(), host.name(), steps);
     }
 
