@@ -142,7 +142,7 @@ final class ContainerPlanner {
             Route route6 = new Route(null, gw6, ETH0, false, Route.MAIN_TABLE, null);
             steps.add(route("route6 " + c.name(), ctx, t, route6, pod));
         }
-        if (!ctx.spec.dns().isEmpty()) {
+        if (DnsPlanner.wanted(ctx.spec)) {
             steps.add(DnsPlanner.resolvConf(ctx, c));
         }
         steps.add(HostsFilePlanner.hosts(ctx, c));

@@ -85,7 +85,7 @@ public final class Observer {
             if (ingress) {
                 tables.put(t, host.stack().firewall(ns).tables());
             }
-            if (forApply && !spec.dns().isEmpty()) {
+            if (forApply && DnsPlanner.wanted(spec)) {
                 resolv.put(pod, read(host.containerRoot(ci).resolve(DnsPlanner.RESOLV_CONF)));
             }
             if (forApply || c.existing()) {

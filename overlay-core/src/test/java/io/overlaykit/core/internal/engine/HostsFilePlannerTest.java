@@ -88,4 +88,16 @@ class HostsFilePlannerTest {
         w.teardown(spec);
         assertThat(Files.readString(hosts)).isEqualTo("127.0.0.1 localhost\n10.3.3.3 added-later\n");
     }
+
+    @Test
+    void withServeTheContainersAskTheirOwnGatewayAndSearchTheDomain() throws Exception {
+        World w = new World(tmp, "hostA", true);
+        OverlaySpec spec = OverlaySpec.read(Specs.TWO_HOSTS.replace("\"dns\": [\"192.0.2.53\"],",
+                "\"dns\": {\"domain\": \"ov.test\", \"serve\": true, \"upstream\": [\"192.0.2.53\"]}, "
+                        + "\"subnet6\": \"fd00:16::/64\","));
+        w.apply(spec);
+        assertThat(Files.readString(tmp.resolve("roots/okcore-podA/etc/resolv.conf"))).endsWith(
+                "search ov.test\nnameserver 172.16.0.1\nnameserver fd00:16:0:0:0:0:0:1\n");
+        assertThat(w.plan(spec).pending()).isEmpty();
+    }
 }
