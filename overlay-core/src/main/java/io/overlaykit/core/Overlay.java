@@ -156,6 +156,34 @@ public final class Overlay {
         return names().containerVeth(container);
     }
 
+    /**
+     * The WireGuard interface of {@code host} in an encrypted overlay: the host (or its lab) runs
+     * {@code wireguard-go NAME} or has a kernel WireGuard link of that name; the apply configures it.
+     */
+    public InterfaceName wireguardInterface(String host) {
+        spec.host(host);
+        return names().wireguard(host);
+    }
+
+    /** The transit address of {@code host}'s WireGuard interface (the VXLAN tunnels' endpoint). */
+    public java.net.InetAddress transitAddress(String host) {
+        spec.host(host);
+        return io.overlaykit.core.internal.engine.Engine.transitAddress(spec, host);
+    }
+
+    /**
+     * The WireGuard public key of {@code host}, base64 as {@code wg} prints it: the spec's {@code publicKey}, or
+     * derived from the psk and the host's name.
+     *
+     * @throws OverlayException when the spec has no psk
+     */
+    public String wireguardPublicKey(String host) {
+        if (spec.psk() == null) {
+            throw new OverlayException("spec " + spec.name() + " has no psk, so no WireGuard keys");
+        }
+        return io.overlaykit.core.internal.engine.Engine.wireguardPublicKey(spec, host);
+    }
+
     /** See {@link #tags()}. */
     public record Tags(InterfaceName bridge, String linkAlias, String firewallTable, String switchOwner,
                        String specLabel) {

@@ -7,10 +7,12 @@ import java.util.List;
 /**
  * One host of the overlay: its VTEP address ({@code underlay}), its own gateway address in the overlay
  * (distinct per host), the uplink for egress (null: the link holding {@code underlay}), whether
- * containers masquerade out of it, its containers and its ingress forwards.
+ * containers masquerade out of it, its containers and its ingress forwards; {@code publicKey}: its WireGuard
+ * public key (base64) when it is given rather than derived from the psk (null: derived).
  */
 public record HostSpec(String name, InetAddress underlay, InetAddress gateway, InterfaceName uplink,
-                       boolean egress, List<ContainerSpec> containers, List<ForwardSpec> forwards) {
+                       boolean egress, List<ContainerSpec> containers, List<ForwardSpec> forwards,
+                       String publicKey) {
 
     public HostSpec {
         containers = containers == null ? List.of() : List.copyOf(containers);

@@ -23,13 +23,39 @@ import java.util.List;
  * }</pre>
  */
 public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu,
-                          int udpPort, @JsonIgnore String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab) {
+                          int udpPort, @JsonIgnore String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab,
+                          Encryption encryption) {
     /** The IANA VXLAN port, used when the spec gives none. */
     public static final int DEFAULT_UDP_PORT = io.overlaykit.core.VxlanTunnel.IANA_PORT;
 
     public OverlaySpec {
         dns = dns == null ? List.of() : List.copyOf(dns);
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
+        encryption = encryption == null ? Encryption.UNSET : encryption;
+    }
+
+    /** Whether the overlay is encrypted: it is exactly when the spec has a {@code psk}. */
+    public boolean encrypted() {
+        return psk != null;
+    }
+
+    /** How the overlay is encrypted: null without a psk, WireGuard unless the spec says {@code "ipsec"}. */
+    public Encryption.Mode encryptionMode() {
+        if (psk == null) {
+            return null;
+        }
+        return encryption.mode() == null ? Encryption.Mode.WIREGUARD : encryption.mode();
+    }
+
+    /** The network the WireGuard interfaces take their addresses from: the spec's, or a /24 derived from the name. */
+    public IpPrefix transit() {
+        return encryption.transit() != null ? encryption.transit()
+                : Encryption.defaultTransit(name == null ? "" : name);
+    }
+
+    /** The UDP port WireGuard listens on, on every host. */
+    public int wireguardPort() {
+        return encryption.wireguardPort() != null ? encryption.wireguardPort() : Encryption.DEFAULT_WIREGUARD_PORT;
     }
 
     /**
@@ -92,6 +118,6 @@ public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind swit
     public String toString() {
         return "OverlaySpec[name=" + name + ", vni=" + vni + ", subnet=" + subnet + ", switch="
                 + (switchKind == null ? null : switchKind.id()) + ", hosts="
-                + hosts.stream().map(HostSpec::name).toList() + (psk == null ? "" : ", psk=<redacted>") + "]";
+                + hosts.stream().map(HostSpec::name).toList() + (psk == null ? "" : ", psk=<redacted>, encryption=" + encryptionMode()) + "]";
     }
 }

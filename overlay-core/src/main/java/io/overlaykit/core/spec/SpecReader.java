@@ -31,9 +31,9 @@ final class SpecReader {
             .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
 
     private static final Set<String> TOP = Set.of("name", "vni", "subnet", "switch", "mtu", "udpPort", "psk",
-            "dns", "hosts", "lab");
+            "dns", "hosts", "lab", "encryption", "transit", "wireguardPort");
     private static final Set<String> HOST = Set.of("name", "underlay", "gateway", "uplink", "egress",
-            "containers", "forwards");
+            "containers", "forwards", "publicKey");
     private static final Set<String> CONTAINER = Set.of("name", "ip", "image", "command", "existing");
     private static final Set<String> FORWARD = Set.of("listen", "target", "mode", "protocol", "proxyProtocol");
     private static final Set<String> LAB = Set.of("outside");
@@ -118,8 +118,12 @@ final class SpecReader {
                 lab = new LabSpec(parsed(labNode, "lab", "outside", false, IpPrefix::parseAddress));
             }
         }
+        Encryption.Mode mode = enumValue(n, "", "encryption", false, Encryption.Mode.class);
+        IpPrefix transit = parsed(n, "", "transit", false, SpecReader::network);
+        Integer wgPort = integer(n, "", "wireguardPort", false);
         return new OverlaySpec(name, vni == null ? SpecValidator.UNREAD : vni, subnet, sw, mtu,
-                port == null ? OverlaySpec.DEFAULT_UDP_PORT : port, psk, dns, hosts, lab);
+                port == null ? OverlaySpec.DEFAULT_UDP_PORT : port, psk, dns, hosts, lab,
+                new Encryption(mode, transit, wgPort));
     }
 
     private HostSpec host(ObjectNode n, String path) {
@@ -141,7 +145,8 @@ final class SpecReader {
                 forwards.add(forward((ObjectNode) item.node, item.path));
             }
         }
-        return new HostSpec(name, underlay, gateway, uplink, egress == null || egress, containers, forwards);
+        String publicKey = text(n, path, "publicKey", false);
+        return new HostSpec(name, underlay, gateway, uplink, egress == null || egress, containers, forwards, publicKey);
     }
 
     /** A subnet is a network with its length ({@code 172.16.0.0/24}); a bare address would silently mean /32. */

@@ -22,6 +22,16 @@ public final class Engine {
     private Engine() {
     }
 
+    /** The transit address of {@code host} in an encrypted spec. */
+    public static java.net.InetAddress transitAddress(OverlaySpec spec, String host) {
+        return WireGuardPlanner.transitAddress(spec, host);
+    }
+
+    /** The base64 WireGuard public key of {@code host} in an encrypted spec. */
+    public static String wireguardPublicKey(OverlaySpec spec, String host) {
+        return WireGuardPlanner.publicKey(spec, host);
+    }
+
     /** Observes {@code host} and plans {@code spec} on it; changes nothing. */
     public static Plan plan(OverlaySpec spec, Host host) {
         OverlaySwitch sw = host.overlaySwitch(spec.switchKind());

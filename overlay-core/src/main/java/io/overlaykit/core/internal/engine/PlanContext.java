@@ -37,7 +37,7 @@ final class PlanContext {
         this.snap = snap;
         this.bridge = names.bridge();
         this.uplink = hostSpec.uplink() != null ? hostSpec.uplink() : linkHoldingUnderlay();
-        this.mtu = spec.mtu() != null ? spec.mtu() : Mtu.overlayFor(uplinkMtu());
+        this.mtu = spec.mtu() != null ? spec.mtu() : Mtu.overlayFor(uplinkMtu()) - WireGuardPlanner.overhead(spec);
     }
 
     private InterfaceName linkHoldingUnderlay() {
@@ -51,7 +51,7 @@ final class PlanContext {
                 + "; add it, or name the uplink in the spec (\"uplink\")");
     }
 
-    private int uplinkMtu() {
+    int uplinkMtu() {
         return snap.hostView.link(uplink).map(LinkInfo::mtu).orElseThrow(() -> new NotFoundException("host "
                 + hostName + ": uplink " + uplink + " does not exist in " + snap.host.namespace().displayName()));
     }
