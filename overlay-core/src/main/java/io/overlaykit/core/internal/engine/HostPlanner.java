@@ -35,11 +35,11 @@ public final class HostPlanner {
         PlanContext ctx = new PlanContext(spec, hostName, snap);
         checkDistinctNames(ctx);
         WireGuardPlanner.refuseUnproven(ctx);
+        List<Step> steps = new ArrayList<>();
+        WireGuardPlanner.add(ctx, steps); // first: it refuses a missing WireGuard interface before the switch plans
         SwitchIntent intent = intent(ctx);
         SwitchPlan swPlan = sw.plan(intent, snap.switchView, snap);
         List<ContainerSpec> containers = ctx.hostSpec.containers();
-        List<Step> steps = new ArrayList<>();
-        WireGuardPlanner.add(ctx, steps);
         steps.addAll(swPlan.bridge());
         steps.addAll(swPlan.tunnels());
         containers.forEach(c -> steps.add(ContainerPlanner.run(ctx, c)));
