@@ -73,6 +73,15 @@ public final class Overlay {
     }
 
     /**
+     * Per peer host: how the tunnel from {@code host} is encrypted ({@code none}, {@code wireguard}, {@code ipsec})
+     * and, for WireGuard, the peer's last handshake as the host's WireGuard interface reports it. Reads, changes
+     * nothing.
+     */
+    public List<io.overlaykit.core.plan.TunnelStatus> tunnels(Host host) {
+        return Engine.tunnels(spec, host);
+    }
+
+    /**
      * What on {@code host} stands in the way of this spec and is not ours (an interface or container of our
      * name, an nft table of our name we did not create, a listen socket held by another process, an
      * {@code existing} container that does not run), each named like a spec problem; empty when nothing does.

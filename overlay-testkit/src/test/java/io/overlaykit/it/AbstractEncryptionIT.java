@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.Overlay;
+import io.overlaykit.core.plan.TunnelStatus;
 import io.overlaykit.core.spec.OverlaySpec;
 import io.overlaykit.testkit.Lab;
 import io.overlaykit.testkit.LabOverlay;
@@ -134,6 +135,88 @@ abstract class AbstractEncryptionIT {
                     .isZero();
         } finally {
             Files.deleteIfExists(pcap);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void everyTunnelReportsWireGuardAndAFreshHandshake() {
+        for (String h : List.of("hostA", "hostB")) {
+            List<TunnelStatus> tunnels = Overlay.of(spec).tunnels(overlay.host(h));
+            assertThat(tunnels).hasSize(1);
+            TunnelStatus t = tunnels.get(0);
+            assertThat(t.encryption()).isEqualTo("wireguard");
+            assertThat(t.healthy()).as(t.describe()).isTrue();
+            assertThat(t.age()).isLessThanOrEqualTo(TunnelStatus.REKEY_WINDOW);
+            assertThat(t.toMap().toString()).doesNotContain(PSK);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aHostWithAnotherPskIsCutOffAndNothingCrossesInPlaintext() throws Exception {
+        OverlaySpec other = OverlaySpec.read(spec(specName(), switchKind(), PSK + "-other"));
+        overlay.host("hostB");
+        Overlay.of(other).apply(overlay.host("hostB"));
+        NetNamespace a1 = overlay.container(spec, "hostA", "a1").namespace();
+        Path pcap = Files.createTempFile("okcrypt-", ".pcap");
+        try {
+            Process dump = capture(pcap);
+            boolean reached;
+            try {
+                reached = TrafficOracle.ping(a1, spec.host("hostB").containers().get(0).ip(), 3)
+                        || TrafficOracle.tcpConnects(a1, spec.host("hostB").containers().get(0).ip(), 7302,
+                        Duration.ofSeconds(2));
+            } finally {
+                stopCapture(dump);
+            }
+            assertThat(reached).as("a1 reaches b1 although hostB has another psk").isFalse();
+            assertThat(count(pcap, "udp port 4789 or udp port 8472")).isZero();
+            String a = lab.host("hostA").underlayAddress();
+            String b = lab.host("hostB").underlayAddress();
+            assertThat(count(pcap, "ip and not (udp and port 51820 and (host " + a + " or host " + b + "))")).isZero();
+        } finally {
+            Files.deleteIfExists(pcap);
+        }
+        // hostB's only peer is a key hostA does not have: no handshake, named
+        TunnelStatus t = Overlay.of(other).tunnels(overlay.host("hostB")).get(0);
+        assertThat(t.healthy()).isFalse();
+        assertThat(t.describe()).contains("hostB -> hostA").contains("no handshake");
+    }
+
+    @Test
+    @Order(5)
+    void rotatingThePskReplacesEveryKeyAndConnectivityReturns() {
+        OverlaySpec rotated = OverlaySpec.read(spec(specName(), switchKind(), PSK + "-rotated"));
+        Overlay old = Overlay.of(spec);
+        Overlay now = Overlay.of(rotated);
+        overlay.applyAll(rotated);
+        for (String h : List.of("hostA", "hostB")) {
+            String wg = now.wireguardInterface(h).value();
+            String other = h.equals("hostA") ? "hostB" : "hostA";
+            assertThat(wgShow(h, wg, "public-key")).isEqualTo(now.wireguardPublicKey(h))
+                    .isNotEqualTo(old.wireguardPublicKey(h));
+            assertThat(wgShow(h, wg, "peers")).isEqualTo(now.wireguardPublicKey(other))
+                    .doesNotContain(old.wireguardPublicKey(other));
+        }
+        NetNamespace a1 = overlay.container(rotated, "hostA", "a1").namespace();
+        assertThat(TrafficOracle.ping(a1, rotated.host("hostB").containers().get(0).ip(), 20)).isTrue();
+        for (String h : List.of("hostA", "hostB")) {
+            assertThat(now.tunnels(overlay.host(h)).get(0).healthy()).isTrue();
+        }
+        spec = rotated;
+    }
+
+    @Test
+    @Order(6)
+    void teardownClearsTheWireGuardInterfaces() {
+        overlay.teardownAll(spec);
+        for (String h : List.of("hostA", "hostB")) {
+            String wg = Overlay.of(spec).wireguardInterface(h).value();
+            assertThat(wgShow(h, wg, "peers")).isEmpty();
+            assertThat(wgShow(h, wg, "private-key")).isIn("(none)", "");
+            assertThat(Cli.exec(Cli.inNamespace(lab.host(h).namespace(), "ip", "-o", "addr", "show", "dev", wg),
+                    Map.of(), null, Duration.ofSeconds(5)).check().stdout()).doesNotContain("inet ");
         }
     }
 

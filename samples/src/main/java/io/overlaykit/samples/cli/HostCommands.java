@@ -106,23 +106,42 @@ final class HostCommands {
         AgentHealth agent = AgentHealth.judge(AgentStateFile.of(host, overlay.spec().name()).read(), Instant.now());
         Map<String, Object> json = new LinkedHashMap<>(s.toMap());
         json.put("agent", agent.toMap());
+        List<io.overlaykit.core.plan.TunnelStatus> tunnels = overlay.tunnels(host);
+        json.put("tunnels", tunnels.stream().map(io.overlaykit.core.plan.TunnelStatus::toMap).toList());
+        boolean tunnelsOk = tunnels.stream().allMatch(io.overlaykit.core.plan.TunnelStatus::healthy);
         switch (format) {
             case "json" -> console.raw(Console.json(json) + System.lineSeparator());
             case "dot" -> console.raw(TopologyDot.render(overlay, host, plan));
-            default -> console.result(json, s.toText() + System.lineSeparator() + agent.toText());
+            default -> console.result(json, s.toText() + System.lineSeparator() + agent.toText()
+                    + tunnels.stream().map(t -> System.lineSeparator() + "tunnel " + t.describe())
+                    .collect(java.util.stream.Collectors.joining()));
         }
-        return s.isClean() && agent.isHealthy() ? OverlayCli.OK : OverlayCli.FAILED;
+        return s.isClean() && agent.isHealthy() && tunnelsOk ? OverlayCli.OK : OverlayCli.FAILED;
     }
 
     static int verify(Overlay overlay, Backends backends, String hostName, Backends.Options options, Console console) {
         List<HostSpec> hosts = hostName == null ? overlay.spec().hosts() : List.of(overlay.spec().host(hostName));
+        List<io.overlaykit.core.plan.TunnelStatus> stale = new java.util.ArrayList<>();
+        if (overlay.spec().encrypted()) {
+            for (HostSpec h : hosts) {
+                for (io.overlaykit.core.plan.TunnelStatus t : overlay.tunnels(backends.host(h.name(), options))) {
+                    console.step(t.healthy() ? Console.Mark.OK : Console.Mark.FAILED, "tunnel " + t.describe(), null);
+                    if (!t.healthy()) {
+                        stale.add(t);
+                    }
+                }
+            }
+        }
         CheckReport report = Verifier.verify(overlay.spec(), backends, hosts, options);
         report.rows().forEach(p -> console.step(p.ok() ? Console.Mark.OK : Console.Mark.FAILED,
                 p.from() + " -> " + p.to() + " " + p.kind().name().toLowerCase(java.util.Locale.ROOT)
                         + (p.ok() ? "" : ": " + p.error()), Duration.ofMillis(p.millis())));
-        console.result(Map.of("spec", overlay.spec().name(), "ok", report.allOk(), "probes", report.rows().size(),
-                "failed", report.failures().size()), report.summary());
-        return report.exitCode();
+        console.result(Map.of("spec", overlay.spec().name(), "ok", report.allOk() && stale.isEmpty(), "probes",
+                report.rows().size(), "failed", report.failures().size(), "staleTunnels",
+                stale.stream().map(t -> t.host() + " -> " + t.peer()).toList()), report.summary()
+                + stale.stream().map(t -> System.lineSeparator() + "tunnel " + t.describe()).collect(
+                java.util.stream.Collectors.joining()));
+        return stale.isEmpty() ? report.exitCode() : Math.max(report.exitCode(), OverlayCli.FAILED);
     }
 
     /** Progress lines of an apply: one per step, with its mark and time. */

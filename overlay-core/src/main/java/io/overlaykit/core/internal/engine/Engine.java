@@ -32,6 +32,11 @@ public final class Engine {
         return WireGuardPlanner.publicKey(spec, host);
     }
 
+    /** Per peer host: how the tunnel from {@code host} is encrypted and its last WireGuard handshake. */
+    public static List<io.overlaykit.core.plan.TunnelStatus> tunnels(OverlaySpec spec, Host host) {
+        return WireGuardPlanner.tunnels(spec, host, java.time.Instant.now());
+    }
+
     /** Observes {@code host} and plans {@code spec} on it; changes nothing. */
     public static Plan plan(OverlaySpec spec, Host host) {
         OverlaySwitch sw = host.overlaySwitch(spec.switchKind());
@@ -45,6 +50,7 @@ public final class Engine {
      * in the way and are not ours ({@link HostConflicts}) are refused first, as invalid input.
      */
     public static ApplyResult apply(OverlaySpec spec, Host host, ProgressListener listener) {
+        WireGuardPlanner.refuseUnproven(spec, host.name()); // before the lock: a refused spec leaves no trace
         try (HostLock lock = HostLock.acquire(host.stateDir(spec.name()),
                 "apply of spec " + spec.name() + " on host " + host.name())) {
             OverlaySwitch sw = host.overlaySwitch(spec.switchKind());

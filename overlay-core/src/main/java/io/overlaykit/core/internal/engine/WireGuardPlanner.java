@@ -102,11 +102,16 @@ final class WireGuardPlanner {
      * and the kernel does ESP (this version cannot prove ESP, so IPsec is always refused).
      */
     static void refuseUnproven(PlanContext ctx) {
-        if (ctx.spec.encryptionMode() != Encryption.Mode.IPSEC) {
+        refuseUnproven(ctx.spec, ctx.hostName);
+    }
+
+    /** {@link #refuseUnproven(PlanContext)} before anything is read or locked. */
+    static void refuseUnproven(OverlaySpec spec, String hostName) {
+        if (spec.encryptionMode() != Encryption.Mode.IPSEC) {
             return;
         }
         boolean monitor = ipsecMonitorRuns();
-        throw new OverlayException("host " + ctx.hostName + ": \"encryption\": \"ipsec\" refused, nothing was changed: "
+        throw new OverlayException("host " + hostName + ": \"encryption\": \"ipsec\" refused, nothing was changed: "
                 + "OVS encrypts a psk tunnel only while ovs-monitor-ipsec and an IKE daemon run on a kernel with ESP, "
                 + "and sends it in plaintext otherwise. Missing here: "
                 + (monitor ? "" : "ovs-monitor-ipsec (not running); ")
@@ -206,5 +211,54 @@ final class WireGuardPlanner {
 
     private static Change.Net net(NetOp op, NetOp undo) {
         return new Change.Net(Target.HOST, op, undo);
+    }
+
+    /** Per peer of {@code hostName}: how its tunnel is encrypted and, for WireGuard, the last handshake. */
+    static List<io.overlaykit.core.plan.TunnelStatus> tunnels(OverlaySpec spec, io.overlaykit.core.Host host,
+                                                              java.time.Instant now) {
+        List<io.overlaykit.core.plan.TunnelStatus> out = new ArrayList<>();
+        Encryption.Mode mode = spec.encryptionMode();
+        String enc = mode == null ? "none" : mode.name().toLowerCase(java.util.Locale.ROOT);
+        Optional<WireGuardDevice> dev = mode == Encryption.Mode.WIREGUARD
+                ? host.wireguard().read(host.namespace(), Names.of(spec.name()).wireguard(host.name())) : Optional.empty();
+        for (HostSpec peer : spec.peersOf(host.name())) {
+            Optional<WireGuardDevice.Peer> p = dev.flatMap(d -> d.peer(publicKey(spec, peer.name())));
+            java.time.Instant hs = p.map(WireGuardDevice.Peer::lastHandshake).orElse(null);
+            out.add(new io.overlaykit.core.plan.TunnelStatus(host.name(), peer.name(), enc, hs,
+                    hs == null ? null : java.time.Duration.between(hs, now).isNegative() ? java.time.Duration.ZERO
+                            : java.time.Duration.between(hs, now),
+                    p.map(WireGuardDevice.Peer::rxBytes).orElse(0L), p.map(WireGuardDevice.Peer::txBytes).orElse(0L)));
+        }
+        return out;
+    }
+
+    /**
+     * Teardown: our transit address off the WireGuard interface, and its keys and peers cleared (the interface
+     * itself belongs to the daemon or the kernel that made it, so it stays).
+     */
+    static void teardown(OverlaySpec spec, HostSnapshot snap, List<Step> steps) {
+        if (spec.hosts().stream().noneMatch(h -> h.name().equals(snap.host.name()))) {
+            return;
+        }
+        InterfaceName wg = Names.of(spec.name()).wireguard(snap.host.name());
+        Optional<LinkInfo> link = snap.hostView.link(wg);
+        if (link.isEmpty()) {
+            return;
+        }
+        List<Change> changes = new ArrayList<>();
+        for (var a : snap.hostView.addresses()) {
+            if (a.linkIndex() == link.get().index() && a.prefix().isIpv4() && spec.transit().contains(a.prefix().address())) {
+                changes.add(net(new NetOp.DeleteAddress(wg, a.prefix()), null));
+            }
+        }
+        Optional<WireGuardDevice> now = snap.wireguard(wg);
+        if (now.isPresent() && (!now.get().privateKey().isZero() || !now.get().peers().isEmpty())) {
+            changes.add(new Change.WireGuard(Target.HOST, wg, new WireGuardDevice(Secret.of(new byte[WireGuardKeys.KEY_LENGTH]),
+                    0, List.of()), null));
+        }
+        if (!changes.isEmpty()) {
+            steps.add(Step.removal("clear wireguard", "cleared WireGuard interface " + wg + " (keys, peers, transit address)",
+                    changes));
+        }
     }
 }
