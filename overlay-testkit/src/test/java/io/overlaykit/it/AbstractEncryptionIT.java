@@ -95,6 +95,10 @@ abstract class AbstractEncryptionIT {
             assertThat(wgShow(h, wg, "endpoints")).contains(lab.host(other).underlayAddress() + ":51820");
             assertThat(wgShow(h, wg, "allowed-ips")).contains(o.transitAddress(other).getHostAddress() + "/32");
             assertThat(wgShow(h, wg, "preshared-keys")).doesNotContain("(none)");
+            // nft (our own table) drops WireGuard packets from anyone but the other host
+            String nft = Cli.exec(Cli.inNamespace(lab.host(h).namespace(), "nft", "list", "table", "inet",
+                    o.tags().firewallTable()), Map.of(), null, Duration.ofSeconds(10)).check().stdout();
+            assertThat(nft).contains("udp dport 51820 ip saddr != " + lab.host(other).underlayAddress() + " drop");
         }
         // a second apply changes nothing
         assertThat(Overlay.of(spec).plan(overlay.host("hostA")).pending()).isEmpty();

@@ -180,6 +180,15 @@ final class WireGuardPlanner {
                 + (ctx.spec.hosts().size() - 1) + " peers, mtu " + mtu, changes));
     }
 
+    /** Our nft table's rule for the WireGuard port: only the other hosts' underlay addresses may reach it. */
+    static List<io.overlaykit.core.spi.FirewallTable.Rule> firewallRules(PlanContext ctx) {
+        if (!active(ctx.spec)) {
+            return List.of();
+        }
+        return List.of(new io.overlaykit.core.spi.FirewallTable.UdpOnlyFrom(ctx.spec.wireguardPort(),
+                ctx.spec.peersOf(ctx.hostName).stream().map(HostSpec::underlay).toList()));
+    }
+
     /** The interface's configuration: our key and port, a peer per other host. */
     static WireGuardDevice config(PlanContext ctx) {
         Secret priv = privateKey(ctx);
