@@ -26,7 +26,7 @@ import java.util.Set;
  */
 final class HostCommands {
     private static final Set<String> FLAGS = Set.of("quiet", "json");
-    private static final Set<String> VALUED = Set.of("host", "netns", "ovsdb", "podman", "format");
+    private static final Set<String> VALUED = Set.of("host", "netns", "ovsdb", "podman", "format", "private-key");
 
     private HostCommands() {
     }
