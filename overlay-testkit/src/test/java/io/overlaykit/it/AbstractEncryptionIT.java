@@ -224,6 +224,31 @@ abstract class AbstractEncryptionIT {
         }
     }
 
+    @Test
+    @Order(7)
+    void throughputEncryptedAndPlainSideBySide() {
+        long bytes = 100L * 1024 * 1024;
+        overlay.applyAll(spec);
+        TrafficOracle.Iperf wg = iperf(spec, bytes);
+        overlay.teardownAll(spec);
+        OverlaySpec plain = OverlaySpec.read(spec(specName(), switchKind(), PSK).replace("\"psk\": \"" + PSK + "\",", ""));
+        assertThat(plain.encrypted()).isFalse();
+        overlay.applyAll(plain);
+        TrafficOracle.Iperf clear = iperf(plain, bytes);
+        overlay.teardownAll(plain);
+        System.out.printf("[%s] iperf3 a1 -> b1 (one TCP stream, %d MiB): encrypted (WireGuard, wireguard-go) %.0f Mbit/s,"
+                + " unencrypted %.0f Mbit/s%n", specName(), bytes >> 20, wg.bitsPerSecond() / 1e6, clear.bitsPerSecond() / 1e6);
+        assertThat(wg.bytesSent()).isEqualTo(bytes);
+        assertThat(clear.bytesSent()).isEqualTo(bytes);
+    }
+
+    private TrafficOracle.Iperf iperf(OverlaySpec s, long bytes) {
+        NetNamespace a1 = overlay.container(s, "hostA", "a1").namespace();
+        NetNamespace b1 = overlay.container(s, "hostB", "b1").namespace();
+        assertThat(TrafficOracle.ping(a1, s.host("hostB").containers().get(0).ip(), 20)).isTrue();
+        return TrafficOracle.iperf3(a1, b1, s.host("hostB").containers().get(0).ip(), 7303, bytes);
+    }
+
     String wgShow(String host, String wg, String what) {
         return Cli.exec(Cli.inNamespace(lab.host(host).namespace(), "wg", "show", wg, what), Map.of(), null,
                 Duration.ofSeconds(10)).check().stdout().trim().replaceAll("^\\S+\\t", "");

@@ -144,8 +144,11 @@ final class WireGuardPlanner {
         if (link.isEmpty() || now.isEmpty()) {
             throw new OverlayException("host " + ctx.hostName + ": the spec is encrypted (psk, WireGuard) and needs "
                     + ctx.snap.host.wireguard().requirement(wg) + " in " + ctx.snap.host.namespace().displayName()
-                    + "; " + (link.isEmpty() ? "no link " + wg + " exists there" : "link " + wg + " exists but answers "
-                    + "no WireGuard configuration") + ". Nothing was changed.");
+                    + "; " + (link.isEmpty() ? "no link " + wg + " exists there"
+                    : link.get().isKind("wireguard") ? "link " + wg + " is a kernel WireGuard link, which this version "
+                    + "cannot configure yet (the generic-netlink wireguard family is not implemented): delete it and run "
+                    + "wireguard-go " + wg + " instead"
+                    : "link " + wg + " exists but answers no WireGuard configuration") + ". Nothing was changed.");
         }
         LinkInfo l = link.get();
         List<Change> changes = new ArrayList<>();

@@ -79,8 +79,7 @@ public final class UapiWireGuard implements WireGuardDevices {
 
     @Override
     public String requirement(InterfaceName name) {
-        return "a kernel WireGuard link " + name + " or a running `wireguard-go " + name + "` (UAPI socket "
-                + socket(name) + ")";
+        return "a running `wireguard-go " + name + "` in the host's namespace (UAPI socket " + socket(name) + ")";
     }
 
     private static String exchange(Path sock, String request) throws IOException {
