@@ -90,6 +90,10 @@ abstract class AbstractEncryptionIT {
             String other = h.equals("hostA") ? "hostB" : "hostA";
             // wg (wireguard-tools) reads wireguard-go, which computed the public key from the private key we set
             assertThat(wgShow(h, wg, "public-key")).isEqualTo(o.wireguardPublicKey(h));
+            // and `wg pubkey` (wireguard-tools' own X25519) derives the same public key from the private key
+            String priv = wgShow(h, wg, "private-key");
+            assertThat(Cli.exec(List.of("wg", "pubkey"), Map.of(), priv + "\n", Duration.ofSeconds(5)).check().stdout().trim())
+                    .isEqualTo(o.wireguardPublicKey(h));
             assertThat(wgShow(h, wg, "peers")).isEqualTo(o.wireguardPublicKey(other));
             assertThat(wgShow(h, wg, "listen-port")).isEqualTo("51820");
             assertThat(wgShow(h, wg, "endpoints")).contains(lab.host(other).underlayAddress() + ":51820");

@@ -153,6 +153,12 @@ final class WireGuardPlanner {
         LinkInfo l = link.get();
         List<Change> changes = new ArrayList<>();
         int mtu = ctx.uplinkMtu() - OVERHEAD;
+        if (ctx.spec.mtu() != null && ctx.spec.mtu() > mtu - io.overlaykit.core.Mtu.VXLAN_OVERHEAD) {
+            throw new io.overlaykit.core.InvalidSpecException("mtu", ctx.spec.mtu(), "is too large for an encrypted "
+                    + "overlay on host " + ctx.hostName + ": at most " + (mtu - io.overlaykit.core.Mtu.VXLAN_OVERHEAD)
+                    + " (uplink " + ctx.uplinkMtu() + " - WireGuard " + OVERHEAD + " - VXLAN "
+                    + io.overlaykit.core.Mtu.VXLAN_OVERHEAD + "); leave \"mtu\" out to derive it");
+        }
         if (l.mtu() != mtu) {
             changes.add(net(new NetOp.SetMtu(wg, mtu), new NetOp.SetMtu(wg, l.mtu())));
         }
