@@ -242,8 +242,8 @@ abstract class AbstractEncryptionIT {
         overlay.teardownAll(plain);
         System.out.printf("[%s] iperf3 a1 -> b1 (one TCP stream, %d MiB): encrypted (WireGuard, wireguard-go) %.0f Mbit/s,"
                 + " unencrypted %.0f Mbit/s%n", specName(), bytes >> 20, wg.bitsPerSecond() / 1e6, clear.bitsPerSecond() / 1e6);
-        assertThat(wg.bytesSent()).isEqualTo(bytes);
-        assertThat(clear.bytesSent()).isEqualTo(bytes);
+        assertThat(wg.bytesSent()).isGreaterThanOrEqualTo(bytes); // iperf3 rounds up to whole blocks
+        assertThat(clear.bytesSent()).isGreaterThanOrEqualTo(bytes);
     }
 
     private TrafficOracle.Iperf iperf(OverlaySpec s, long bytes) {

@@ -61,14 +61,11 @@ public final class UapiWireGuard implements WireGuardDevices {
     public void configure(NetNamespace ns, InterfaceName name, WireGuardDevice config) {
         Path sock = socket(name);
         String answer;
-        String request = UapiCodec.set(config);
         try {
-            answer = exchange(sock, request);
+            answer = exchange(sock, UapiCodec.set(config));
         } catch (IOException e) {
             throw new BackendException("cannot configure WireGuard interface " + name + " through " + sock + ": "
                     + e.getMessage(), e);
-        } finally {
-            request = null;
         }
         int errno = UapiCodec.errno(answer);
         if (errno != 0) {

@@ -111,4 +111,30 @@ class WireGuardPlannerTest {
         assertThatThrownBy(() -> Engine.plan(big, host)).isInstanceOf(InvalidSpecException.class)
                 .hasMessageContaining("mtu").hasMessageContaining("at most 1370");
     }
+
+    @Test
+    void anExplicitPublicKeyTakesItsPrivateKeyFromTheHost() {
+        Secret mine = io.overlaykit.core.internal.wireguard.WireGuardKeys.privateKey("not the psk", "elsewhere");
+        String pub = io.overlaykit.core.internal.wireguard.WireGuardKeys.base64(
+                io.overlaykit.core.internal.wireguard.WireGuardKeys.publicKey(mine));
+        OverlaySpec explicit = OverlaySpec.read(Specs.TWO_HOSTS.replace("\"mtu\": 1450,", "\"psk\": \"" + PSK + "\",")
+                .replace("\"underlay\": \"192.0.2.2\",", "\"underlay\": \"192.0.2.2\", \"publicKey\": \"" + pub + "\","));
+        assertThat(explicit.host("hostA").publicKey()).isEqualTo(pub);
+        World w = new World(tmp, "hostA", true);
+        FakeWireGuard wg = new FakeWireGuard();
+        InterfaceName link = Names.of(SPEC.name()).wireguard("hostA");
+        w.root().addLink(link.value(), "tun");
+        wg.devices.put(link, new WireGuardDevice(Secret.of(new byte[32]), 0, List.of()));
+        Host.Builder b = Host.builder("hostA").namespace(World.HOST_NS).stack(w.stack).ovs(w.sw).containers(w.runtime)
+                .stateRoot(tmp.resolve("state")).wireguard(wg);
+        assertThatThrownBy(() -> Engine.plan(explicit, b.build())).hasMessageContaining("--private-key");
+        Change.WireGuard cfg = (Change.WireGuard) Engine.plan(explicit, b.wireguardPrivateKey(mine).build())
+                .step("wireguard").changes().stream().filter(c -> c instanceof Change.WireGuard).findFirst().orElseThrow();
+        assertThat(cfg.config().privateKey()).isEqualTo(mine);
+        Secret wrong = io.overlaykit.core.internal.wireguard.WireGuardKeys.privateKey("other", "elsewhere");
+        assertThatThrownBy(() -> Engine.plan(explicit, b.wireguardPrivateKey(wrong).build()))
+                .isInstanceOf(io.overlaykit.core.ConflictException.class).hasMessageContaining("does not belong");
+        // hostB's plan uses the spec's public key for hostA
+        assertThat(WireGuardPlanner.publicKey(explicit, "hostA")).isEqualTo(pub);
+    }
 }
