@@ -96,22 +96,30 @@ public final class WireGuardKeys {
         return k;
     }
 
-    /** HKDF-SHA256 extract-then-expand to one 32-byte block. */
+    /** HKDF-SHA256 of the psk with our salt, to one 32-byte block. */
     static byte[] hkdf(String psk, String info) {
         byte[] ikm = psk.getBytes(StandardCharsets.UTF_8);
+        try {
+            return hkdf(SALT, ikm, info.getBytes(StandardCharsets.UTF_8));
+        } finally {
+            Arrays.fill(ikm, (byte) 0);
+        }
+    }
+
+    /** RFC 5869 HKDF-SHA256: extract, then the first 32-byte block of expand ({@code T(1)}). */
+    static byte[] hkdf(byte[] salt, byte[] ikm, byte[] info) {
         byte[] prk = null;
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(SALT, "HmacSHA256"));
+            mac.init(new SecretKeySpec(salt, "HmacSHA256"));
             prk = mac.doFinal(ikm);
             mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-            mac.update(info.getBytes(StandardCharsets.UTF_8));
+            mac.update(info);
             mac.update((byte) 1);
             return mac.doFinal();
         } catch (GeneralSecurityException e) {
             throw new OverlayException("HmacSHA256 is not available in this JDK: " + e.getMessage(), e);
         } finally {
-            Arrays.fill(ikm, (byte) 0);
             if (prk != null) {
                 Arrays.fill(prk, (byte) 0);
             }

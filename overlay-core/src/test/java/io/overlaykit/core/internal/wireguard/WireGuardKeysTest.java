@@ -22,7 +22,17 @@ class WireGuardKeysTest {
     }
 
     @Test
-    void hkdfMatchesRfc5869SingleBlockShape() {
+    void hkdfMatchesRfc5869TestCase1() {
+        byte[] ikm = new byte[22];
+        java.util.Arrays.fill(ikm, (byte) 0x0b);
+        byte[] okm = WireGuardKeys.hkdf(HEX.parseHex("000102030405060708090a0b0c"), ikm,
+                HEX.parseHex("f0f1f2f3f4f5f6f7f8f9"));
+        // the first 32 of the 42 bytes of OKM in RFC 5869 appendix A.1
+        assertThat(HEX.formatHex(okm)).isEqualTo("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf");
+    }
+
+    @Test
+    void derivedKeysAreStableAndDistinct() {
         // stable: the same psk and host give the same key; another host or psk another one
         Secret a = WireGuardKeys.privateKey("okcore-psk-1", "hostA");
         assertThat(a).isEqualTo(WireGuardKeys.privateKey("okcore-psk-1", "hostA"));
