@@ -24,7 +24,7 @@ import java.util.List;
  */
 public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu,
                           int udpPort, @JsonIgnore String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab,
-                          NameSpec names, IpPrefix subnet6) {
+                          NameSpec names, IpPrefix subnet6, Encryption encryption) {
     /** The IANA VXLAN port, used when the spec gives none. */
     public static final int DEFAULT_UDP_PORT = io.overlaykit.core.VxlanTunnel.IANA_PORT;
 
@@ -32,12 +32,13 @@ public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind swit
         dns = dns == null ? List.of() : List.copyOf(dns);
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
         names = names == null ? NameSpec.DEFAULT : names;
+        encryption = encryption == null ? Encryption.UNSET : encryption;
     }
 
     /** An IPv4-only spec with no name settings of its own. */
     public OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu, int udpPort,
                        String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab) {
-        this(name, vni, subnet, switchKind, mtu, udpPort, psk, dns, hosts, lab, null, null);
+        this(name, vni, subnet, switchKind, mtu, udpPort, psk, dns, hosts, lab, null, null, null);
     }
 
     /** The domain of the containers' long names ({@code NAME.DOMAIN}): the spec's own, or its name. */
@@ -77,6 +78,36 @@ public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind swit
     /** A host's IPv6 gateway address (given or derived), or null. */
     public InetAddress gateway6(HostSpec h) {
         return ipv6(h.gateway6(), h.gateway());
+    }
+
+    /** An IPv4-only spec with encryption settings and no name settings of its own. */
+    public OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu, int udpPort,
+                       String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab, Encryption encryption) {
+        this(name, vni, subnet, switchKind, mtu, udpPort, psk, dns, hosts, lab, null, null, encryption);
+    }
+
+    /** Whether the overlay is encrypted: it is exactly when the spec has a {@code psk}. */
+    public boolean encrypted() {
+        return psk != null;
+    }
+
+    /** How the overlay is encrypted: null without a psk, WireGuard unless the spec says {@code "ipsec"}. */
+    public Encryption.Mode encryptionMode() {
+        if (psk == null) {
+            return null;
+        }
+        return encryption.mode() == null ? Encryption.Mode.WIREGUARD : encryption.mode();
+    }
+
+    /** The network the WireGuard interfaces take their addresses from: the spec's, or a /24 derived from the name. */
+    public IpPrefix transit() {
+        return encryption.transit() != null ? encryption.transit()
+                : Encryption.defaultTransit(name == null ? "" : name);
+    }
+
+    /** The UDP port WireGuard listens on, on every host. */
+    public int wireguardPort() {
+        return encryption.wireguardPort() != null ? encryption.wireguardPort() : Encryption.DEFAULT_WIREGUARD_PORT;
     }
 
     /**
@@ -140,6 +171,6 @@ public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind swit
         return "OverlaySpec[name=" + name + ", vni=" + vni + ", subnet=" + subnet + ", switch="
                 + (switchKind == null ? null : switchKind.id()) + ", hosts="
                 + hosts.stream().map(HostSpec::name).toList() + (subnet6 == null ? "" : ", subnet6=" + subnet6)
-                + (psk == null ? "" : ", psk=<redacted>") + "]";
+                + (psk == null ? "" : ", psk=<redacted>, encryption=" + encryptionMode()) + "]";
     }
 }

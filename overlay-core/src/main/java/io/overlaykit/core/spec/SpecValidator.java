@@ -69,14 +69,7 @@ final class SpecValidator {
         if (!io.overlaykit.core.Ports.isValid(spec.udpPort())) {
             add("udpPort", spec.udpPort(), "port must be 1.." + io.overlaykit.core.Ports.MAX);
         }
-        if (spec.psk() != null) {
-            if (spec.switchKind() == SwitchKind.LINUX) {
-                add("psk", "<redacted>", "a pre-shared key needs switch \"ovs\" (OVS IPsec); the linux switch "
-                        + "has no tunnel encryption");
-            } else if (spec.psk().isBlank()) {
-                add("psk", "(empty)", "must not be empty when given");
-            }
-        }
+        EncryptionRules.check(spec, problems);
         for (int i = 0; i < spec.dns().size(); i++) {
             checkHostAddress("dns[" + i + "]", spec.dns().get(i));
         }

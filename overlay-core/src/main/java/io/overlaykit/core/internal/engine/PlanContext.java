@@ -38,7 +38,8 @@ final class PlanContext {
         this.bridge = names.bridge();
         this.uplink = hostSpec.uplink() != null ? hostSpec.uplink() : linkHoldingUnderlay();
         this.mtu = spec.mtu() != null ? spec.mtu() : Mtu.overlayFor(uplinkMtu(),
-                hostSpec.underlay() instanceof java.net.Inet6Address); // 70 bytes over IPv6, 50 over IPv4
+                hostSpec.underlay() instanceof java.net.Inet6Address) // 70 bytes over IPv6, 50 over IPv4
+                - WireGuardPlanner.overhead(spec);
     }
 
     private InterfaceName linkHoldingUnderlay() {
@@ -52,7 +53,7 @@ final class PlanContext {
                 + "; add it, or name the uplink in the spec (\"uplink\")");
     }
 
-    private int uplinkMtu() {
+    int uplinkMtu() {
         return snap.hostView.link(uplink).map(LinkInfo::mtu).orElseThrow(() -> new NotFoundException("host "
                 + hostName + ": uplink " + uplink + " does not exist in " + snap.host.namespace().displayName()));
     }
