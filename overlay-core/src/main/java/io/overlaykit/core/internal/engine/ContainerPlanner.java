@@ -114,6 +114,8 @@ final class ContainerPlanner {
         steps.add(Step.of("eth0 " + c.name(), "set " + ETH0 + " up", LinkChanges.up(ctx, t, ETH0)));
         Route route = new Route(null, ctx.hostSpec.gateway(), ETH0, false, Route.MAIN_TABLE, null);
         steps.add(route("route " + c.name(), ctx, t, route, pod));
+        steps.addAll(NeighbourPlanner.steps(c.name(), pod, ctx.view(c), ctx.isCreated(t, ETH0), t, ETH0,
+                NeighbourPlanner.forContainer(ctx.spec, ctx.names, c)));
         if (!ctx.spec.dns().isEmpty()) {
             steps.add(DnsPlanner.resolvConf(ctx, c));
         }
