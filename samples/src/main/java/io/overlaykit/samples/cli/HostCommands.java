@@ -116,13 +116,27 @@ final class HostCommands {
 
     static int verify(Overlay overlay, Backends backends, String hostName, Backends.Options options, Console console) {
         List<HostSpec> hosts = hostName == null ? overlay.spec().hosts() : List.of(overlay.spec().host(hostName));
+        long t0 = System.nanoTime();
         CheckReport report = Verifier.verify(overlay.spec(), backends, hosts, options);
-        report.rows().forEach(p -> console.step(p.ok() ? Console.Mark.OK : Console.Mark.FAILED,
-                p.from() + " -> " + p.to() + " " + p.kind().name().toLowerCase(java.util.Locale.ROOT)
-                        + (p.ok() ? "" : ": " + p.error()), Duration.ofMillis(p.millis())));
+        long took = (System.nanoTime() - t0) / 1_000_000;
+        // a large matrix prints its failures only; every run ends with its slowest pairs
+        boolean all = report.rows().size() <= VERIFY_ROWS_PRINTED;
+        report.rows().stream().filter(p -> all || !p.ok()).forEach(p -> console.step(p.ok() ? Console.Mark.OK
+                : Console.Mark.FAILED, probeLine(p), Duration.ofMillis(p.millis())));
+        List<String> slowest = report.slowest(5).stream().map(p -> probeLine(p) + " " + p.millis() + " ms").toList();
+        console.info("slowest: " + String.join("; ", slowest));
         console.result(Map.of("spec", overlay.spec().name(), "ok", report.allOk(), "probes", report.rows().size(),
-                "failed", report.failures().size()), report.summary());
+                "failed", report.failures().size(), "millis", took, "slowest", slowest),
+                report.summary() + " in " + took + " ms");
         return report.exitCode();
+    }
+
+    /** Up to this many probes, verify prints every one; past it, only failures (and the slowest). */
+    static final int VERIFY_ROWS_PRINTED = 500;
+
+    private static String probeLine(io.overlaykit.core.check.Probe p) {
+        return p.from() + " -> " + p.to() + " " + p.kind().name().toLowerCase(java.util.Locale.ROOT)
+                + (p.ok() ? "" : ": " + p.error());
     }
 
     /** Progress lines of an apply: one per step, with its mark and time. */
