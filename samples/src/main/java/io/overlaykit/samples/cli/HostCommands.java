@@ -101,8 +101,8 @@ final class HostCommands {
      * no fault.
      */
     static int status(Overlay overlay, Host host, String format, Console console) {
-        Plan plan = overlay.plan(host);
-        Status s = Status.of(plan);
+        Plan plan = format.equals("dot") ? overlay.plan(host) : null;
+        Status s = plan != null ? Status.of(plan) : overlay.status(host); // status: with its warnings
         AgentHealth agent = AgentHealth.judge(AgentStateFile.of(host, overlay.spec().name()).read(), Instant.now());
         Map<String, Object> json = new LinkedHashMap<>(s.toMap());
         json.put("agent", agent.toMap());
@@ -125,8 +125,18 @@ final class HostCommands {
                 : Console.Mark.FAILED, probeLine(p), Duration.ofMillis(p.millis())));
         List<String> slowest = report.slowest(5).stream().map(p -> probeLine(p) + " " + p.millis() + " ms").toList();
         console.info("slowest: " + String.join("; ", slowest));
+        List<String> warnings = new java.util.ArrayList<>();
+        for (HostSpec h : hosts) {
+            try {
+                overlay.status(backends.host(h.name(), backends.lab() != null ? Backends.Options.NONE : options))
+                        .warnings().forEach(w -> warnings.add(h.name() + ": " + w));
+            } catch (RuntimeException e) {
+                warnings.add(h.name() + ": cannot read the host's neighbour table: " + e.getMessage());
+            }
+        }
+        warnings.forEach(w -> console.info("warning: " + w));
         console.result(Map.of("spec", overlay.spec().name(), "ok", report.allOk(), "probes", report.rows().size(),
-                "failed", report.failures().size(), "millis", took, "slowest", slowest),
+                "failed", report.failures().size(), "millis", took, "slowest", slowest, "warnings", warnings),
                 report.summary() + " in " + took + " ms");
         return report.exitCode();
     }

@@ -131,4 +131,37 @@ class NeighbourPlannerTest {
         assertThat(fresh).hasSize(1);
         assertThat(fresh.get(0).changes()).hasSize(2);
     }
+
+    @Test
+    void theNeighbourTableWarningHasTheNumbersAndComesOnlyPastHalfOfGcThresh3() {
+        OverlaySpec spec = spec();
+        assertThat(NeighbourPressure.warnings(spec, "hostA", 100, 20, 1024)).isEmpty();
+        List<String> w = NeighbourPressure.warnings(spec, "hostA", 600, 20, 1024);
+        assertThat(w).hasSize(1);
+        assertThat(w.get(0)).contains("600 dynamic IPv4 entries").contains("gc_thresh3 is 1024")
+                .contains("20 permanent entries");
+        // 2 containers on hostA, 3 containers + 2 other gateways as peers: 10 entries without static ones
+        assertThat(NeighbourPressure.warnings(spec, "hostA", 5, 20, 8)).hasSize(2).last().asString()
+                .contains("would need 10 dynamic entries");
+    }
+
+    @Test
+    void statusCarriesTheWarningWhenTheHostsNamespacesHoldManyDynamicEntries(@org.junit.jupiter.api.io.TempDir
+                                                                                  java.nio.file.Path tmp) {
+        World w = new World(tmp, "hostA", true);
+        OverlaySpec spec = Specs.twoHosts();
+        w.apply(spec);
+        w.root().sysctls.put(NeighbourPressure.GC_THRESH3, "4");
+        InterfaceName gw = Names.of("okcore").gatewayVeth("hostA");
+        assertThat(w.status(spec).warnings()).isEmpty();
+        for (int i = 1; i <= 3; i++) {
+            w.root().addNeighbour(new Neighbour(gw, IpPrefix.parseAddress("172.16.9." + i),
+                    MacAddress.parse("02:00:00:00:09:0" + i), Neighbour.State.REACHABLE));
+        }
+        io.overlaykit.core.plan.Status status = w.status(spec);
+        assertThat(status.isClean()).as("warnings are not drift").isTrue();
+        assertThat(status.warnings()).hasSize(2);
+        assertThat(status.toText()).contains("warning: neighbour table: 3 dynamic IPv4 entries");
+        assertThat(status.toMap()).containsKey("warnings");
+    }
 }
