@@ -365,6 +365,9 @@ public class InMemoryLinks implements Links {
         if (rejectDuplicateFdb && entries.contains(entry)) {
             throw new ConflictException("fdb " + entry + " exists (EEXIST)");
         }
+        if (!entry.isFlood()) {
+            entries.removeIf(e -> e.mac().equals(entry.mac())); // a unicast entry replaces, as NLM_F_REPLACE does
+        }
         entries.add(entry);
         fdbAppends++;
     }
