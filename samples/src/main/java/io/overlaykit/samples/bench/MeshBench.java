@@ -36,8 +36,9 @@ import java.util.regex.Pattern;
  */
 public final class MeshBench {
     private static final Pattern ARP_REQUEST = Pattern.compile("Request who-has (\\S+?),? tell (\\S+?),");
-    /** Pings a container runs at once. */
+    /** Pings a container runs at once, at most; fewer with many containers (about 1100 pings at once in all). */
     static final int PINGS_AT_ONCE = 11;
+    static final int PINGS_IN_ALL = 1100;
 
     /** What to run. */
     public record Options(int hosts, int containersPerHost, SwitchKind switchKind) {
@@ -159,6 +160,7 @@ public final class MeshBench {
     static List<String> mesh(List<ContainerSpec> all, List<NetNamespace> namespaces) throws IOException,
             InterruptedException {
         List<Process> pingers = new ArrayList<>();
+        int atOnce = Math.max(1, Math.min(PINGS_AT_ONCE, PINGS_IN_ALL / all.size()));
         for (int i = 0; i < all.size(); i++) {
             StringBuilder script = new StringBuilder();
             int n = 0;
@@ -166,7 +168,7 @@ public final class MeshBench {
                 String ip = all.get((i + k) % all.size()).ip().getHostAddress();
                 script.append("(ping -c 1 -W 5 -q ").append(ip).append(" >/dev/null 2>&1 || echo LOST ").append(ip)
                         .append(") &\n");
-                if (++n % PINGS_AT_ONCE == 0) {
+                if (++n % atOnce == 0) {
                     script.append("wait\n");
                 }
             }
