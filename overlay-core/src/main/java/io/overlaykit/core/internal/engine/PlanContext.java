@@ -37,7 +37,8 @@ final class PlanContext {
         this.snap = snap;
         this.bridge = names.bridge();
         this.uplink = hostSpec.uplink() != null ? hostSpec.uplink() : linkHoldingUnderlay();
-        this.mtu = spec.mtu() != null ? spec.mtu() : Mtu.overlayFor(uplinkMtu());
+        this.mtu = spec.mtu() != null ? spec.mtu() : Mtu.overlayFor(uplinkMtu(),
+                hostSpec.underlay() instanceof java.net.Inet6Address); // 70 bytes over IPv6, 50 over IPv4
     }
 
     private InterfaceName linkHoldingUnderlay() {
