@@ -67,9 +67,12 @@ public final class Overlay {
         return Engine.apply(spec, host, listener);
     }
 
-    /** Drift between the spec and {@code host}: the steps of {@link #plan} that have changes to make. */
+    /**
+     * Drift between the spec and {@code host}: the steps of {@link #plan} that have changes to make; with
+     * warnings (not drift) when the host's neighbour table may overflow ({@link Status#warnings()}).
+     */
     public Status status(Host host) {
-        return Status.of(plan(host));
+        return Engine.status(spec, host);
     }
 
     /**

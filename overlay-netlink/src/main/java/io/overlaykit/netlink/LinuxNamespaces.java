@@ -330,9 +330,21 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
         return before;
     }
 
+    /**
+     * Reads a sysctl file in one read(2) of a page: procfs reports size 0, so {@code Files.readString} reads one
+     * byte and then asks again at offset 1, which a sysctl answers with EOF ({@code gc_thresh3} 1024 read as "1").
+     */
+    static String readSysctlFile(Path p) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+            byte[] buf = new byte[4096];
+            int n = in.read(buf);
+            return n <= 0 ? "" : new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
     private static String readOrNotFound(NetNamespace ns, String key, Path p) {
         try {
-            return Files.readString(p).trim();
+            return readSysctlFile(p).trim();
         } catch (NoSuchFileException e) {
             throw new NotFoundException("sysctl " + key + " does not exist in namespace " + ns.displayName(), e);
         } catch (IOException e) {

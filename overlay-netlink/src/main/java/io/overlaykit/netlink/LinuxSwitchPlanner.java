@@ -5,6 +5,7 @@ import io.overlaykit.core.ConflictException;
 import io.overlaykit.core.FdbEntry;
 import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.LinkInfo;
+import io.overlaykit.core.MacAddress;
 import io.overlaykit.core.VxlanTunnel;
 import io.overlaykit.core.plan.Change;
 import io.overlaykit.core.plan.Step;
@@ -157,6 +158,7 @@ final class LinuxSwitchPlanner {
         VxlanTunnel want = VxlanDevices.deviceFor(br, intent.vni(), group, alias);
         List<Change> device = new ArrayList<>();
         Set<InetAddress> flooded = new HashSet<>();
+        Map<MacAddress, FdbEntry> statics = new LinkedHashMap<>();
         if (now.isPresent()) {
             LinkInfo l = now.get();
             if (!l.isKind("vxlan")) {
@@ -170,6 +172,8 @@ final class LinuxSwitchPlanner {
             } else {
                 view.host().fdb(dev).stream().filter(e -> e.isFlood() && e.remote() != null)
                         .forEach(e -> flooded.add(e.remote()));
+                view.host().fdb(dev).stream().filter(e -> !e.isFlood() && e.remote() != null)
+                        .forEach(e -> statics.put(e.mac(), e));
             }
         }
         Optional<LinkInfo> br0 = view.bridgeLink().filter(b -> view.bridgeExists());
@@ -193,9 +197,23 @@ final class LinuxSwitchPlanner {
                 FdbEntry flood = FdbEntry.flood(dev, peer.remote());
                 changes.add(net(new NetOp.AddFdb(flood), new NetOp.DeleteFdb(flood)));
             }
+            changes.addAll(staticEntries(dev, peer, statics));
             steps.add(Step.of(peer.stepId(), "vxlan " + dev + " vni " + intent.vni() + ": flood to "
-                    + peer.remote().getHostAddress() + ":" + want.dstPort()
+                    + peer.remote().getHostAddress() + ":" + want.dstPort() + ", " + peer.macs().size()
+                    + " static fdb entries to it"
                     + (intent.local() == null ? "" : " from " + intent.local().getHostAddress()), changes));
+        }
+        Set<MacAddress> wanted = new HashSet<>();
+        intent.peers().forEach(p -> wanted.addAll(p.macs()));
+        List<Change> extra = new ArrayList<>();
+        for (FdbEntry e : statics.values()) {
+            if (!wanted.contains(e.mac())) {
+                extra.add(net(new NetOp.DeleteFdb(e), new NetOp.AddFdb(e)));
+            }
+        }
+        if (!extra.isEmpty()) {
+            removals.add(Step.removal("remove fdb " + dev, "remove " + extra.size() + " static fdb entries of " + dev
+                    + " for MACs the spec no longer places behind a peer", extra));
         }
         for (InetAddress gone : flooded) {
             if (!peers.contains(gone)) {
@@ -205,6 +223,24 @@ final class LinuxSwitchPlanner {
                         List.of(net(new NetOp.DeleteFdb(flood), null))));
             }
         }
+    }
+
+    /**
+     * Static unicast entries on the VXLAN device for every MAC the spec places behind {@code peer}: frames to them
+     * go straight to its VTEP instead of the flood list. An entry towards another VTEP (the container moved) is
+     * replaced, and put back on undo.
+     */
+    private static List<Change> staticEntries(InterfaceName dev, SwitchIntent.Peer peer, Map<MacAddress, FdbEntry> statics) {
+        List<Change> out = new ArrayList<>();
+        for (MacAddress mac : peer.macs()) {
+            FdbEntry now = statics.get(mac);
+            if (now != null && peer.remote().equals(now.remote())) {
+                continue;
+            }
+            FdbEntry entry = new FdbEntry(dev, mac, peer.remote(), null);
+            out.add(net(new NetOp.AddFdb(entry), now == null ? new NetOp.DeleteFdb(entry) : new NetOp.AddFdb(now)));
+        }
+        return out;
     }
 
     private static VxlanTunnel tunnel(SwitchIntent intent, SwitchIntent.Peer peer) {

@@ -72,10 +72,10 @@ final class Requests {
         return verb + " route " + r;
     }
 
-    /** A permanent neighbour entry (replacing whatever entry the address has). */
+    /** A permanent neighbour entry (replacing whatever entry the address has), tagged as ours (NDA_PROTOCOL). */
     static NlWriter addNeighbour(Neighbour n, int index) {
         return RtnlMessages.neigh(RTM_NEWNEIGH, RtnlMessages.CREATE_REPLACE, family(n.address()), index,
-                NUD_PERMANENT, 0, n.address(), n.mac().toBytes(), null);
+                NUD_PERMANENT, 0, n.address(), n.mac().toBytes(), null).attrU8(NDA_PROTOCOL, RTPROT_OVERLAYKIT);
     }
 
     static NlWriter deleteNeighbour(Neighbour n, int index) {

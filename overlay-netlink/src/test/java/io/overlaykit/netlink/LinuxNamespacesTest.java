@@ -52,4 +52,15 @@ class LinuxNamespacesTest {
         assertThatThrownBy(() -> new LinuxNamespaces(Duration.ZERO)).isInstanceOf(InvalidSpecException.class);
         assertThatThrownBy(() -> new LinuxNamespaces(null)).isInstanceOf(InvalidSpecException.class);
     }
+
+    @org.junit.jupiter.api.Test
+    void aSysctlOfSeveralDigitsIsReadWhole() throws Exception {
+        java.nio.file.Path p = java.nio.file.Path.of("/proc/sys/kernel/pid_max");
+        String whole;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(p)) {
+            whole = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        }
+        org.assertj.core.api.Assertions.assertThat(whole).hasSizeGreaterThan(1);
+        org.assertj.core.api.Assertions.assertThat(LinuxNamespaces.readSysctlFile(p).trim()).isEqualTo(whole);
+    }
 }

@@ -144,4 +144,46 @@ class LinuxSwitchPlannerTest {
         assertThatThrownBy(() -> plan(intent("192.0.2.3"))).isInstanceOf(ConflictException.class)
                 .hasMessageContaining("bridge oklsp-br exists but is not ours").hasMessageContaining("someone-else");
     }
+
+    private static final io.overlaykit.core.MacAddress M1 = io.overlaykit.core.MacAddress.parse("02:00:00:00:00:01");
+    private static final io.overlaykit.core.MacAddress M2 = io.overlaykit.core.MacAddress.parse("02:00:00:00:00:02");
+
+    private SwitchIntent withMacs(List<io.overlaykit.core.MacAddress> h0, List<io.overlaykit.core.MacAddress> h1) {
+        SwitchIntent base = intent("192.0.2.3", "192.0.2.4");
+        List<SwitchIntent.Peer> peers = List.of(
+                new SwitchIntent.Peer("h0", base.peers().get(0).remote(), base.peers().get(0).tunnel(), "tunnel h0", h0),
+                new SwitchIntent.Peer("h1", base.peers().get(1).remote(), base.peers().get(1).tunnel(), "tunnel h1", h1));
+        return new SwitchIntent(base.owner(), base.bridge(), base.vni(), base.udpPort(), base.local(), base.device(),
+                peers, base.ports());
+    }
+
+    @Test
+    void everyRemoteMacGetsAStaticEntryTowardsItsHostAndFollowsItWhenItMovesOrLeaves() {
+        links.create(new VethPair(PORT, InterfaceName.of("oklsp-p1b"), null, 1450, null, null));
+        SwitchPlan fresh = plan(withMacs(List.of(M1), List.of(M2)));
+        assertThat(changes(fresh)).filteredOn(c -> c.contains("02:00:00:00:00")).containsExactly(
+                "tunnel h0: append fdb " + M1 + " dev " + DEV + " dst 192.0.2.3 in host",
+                "tunnel h1: append fdb " + M2 + " dev " + DEV + " dst 192.0.2.4 in host");
+        execute(fresh);
+        assertThat(changes(plan(withMacs(List.of(M1), List.of(M2))))).as("in sync").isEmpty();
+
+        // M1 moved from h0 to h1: one replace, undone by putting the old VTEP back
+        SwitchPlan moved = plan(withMacs(List.of(), List.of(M1, M2)));
+        Step h1 = moved.tunnels().get(1);
+        assertThat(h1.changes()).extracting(c -> c.describe() + " / undo " + c.inverse().describe()).containsExactly(
+                "append fdb " + M1 + " dev " + DEV + " dst 192.0.2.4 in host / undo append fdb " + M1 + " dev " + DEV
+                        + " dst 192.0.2.3 in host");
+        assertThat(moved.removals()).isEmpty();
+        execute(moved);
+        assertThat(links.fdb(DEV)).filteredOn(e -> !e.isFlood())
+                .extracting(e -> e.mac() + " " + e.remote().getHostAddress())
+                .containsExactlyInAnyOrder(M1 + " 192.0.2.4", M2 + " 192.0.2.4");
+
+        // M2 left the spec: its entry is extra, removed, and the removal has an exact inverse
+        SwitchPlan left = plan(withMacs(List.of(), List.of(M1)));
+        assertThat(left.removals()).extracting(Step::id).containsExactly("remove fdb " + DEV);
+        assertThat(left.removals().get(0).changes()).extracting(c -> c.describe() + " / undo " + c.inverse().describe())
+                .containsExactly("delete fdb " + M2 + " dev " + DEV + " dst 192.0.2.4 in host / undo append fdb " + M2
+                        + " dev " + DEV + " dst 192.0.2.4 in host");
+    }
 }

@@ -136,7 +136,7 @@ abstract class AbstractEngineBudgetIT {
         if (switchKind().equals("ovs")) {
             expected.add("txoff p7 eth0");
         }
-        expected.addAll(List.of("address p7", "eth0 p7", "route p7"));
+        expected.addAll(List.of("address p7", "eth0 p7", "route p7", "neighbours p7"));
         assertThat(pending).containsExactlyElementsOf(expected);
         assertThat(plan.toText()).contains("create veth " + veth + " <-> eth0 in container " + o.containerName("p7"))
                 .contains("add address 10.78.1.7/16 to eth0 in container " + o.containerName("p7"))
@@ -146,5 +146,43 @@ abstract class AbstractEngineBudgetIT {
         assertThat(o.apply(host).changedSteps()).containsExactlyElementsOf(expected);
         assertThat(Oracle.in(lab.host("hostA").namespace(), "ip", "-j", "link", "show")).contains("\"" + veth + "\"");
         assertThat(o.plan(host).toText()).endsWith("nothing to change");
+    }
+
+    /**
+     * A container added to the spec gives every other container and the gateway one more permanent neighbour
+     * entry: one message per namespace, sent in that namespace's one batch with one link dump for its ifindexes,
+     * so the requests grow with the containers, not with the containers times their peers.
+     */
+    @Test
+    @Order(3)
+    void aNewPeerCostsOneNeighbourMessagePerNamespaceAndOneDumpPerBatch() {
+        Host host = overlay.host("hostA");
+        OverlaySpec bigger = OverlaySpec.read(spec(specName(), switchKind()).replace(
+                "\"containers\": [{\"name\": \"p1\",",
+                "\"containers\": [{\"name\": \"p51\", \"ip\": \"10.78.2.51\", \"image\": \"" + Lab.TEST_IMAGE
+                        + "\", \"command\": [\"sh\", \"-c\", \"while sleep 3600; do :; done\"]},\n{\"name\": \"p1\","));
+        Overlay o = Overlay.of(bigger);
+        o.status(host);
+        RequestCounter counter = new RequestCounter();
+        java.util.concurrent.atomic.AtomicLong neighbourWrites = new java.util.concurrent.atomic.AtomicLong();
+        host.requestHook((backend, access, operation) -> {
+            counter.beforeRequest(backend, access, operation);
+            if (operation.startsWith("add neighbour")) {
+                neighbourWrites.incrementAndGet();
+            }
+        });
+        try {
+            assertThat(o.apply(host).changedSteps()).contains("neighbours p51", "neighbours p1", "neighbours gateway");
+        } finally {
+            host.requestHook(null);
+        }
+        int namespaces = 1 + CONTAINERS + 1;
+        System.out.printf("[%s] adding a 51st container: requests %s%n", specName(), counter.snapshot());
+        // p51 learns its 50 peers and the two gateways; each of the 50 others and the gateway learn p51
+        assertThat(neighbourWrites.get()).as("neighbour messages " + counter.snapshot()).isEqualTo(52 + CONTAINERS + 1);
+        assertThat(counter.count(Backend.NETLINK, Access.READ)).as("netlink reads " + counter.snapshot())
+                .isLessThanOrEqualTo((long) (KINDS + 2) * namespaces);
+        assertThat(o.status(host).isClean()).isTrue();
+        spec = bigger;
     }
 }

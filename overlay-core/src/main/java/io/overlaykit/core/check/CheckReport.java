@@ -23,6 +23,11 @@ public record CheckReport(List<Probe> rows) {
         return rows.stream().filter(p -> !p.ok()).toList();
     }
 
+    /** The {@code n} slowest probes, slowest first (where a path hesitates: ARP, a full queue, a lost packet). */
+    public List<Probe> slowest(int n) {
+        return rows.stream().sorted(java.util.Comparator.comparingLong(Probe::millis).reversed()).limit(n).toList();
+    }
+
     /** 0 when every probe succeeded, 1 otherwise. */
     public int exitCode() {
         return allOk() ? 0 : 1;

@@ -9,8 +9,10 @@ import java.util.Map;
  * Desired versus actual state of one host, which is the plan's drift: every step of the plan that has
  * changes to make is {@code MISSING}, every object of ours the spec no longer has is {@code EXTRA}
  * ({@code UNKNOWN} is for callers that could not observe a part). An empty list means no drift.
+ * {@code warnings} are facts about the host that are not drift but may hurt the overlay (a neighbour table
+ * close to its {@code gc_thresh3}, with the numbers); they do not make the status unclean.
  */
-public record Status(String spec, String host, List<Drift> drift) {
+public record Status(String spec, String host, List<Drift> drift, List<String> warnings) {
 
     /** One difference. */
     public record Drift(Kind kind, String step, String detail) {
@@ -25,6 +27,18 @@ public record Status(String spec, String host, List<Drift> drift) {
 
     public Status {
         drift = List.copyOf(drift);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** A status without warnings. */
+    public Status(String spec, String host, List<Drift> drift) {
+        this(spec, host, drift, List.of());
+    }
+
+    /** The drift a plan shows, with warnings about the host. */
+    public static Status of(Plan plan, List<String> warnings) {
+        Status s = of(plan);
+        return new Status(s.spec(), s.host(), s.drift(), warnings);
     }
 
     /** The drift a plan shows: its steps with changes (read only; the plan was computed from one observation). */
@@ -48,6 +62,7 @@ public record Status(String spec, String host, List<Drift> drift) {
         StringBuilder sb = new StringBuilder("spec " + spec + " on host " + host + ": "
                 + (isClean() ? "as specified" : drift.size() + " differences"));
         drift.forEach(d -> sb.append(System.lineSeparator()).append("  ").append(d));
+        warnings.forEach(w -> sb.append(System.lineSeparator()).append("  warning: ").append(w));
         return sb.toString();
     }
 
@@ -66,6 +81,9 @@ public record Status(String spec, String host, List<Drift> drift) {
             items.add(item);
         }
         m.put("drift", items);
+        if (!warnings.isEmpty()) {
+            m.put("warnings", warnings);
+        }
         return m;
     }
 

@@ -31,15 +31,23 @@ public record SwitchIntent(String owner, Bridge bridge, Vni vni, int udpPort, In
     }
 
     /**
-     * Another host of the overlay: the tunnel towards it ({@code tunnel} is the name an OVS-style port takes)
-     * and the step id its part of the plan gets.
+     * Another host of the overlay: the tunnel towards it ({@code tunnel} is the name an OVS-style port takes),
+     * the step id its part of the plan gets, and the MAC addresses the spec places behind it ({@code macs}: its
+     * containers and its gateway), for backends that program static forwarding entries instead of flooding.
      */
-    public record Peer(String host, InetAddress remote, InterfaceName tunnel, String stepId) {
+    public record Peer(String host, InetAddress remote, InterfaceName tunnel, String stepId,
+                       java.util.List<io.overlaykit.core.MacAddress> macs) {
         public Peer {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(remote, "remote");
             Objects.requireNonNull(tunnel, "tunnel");
             Objects.requireNonNull(stepId, "stepId");
+            macs = macs == null ? List.of() : List.copyOf(macs);
+        }
+
+        /** A peer with no known MAC behind it (everything towards it is flooded or learned). */
+        public Peer(String host, InetAddress remote, InterfaceName tunnel, String stepId) {
+            this(host, remote, tunnel, stepId, List.of());
         }
     }
 

@@ -43,6 +43,7 @@ public class InMemoryLinks implements Links {
     private final List<Route> routes = new ArrayList<>();
     private final List<PolicyRule> rules = new ArrayList<>();
     private final Map<InterfaceName, List<FdbEntry>> fdb = new LinkedHashMap<>();
+    private final List<Neighbour> neighbours = new ArrayList<>();
     private final Map<InterfaceName, Integer> creates = new LinkedHashMap<>();
     private boolean rejectDuplicateFdb = true;
     private int fdbAppends;
@@ -223,6 +224,7 @@ public class InMemoryLinks implements Links {
     private void forget(InterfaceName name) {
         addresses.removeIf(a -> a.link().equals(name));
         routes.removeIf(r -> name.equals(r.device()));
+        neighbours.removeIf(n -> n.device().equals(name));
         fdb.remove(name);
     }
 
@@ -341,17 +343,19 @@ public class InMemoryLinks implements Links {
 
     @Override
     public void addNeighbour(Neighbour neighbour) {
-        throw new UnsupportedOperationException();
+        need(neighbour.device());
+        neighbours.removeIf(n -> n.device().equals(neighbour.device()) && n.address().equals(neighbour.address()));
+        neighbours.add(neighbour); // replace, as the kernel's RTM_NEWNEIGH with NLM_F_REPLACE does
     }
 
     @Override
     public boolean deleteNeighbour(Neighbour neighbour) {
-        throw new UnsupportedOperationException();
+        return neighbours.removeIf(n -> n.device().equals(neighbour.device()) && n.address().equals(neighbour.address()));
     }
 
     @Override
     public List<Neighbour> neighbours(InterfaceName link) {
-        return List.of();
+        return neighbours.stream().filter(n -> link == null || n.device().equals(link)).toList();
     }
 
     @Override
@@ -360,6 +364,9 @@ public class InMemoryLinks implements Links {
         List<FdbEntry> entries = fdb.computeIfAbsent(entry.device(), k -> new ArrayList<>());
         if (rejectDuplicateFdb && entries.contains(entry)) {
             throw new ConflictException("fdb " + entry + " exists (EEXIST)");
+        }
+        if (!entry.isFlood()) {
+            entries.removeIf(e -> e.mac().equals(entry.mac())); // a unicast entry replaces, as NLM_F_REPLACE does
         }
         entries.add(entry);
         fdbAppends++;
@@ -405,6 +412,7 @@ public class InMemoryLinks implements Links {
         routes.stream().map(Route::toString).sorted().forEach(r -> sb.append("  route ").append(r).append('\n'));
         rules.stream().map(Object::toString).sorted().forEach(r -> sb.append("  rule ").append(r).append('\n'));
         fdb.forEach((dev, entries) -> entries.forEach(e -> sb.append("  fdb ").append(e).append('\n')));
+        neighbours.stream().map(Neighbour::toString).sorted().forEach(n -> sb.append("  neigh ").append(n).append('\n'));
         return sb.toString();
     }
 }

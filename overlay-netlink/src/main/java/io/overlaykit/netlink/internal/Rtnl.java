@@ -106,6 +106,13 @@ public final class Rtnl {
     public static final int NDA_DST = 1;
     public static final int NDA_LLADDR = 2;
     public static final int NDA_VNI = 7;
+    public static final int NDA_PROTOCOL = 12;
+    /**
+     * The routing-protocol number OverlayKit puts on the neighbour entries it programs ({@code ip -d neigh} shows
+     * {@code protocol 79}), so that an entry can be told as ours by tools that did not make it. Unassigned in
+     * iproute2's {@code rt_protos}.
+     */
+    public static final int RTPROT_OVERLAYKIT = 79;
     public static final int NUD_INCOMPLETE = 0x01;
     public static final int NUD_REACHABLE = 0x02;
     public static final int NUD_STALE = 0x04;

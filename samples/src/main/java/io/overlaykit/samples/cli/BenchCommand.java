@@ -6,6 +6,7 @@ import io.overlaykit.samples.bench.ApplyBench;
 import io.overlaykit.samples.bench.ApplyBenchResult;
 import io.overlaykit.samples.bench.ForwardBench;
 import io.overlaykit.samples.bench.ForwardResult;
+import io.overlaykit.samples.bench.MeshBench;
 import io.overlaykit.samples.bench.OverlayBench;
 import io.overlaykit.samples.bench.OverlayResult;
 import io.overlaykit.samples.bench.WiringBench;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code overlay bench wiring|forward|overlay|apply}: the benchmarks of {@link io.overlaykit.samples.bench}.
+ * {@code overlay bench wiring|forward|overlay|apply|mesh}: the benchmarks of {@link io.overlaykit.samples.bench}.
  * Each builds and removes its own lab; the result is a table, or with {@code --json} one JSON object on the
  * last line. Targets missed are reported, not failed: the exit code says whether the benchmark ran.
  */
@@ -25,13 +26,14 @@ final class BenchCommand {
     static final int MAX_STREAMS = 128;
     static final int MAX_HOSTS = 8;
     static final int MAX_CONTAINERS_PER_HOST = 30;
+    static final int MAX_MESH_CONTAINERS_PER_HOST = 250;
 
     private BenchCommand() {
     }
 
     static int run(List<String> argv, Console console) {
         if (argv.isEmpty()) {
-            throw new InvalidSpecException("bench", null, "needs one of wiring, forward, overlay, apply");
+            throw new InvalidSpecException("bench", null, "needs one of wiring, forward, overlay, apply, mesh");
         }
         List<String> rest = argv.subList(1, argv.size());
         switch (argv.get(0)) {
@@ -51,8 +53,12 @@ final class BenchCommand {
                 ApplyBenchResult r = ApplyBench.run(apply(rest), console::info);
                 console.result(r.toJson(), r.toText());
             }
+            case "mesh" -> {
+                MeshBench.Result r = MeshBench.run(mesh(rest), console::info);
+                console.result(r.toJson(), r.toText());
+            }
             default -> throw new InvalidSpecException("bench", argv.get(0),
-                    "unknown benchmark; use wiring, forward, overlay or apply");
+                    "unknown benchmark; use wiring, forward, overlay, apply or mesh");
         }
         return OverlayCli.OK;
     }
@@ -104,6 +110,18 @@ final class BenchCommand {
         Args args = parse(argv, "apply", Set.of("hosts", "containers-per-host"));
         return new ApplyBench.Options(number(args, "hosts", 2, 1, MAX_HOSTS),
                 number(args, "containers-per-host", 5, 1, MAX_CONTAINERS_PER_HOST));
+    }
+
+    /** {@code [--hosts H] [--containers C] [--switch linux|ovs]}: C containers on each of H hosts. */
+    static MeshBench.Options mesh(List<String> argv) {
+        Args args = parse(argv, "mesh", Set.of("hosts", "containers", "switch"));
+        String kind = args.option("switch", "linux");
+        if (!kind.equals("ovs") && !kind.equals("linux")) {
+            throw new InvalidSpecException("--switch", kind, "must be ovs or linux");
+        }
+        return new MeshBench.Options(number(args, "hosts", 4, 2, MAX_HOSTS),
+                number(args, "containers", 25, 1, MAX_MESH_CONTAINERS_PER_HOST),
+                kind.equals("ovs") ? SwitchKind.OVS : SwitchKind.LINUX);
     }
 
     private static Args parse(List<String> argv, String bench, Set<String> valued) {

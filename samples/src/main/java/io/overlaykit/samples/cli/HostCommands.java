@@ -101,8 +101,8 @@ final class HostCommands {
      * no fault.
      */
     static int status(Overlay overlay, Host host, String format, Console console) {
-        Plan plan = overlay.plan(host);
-        Status s = Status.of(plan);
+        Plan plan = format.equals("dot") ? overlay.plan(host) : null;
+        Status s = plan != null ? Status.of(plan) : overlay.status(host); // status: with its warnings
         AgentHealth agent = AgentHealth.judge(AgentStateFile.of(host, overlay.spec().name()).read(), Instant.now());
         Map<String, Object> json = new LinkedHashMap<>(s.toMap());
         json.put("agent", agent.toMap());
@@ -152,16 +152,39 @@ final class HostCommands {
                 }
             }
         }
+        long t0 = System.nanoTime();
         CheckReport report = Verifier.verify(overlay.spec(), backends, hosts, options);
-        report.rows().forEach(p -> console.step(p.ok() ? Console.Mark.OK : Console.Mark.FAILED,
-                p.from() + " -> " + p.to() + " " + p.kind().name().toLowerCase(java.util.Locale.ROOT)
-                        + (p.ok() ? "" : ": " + p.error()), Duration.ofMillis(p.millis())));
+        long took = (System.nanoTime() - t0) / 1_000_000;
+        // a large matrix prints its failures only; every run ends with its slowest pairs
+        boolean all = report.rows().size() <= VERIFY_ROWS_PRINTED;
+        report.rows().stream().filter(p -> all || !p.ok()).forEach(p -> console.step(p.ok() ? Console.Mark.OK
+                : Console.Mark.FAILED, probeLine(p), Duration.ofMillis(p.millis())));
+        List<String> slowest = report.slowest(5).stream().map(p -> probeLine(p) + " " + p.millis() + " ms").toList();
+        console.info("slowest: " + String.join("; ", slowest));
+        List<String> warnings = new java.util.ArrayList<>();
+        for (HostSpec h : hosts) {
+            try {
+                overlay.status(backends.host(h.name(), backends.lab() != null ? Backends.Options.NONE : options))
+                        .warnings().forEach(w -> warnings.add(h.name() + ": " + w));
+            } catch (RuntimeException e) {
+                warnings.add(h.name() + ": cannot read the host's neighbour table: " + e.getMessage());
+            }
+        }
+        warnings.forEach(w -> console.info("warning: " + w));
         console.result(Map.of("spec", overlay.spec().name(), "ok", report.allOk() && stale.isEmpty(), "probes",
-                report.rows().size(), "failed", report.failures().size(), "staleTunnels",
-                stale.stream().map(t -> t.host() + " -> " + t.peer()).toList()), report.summary()
-                + stale.stream().map(t -> System.lineSeparator() + "tunnel " + t.describe()).collect(
-                java.util.stream.Collectors.joining()));
+                report.rows().size(), "failed", report.failures().size(), "millis", took, "slowest", slowest,
+                "warnings", warnings, "staleTunnels", stale.stream().map(t -> t.host() + " -> " + t.peer()).toList()),
+                report.summary() + " in " + took + " ms" + stale.stream().map(t -> System.lineSeparator() + "tunnel "
+                        + t.describe()).collect(java.util.stream.Collectors.joining()));
         return stale.isEmpty() ? report.exitCode() : Math.max(report.exitCode(), OverlayCli.FAILED);
+    }
+
+    /** Up to this many probes, verify prints every one; past it, only failures (and the slowest). */
+    static final int VERIFY_ROWS_PRINTED = 500;
+
+    private static String probeLine(io.overlaykit.core.check.Probe p) {
+        return p.from() + " -> " + p.to() + " " + p.kind().name().toLowerCase(java.util.Locale.ROOT)
+                + (p.ok() ? "" : ": " + p.error());
     }
 
     /** Progress lines of an apply: one per step, with its mark and time. */

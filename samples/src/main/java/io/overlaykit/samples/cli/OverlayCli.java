@@ -38,6 +38,7 @@ public final class OverlayCli {
               bench forward [--seconds S] [--streams 1,8]      routed, kernel DNAT, overlay forward, socat
               bench overlay [--seconds S]                      SDK vs the seed's and a hand-tuned overlay
               bench apply [--hosts H] [--containers-per-host C]   apply, re-apply, status, teardown: times, counts
+              bench mesh [--hosts H] [--containers C] [--switch linux|ovs]   all-pairs ping mesh, ARP on the wire, verify
               --version | --help
 
             exit codes: 0 ok, 1 failed (after rollback), 2 invalid input (nothing changed)

@@ -41,7 +41,7 @@ final class Verifier {
         Lab lab = backends.lab();
         List<HostSpec> reachable = lab != null ? spec.hosts() : hosts;
         Namespaces namespaces = backends.stack().namespaces();
-        ConnectivityCheck check = new ConnectivityCheck(namespaces, 4);
+        ConnectivityCheck check = new ConnectivityCheck(namespaces, ConnectivityCheck.DEFAULT_PARALLELISM);
         List<Endpoint> sources = new ArrayList<>();
         List<Endpoint> containers = new ArrayList<>();
         List<Endpoint> sources6 = new ArrayList<>();

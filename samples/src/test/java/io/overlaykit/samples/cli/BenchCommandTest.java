@@ -12,7 +12,7 @@ class BenchCommandTest {
     @Test
     void helpListsTheBenchmarks() {
         assertThat(Cli.run("--help").out()).contains("bench wiring --containers N", "bench forward", "bench overlay",
-                "bench apply");
+                "bench apply", "bench mesh");
     }
 
     @Test
@@ -35,6 +35,10 @@ class BenchCommandTest {
         });
         assertThat(BenchCommand.apply(List.of("--hosts", "1", "--containers-per-host", "2")).containersPerHost())
                 .isEqualTo(2);
+        assertThat(BenchCommand.mesh(List.of())).isEqualTo(new io.overlaykit.samples.bench.MeshBench.Options(4, 25,
+                SwitchKind.LINUX));
+        assertThat(BenchCommand.mesh(List.of("--hosts", "4", "--containers", "100", "--switch", "ovs")))
+                .isEqualTo(new io.overlaykit.samples.bench.MeshBench.Options(4, 100, SwitchKind.OVS));
     }
 
     @Test
@@ -54,6 +58,9 @@ class BenchCommandTest {
         invalid(List.of("bench", "apply", "--hosts", "9"), "--hosts", "9");
         invalid(List.of("bench", "apply", "--containers-per-host", "0"), "--containers-per-host", "0");
         invalid(List.of("bench", "apply", "--containers-per-host", "2.5"), "--containers-per-host", "2.5");
+        invalid(List.of("bench", "mesh", "--hosts", "1"), "--hosts", "1");
+        invalid(List.of("bench", "mesh", "--containers", "251"), "--containers", "251");
+        invalid(List.of("bench", "mesh", "--switch", "bridge"), "--switch", "bridge");
     }
 
     @Test

@@ -142,6 +142,8 @@ final class ContainerPlanner {
             Route route6 = new Route(null, gw6, ETH0, false, Route.MAIN_TABLE, null);
             steps.add(route("route6 " + c.name(), ctx, t, route6, pod));
         }
+        steps.addAll(NeighbourPlanner.steps(c.name(), pod, ctx.view(c), ctx.isCreated(t, ETH0), t, ETH0,
+                NeighbourPlanner.forContainer(ctx.spec, ctx.names, c)));
         if (DnsPlanner.wanted(ctx.spec)) {
             steps.add(DnsPlanner.resolvConf(ctx, c));
         }

@@ -37,6 +37,17 @@ public final class Engine {
         return WireGuardPlanner.tunnels(spec, host, java.time.Instant.now());
     }
 
+    /**
+     * The drift of {@code spec} on {@code host} (from one observation, as {@link #plan}), with warnings about the
+     * host that are not drift ({@link NeighbourPressure}); changes nothing.
+     */
+    public static io.overlaykit.core.plan.Status status(OverlaySpec spec, Host host) {
+        OverlaySwitch sw = host.overlaySwitch(spec.switchKind());
+        HostSnapshot snap = Observer.observe(spec, host, sw);
+        Plan plan = HostPlanner.plan(spec, host.name(), snap, sw);
+        return io.overlaykit.core.plan.Status.of(plan, NeighbourPressure.warnings(spec, host.name(), snap));
+    }
+
     /** Observes {@code host} and plans {@code spec} on it; changes nothing. */
     public static Plan plan(OverlaySpec spec, Host host) {
         OverlaySwitch sw = host.overlaySwitch(spec.switchKind());

@@ -87,5 +87,7 @@ final class GatewayPlanner {
                     LinkChanges.address(ctx, Target.HOST, gw, address6)));
         }
         steps.add(Step.of("gateway up", "set " + port + ", " + gw + " up", LinkChanges.up(ctx, Target.HOST, port, gw)));
+        steps.addAll(NeighbourPlanner.steps("gateway", "the host", ctx.snap.hostView, ctx.isCreated(Target.HOST, gw),
+                Target.HOST, gw, NeighbourPlanner.forGateway(ctx.spec, ctx.names, ctx.hostName)));
     }
 }

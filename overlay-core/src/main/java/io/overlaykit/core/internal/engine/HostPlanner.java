@@ -65,9 +65,11 @@ public final class HostPlanner {
     /** What the host's switch should hold: the bridge, a tunnel per peer, and every port. */
     static SwitchIntent intent(PlanContext ctx) {
         List<SwitchIntent.Peer> peers = new ArrayList<>();
+        Map<String, List<io.overlaykit.core.MacAddress>> macs = NeighbourPlanner.remoteMacs(ctx.spec, ctx.names,
+                ctx.hostName);
         for (HostSpec peer : ctx.spec.peersOf(ctx.hostName)) {
             peers.add(new SwitchIntent.Peer(peer.name(), peer.underlay(), ctx.names.tunnel(peer.name()),
-                    "tunnel " + peer.name()));
+                    "tunnel " + peer.name(), macs.getOrDefault(peer.name(), List.of())));
         }
         List<SwitchIntent.Port> ports = new ArrayList<>();
         for (ContainerSpec c : ctx.hostSpec.containers()) {

@@ -92,7 +92,7 @@ final class WireGuardPlanner {
             return intent;
         }
         List<SwitchIntent.Peer> peers = intent.peers().stream().map(p -> new SwitchIntent.Peer(p.host(),
-                transitAddress(ctx.spec, p.host()), p.tunnel(), p.stepId())).toList();
+                transitAddress(ctx.spec, p.host()), p.tunnel(), p.stepId(), p.macs())).toList(); // static FDB too
         return new SwitchIntent(intent.owner(), intent.bridge(), intent.vni(), intent.udpPort(),
                 transitAddress(ctx.spec, ctx.hostName), ctx.names.wireguard(ctx.hostName), peers, intent.ports());
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.IpPrefix;
+import io.overlaykit.core.MacAddress;
+import io.overlaykit.core.Neighbour;
 import io.overlaykit.core.VethPair;
 import io.overlaykit.core.plan.Plan;
 import io.overlaykit.core.spi.FirewallTable;
@@ -43,6 +45,14 @@ class DriftTest {
                         "address podA: add address 172.16.0.10/12 to eth0 in container okcore-podA",
                         "eth0 podA: set eth0 up in container okcore-podA",
                         "route podA: add route default via 172.16.0.1 dev eth0 in container okcore-podA",
+                        "neighbours podA: add neighbour 172.16.0.11 lladdr " + N.containerMac("podB")
+                                + " dev eth0 in container okcore-podA",
+                        "neighbours podA: add neighbour 172.16.0.12 lladdr " + N.containerMac("podC")
+                                + " dev eth0 in container okcore-podA",
+                        "neighbours podA: add neighbour 172.16.0.1 lladdr " + N.gatewayMac("hostA")
+                                + " dev eth0 in container okcore-podA",
+                        "neighbours podA: add neighbour 172.16.0.2 lladdr " + N.gatewayMac("hostB")
+                                + " dev eth0 in container okcore-podA",
                         "reply-route podA hostB: add route default via 172.16.0.2 dev eth0 table "
                                 + IngressPlanner.mark(1) + " in container okcore-podA"),
                 drift("wrong MTU", w -> w.root().setMtu(GW, 1400),
@@ -59,6 +69,24 @@ class DriftTest {
                         "gateway txoff: tx checksum offload off on " + GW + " in host"),
                 drift("missing address", w -> w.root().deleteAddress(GW, IpPrefix.parse("172.16.0.1/12")),
                         "gateway address: add address 172.16.0.1/12 to " + GW + " in host"),
+                drift("missing neighbour entry", w -> w.root().deleteNeighbour(neighbour("172.16.0.12", "podC")),
+                        "neighbours gateway: add neighbour 172.16.0.12 lladdr " + N.containerMac("podC") + " dev " + GW
+                                + " in host"),
+                drift("learned entry where a permanent one belongs", w -> w.root().addNeighbour(new Neighbour(GW,
+                                IpPrefix.parseAddress("172.16.0.12"), N.containerMac("podC"), Neighbour.State.REACHABLE)),
+                        "neighbours gateway: add neighbour 172.16.0.12 lladdr " + N.containerMac("podC") + " dev " + GW
+                                + " in host"),
+                drift("entry with another MAC", w -> w.root().addNeighbour(new Neighbour(GW,
+                                IpPrefix.parseAddress("172.16.0.12"), MacAddress.parse("02:00:00:00:00:99"))),
+                        "neighbours gateway: add neighbour 172.16.0.12 lladdr " + N.containerMac("podC") + " dev " + GW
+                                + " in host"),
+                drift("extra permanent entry", w -> w.root().addNeighbour(new Neighbour(GW,
+                                IpPrefix.parseAddress("172.16.0.99"), MacAddress.parse("02:00:00:00:00:99"))),
+                        "neighbours gone gateway: delete neighbour 172.16.0.99 lladdr 02:00:00:00:00:99 dev " + GW
+                                + " in host"),
+                drift("a learned entry of somebody else stays", w -> w.root().addNeighbour(new Neighbour(GW,
+                        IpPrefix.parseAddress("172.16.0.99"), MacAddress.parse("02:00:00:00:00:99"),
+                        Neighbour.State.STALE))),
                 drift("ip_forward off", w -> w.root().sysctls.put("net.ipv4.ip_forward", "0"),
                         "ip_forward: sysctl net.ipv4.ip_forward 0 -> 1 in host"),
                 drift("firewall table deleted", w -> w.root().deleteTable("overlaykit_okcore"),
@@ -69,6 +97,10 @@ class DriftTest {
                 drift("leftover of ours", w -> w.root().create(new VethPair(N.containerVeth("gone"),
                                 InterfaceName.of("x-peer"), null, 1450, null, N.alias())),
                         "remove link " + N.containerVeth("gone") + ": delete link " + N.containerVeth("gone") + " in host"));
+    }
+
+    private static Neighbour neighbour(String ip, String container) {
+        return new Neighbour(GW, IpPrefix.parseAddress(ip), N.containerMac(container));
     }
 
     /** hostA's table of {@link Specs#TWO_HOSTS}, written out. */

@@ -58,7 +58,7 @@ class ObservationTest {
         Plan plan = w.plan(Specs.twoHosts());
         assertThat(plan.pending()).extracting(s -> s.id()).containsExactly("veth podA", "attach podA", "txoff podA",
                 "up podA", "sysctl podA", "txoff podA eth0", "lo podA", "address podA", "eth0 podA", "route podA",
-                "connmark podA", "reply-rule podA hostB", "reply-route podA hostB");
+                "neighbours podA", "connmark podA", "reply-rule podA hostB", "reply-route podA hostB");
         w.apply(Specs.twoHosts());
         assertThat(w.stack.existing(NetNamespace.ofPid(again.pid())).addresses(ContainerPlanner.ETH0)).hasSize(1);
         assertThat(w.status(Specs.twoHosts()).isClean()).isTrue();

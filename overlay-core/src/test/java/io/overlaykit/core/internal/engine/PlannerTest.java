@@ -32,15 +32,15 @@ class PlannerTest {
                 "bridge", "tunnel hostB",
                 "container podA", "container podB", "veth podA", "veth podB", "mtu podA", "mtu podB",
                 "attach podA", "attach podB", "txoff podA", "txoff podB", "up podA", "up podB",
-                "sysctl podA", "txoff podA eth0", "lo podA", "address podA", "eth0 podA", "route podA", "dns podA",
+                "sysctl podA", "txoff podA eth0", "lo podA", "address podA", "eth0 podA", "route podA", "neighbours podA", "dns podA",
                 "hosts podA", "connmark podA", "reply-rule podA hostB", "reply-route podA hostB",
-                "sysctl podB", "txoff podB eth0", "lo podB", "address podB", "eth0 podB", "route podB", "dns podB",
+                "sysctl podB", "txoff podB eth0", "lo podB", "address podB", "eth0 podB", "route podB", "neighbours podB", "dns podB",
                 "hosts podB", "gateway veth", "gateway mac", "gateway mtu", "gateway attach", "gateway txoff", "gateway address",
-                "gateway up", "ip_forward", "listen 192.0.2.5", "firewall");
-        assertThat(plan.toString()).contains("plan for spec okcore on host hostA (43 steps)")
+                "gateway up", "neighbours gateway", "ip_forward", "listen 192.0.2.5", "firewall");
+        assertThat(plan.toString()).contains("plan for spec okcore on host hostA (46 steps)")
                 .contains("vxlan okthostB-").contains("to 192.0.2.3:4789 from 192.0.2.2");
         // a fresh host: every step but the four that the creates already cover has changes
-        assertThat(plan.pending()).hasSize(39);
+        assertThat(plan.pending()).hasSize(42);
         assertThat(plan.step("veth podA").changes()).hasSize(1);
         assertThat(plan.step("veth podA").changes().get(0).describe()).startsWith("create veth okvpodA-")
                 .contains("<-> eth0 in container okcore-podA mtu 1450");

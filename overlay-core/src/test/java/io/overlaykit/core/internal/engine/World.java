@@ -50,7 +50,7 @@ final class World {
     }
 
     Status status(OverlaySpec spec) {
-        return Status.of(plan(spec));
+        return Engine.status(spec, host);
     }
 
     java.util.List<String> teardown(OverlaySpec spec) {
