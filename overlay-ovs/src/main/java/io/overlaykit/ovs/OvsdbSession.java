@@ -79,7 +79,7 @@ final class OvsdbSession implements AutoCloseable {
 
     /** Connects and runs the handshake; returns how many monitors the client restored. */
     private int establish() throws IOException {
-        Transport transport = Transport.open(remote, options.connectTimeout());
+        Transport transport = Transport.open(remote, options.connectTimeout(), options.socketOpener());
         RpcConnection c = new RpcConnection(transport, remote.toString(), options.maxFrameBytes(), new Events());
         c.start();
         int restored;

@@ -23,13 +23,20 @@ import java.util.List;
  * }</pre>
  */
 public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu,
-                          int udpPort, @JsonIgnore String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab) {
+                          int udpPort, @JsonIgnore String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab,
+                          OvnSpec ovn) {
     /** The IANA VXLAN port, used when the spec gives none. */
     public static final int DEFAULT_UDP_PORT = io.overlaykit.core.VxlanTunnel.IANA_PORT;
 
     public OverlaySpec {
         dns = dns == null ? List.of() : List.copyOf(dns);
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
+    }
+
+    /** A spec without an {@code ovn} section (switch {@code ovs} or {@code linux}). */
+    public OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu, int udpPort,
+                       String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab) {
+        this(name, vni, subnet, switchKind, mtu, udpPort, psk, dns, hosts, lab, null);
     }
 
     /**

@@ -31,12 +31,13 @@ final class SpecReader {
             .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
 
     private static final Set<String> TOP = Set.of("name", "vni", "subnet", "switch", "mtu", "udpPort", "psk",
-            "dns", "hosts", "lab");
+            "dns", "hosts", "lab", "ovn");
     private static final Set<String> HOST = Set.of("name", "underlay", "gateway", "uplink", "egress",
             "containers", "forwards");
     private static final Set<String> CONTAINER = Set.of("name", "ip", "image", "command", "existing");
     private static final Set<String> FORWARD = Set.of("listen", "target", "mode", "protocol", "proxyProtocol");
     private static final Set<String> LAB = Set.of("outside");
+    private static final Set<String> OVN = Set.of("northbound", "southbound", "encap");
 
     private final List<Problem> problems = new ArrayList<>();
 
@@ -118,8 +119,17 @@ final class SpecReader {
                 lab = new LabSpec(parsed(labNode, "lab", "outside", false, IpPrefix::parseAddress));
             }
         }
+        OvnSpec ovn = null;
+        JsonNode ovnNode = n.get("ovn");
+        if (ovnNode != null && !ovnNode.isNull()) {
+            if (object(new Item(ovnNode, "ovn"))) {
+                unknown((ObjectNode) ovnNode, "ovn", OVN);
+                ovn = new OvnSpec(text(ovnNode, "ovn", "northbound", true), text(ovnNode, "ovn", "southbound", true),
+                        text(ovnNode, "ovn", "encap", false));
+            }
+        }
         return new OverlaySpec(name, vni == null ? SpecValidator.UNREAD : vni, subnet, sw, mtu,
-                port == null ? OverlaySpec.DEFAULT_UDP_PORT : port, psk, dns, hosts, lab);
+                port == null ? OverlaySpec.DEFAULT_UDP_PORT : port, psk, dns, hosts, lab, ovn);
     }
 
     private HostSpec host(ObjectNode n, String path) {

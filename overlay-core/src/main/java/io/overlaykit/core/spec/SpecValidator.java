@@ -65,7 +65,8 @@ final class SpecValidator {
         if (!io.overlaykit.core.Ports.isValid(spec.udpPort())) {
             add("udpPort", spec.udpPort(), "port must be 1.." + io.overlaykit.core.Ports.MAX);
         }
-        if (spec.psk() != null) {
+        OvnRules.check(spec, problems);
+        if (spec.psk() != null && spec.switchKind() != SwitchKind.OVN) { // ovn: OvnRules says why not
             if (spec.switchKind() == SwitchKind.LINUX) {
                 add("psk", "<redacted>", "a pre-shared key needs switch \"ovs\" (OVS IPsec); the linux switch "
                         + "has no tunnel encryption");

@@ -37,7 +37,9 @@ final class PlanContext {
         this.snap = snap;
         this.bridge = names.bridge();
         this.uplink = hostSpec.uplink() != null ? hostSpec.uplink() : linkHoldingUnderlay();
-        this.mtu = spec.mtu() != null ? spec.mtu() : Mtu.overlayFor(uplinkMtu());
+        this.mtu = spec.mtu() != null ? spec.mtu()
+                : spec.switchKind() == io.overlaykit.core.spec.SwitchKind.OVN
+                ? Mtu.check("mtu", uplinkMtu() - Mtu.GENEVE_OVERHEAD) : Mtu.overlayFor(uplinkMtu());
     }
 
     private InterfaceName linkHoldingUnderlay() {

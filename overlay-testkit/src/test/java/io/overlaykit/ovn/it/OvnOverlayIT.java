@@ -1,0 +1,243 @@
+package io.overlaykit.ovn.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.overlaykit.core.NetNamespace;
+import io.overlaykit.core.Overlay;
+import io.overlaykit.core.plan.ApplyResult;
+import io.overlaykit.core.spec.ContainerSpec;
+import io.overlaykit.core.spec.HostSpec;
+import io.overlaykit.core.spec.OverlaySpec;
+import io.overlaykit.testkit.Lab;
+import io.overlaykit.testkit.LabHost;
+import io.overlaykit.testkit.LabOverlay;
+import io.overlaykit.testkit.TrafficOracle;
+import io.overlaykit.testkit.internal.Cli;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The OVN backend on real daemons: a lab of six hosts (userspace OVS and ovn-controller each) and OVN's central
+ * databases with ovn-northd in {@code <prefix>-central}. Five hosts with two containers each are applied first:
+ * every container reaches every other by ping and TCP (socat, iperf3) through Geneve. Then the sixth host joins by
+ * an apply on it alone: no other host's OVSDB changes ({@code ovs-vsctl list} of every table, before and after),
+ * and its containers reach all others. Then a host leaves: no logical port, DNS record or chassis of it is left
+ * ({@code ovn-nbctl}/{@code ovn-sbctl} as oracles); the last host out removes the logical switch.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OvnOverlayIT {
+    static final String NAME = "ovnit";
+    private static final String CMD = "[\"sh\", \"-c\", \"while sleep 3600; do :; done\"]";
+
+    private Lab lab;
+    private LabOverlay overlay;
+    private OverlaySpec five;
+    private OverlaySpec six;
+
+    static String spec(String name, int hosts, String ovn) {
+        StringBuilder h = new StringBuilder();
+        for (int i = 1; i <= hosts; i++) {
+            if (i > 1) {
+                h.append(",\n");
+            }
+            h.append("""
+                      {"name": "h%d", "underlay": "192.0.2.%d", "gateway": "10.66.0.%d", "containers": [
+                        {"name": "c%d1", "ip": "10.66.%d.1", "image": "%s", "command": %s},
+                        {"name": "c%d2", "ip": "10.66.%d.2", "image": "%s", "command": %s}]}"""
+                    .formatted(i, i + 1, i, i, i, Lab.TEST_IMAGE, CMD, i, i, Lab.TEST_IMAGE, CMD));
+        }
+        return """
+                {"name": "%s", "vni": 6066, "subnet": "10.66.0.0/16", "switch": "ovn",
+                 "ovn": %s,
+                 "hosts": [
+                %s
+                 ]}
+                """.formatted(name, ovn, h);
+    }
+
+    static final String ONE_CENTRAL = """
+            {"northbound": "tcp:192.0.2.50:6641", "southbound": "tcp:192.0.2.50:6642", "encap": "geneve"}""";
+
+    @BeforeAll
+    void start() {
+        five = OverlaySpec.read(spec(NAME, 5, ONE_CENTRAL));
+        six = OverlaySpec.read(spec(NAME, 6, ONE_CENTRAL));
+        long t0 = System.nanoTime();
+        lab = LabOverlay.labFor(six).start();
+        overlay = LabOverlay.connect(lab);
+        System.out.printf("[%s] lab of 6 hosts + OVN central started in %d ms%n", NAME, ms(t0));
+    }
+
+    @AfterAll
+    void stop() {
+        try {
+            if (overlay != null) {
+                overlay.close();
+            }
+        } finally {
+            if (lab != null) {
+                lab.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void fiveHostsTwoContainersEachReachEachOtherThroughGeneve() {
+        long t0 = System.nanoTime();
+        for (HostSpec h : five.hosts()) {
+            ApplyResult r = Overlay.of(five).apply(overlay.host(h.name()));
+            System.out.printf("[%s] %s applied in %d ms (%d steps changed)%n", NAME, h.name(), r.took().toMillis(),
+                    r.changed());
+        }
+        System.out.printf("[%s] 5 hosts applied in %d ms%n", NAME, ms(t0));
+        assertThat(nbctl("--bare", "--columns=name", "find", "Logical_Switch_Port", "external_ids:overlaykit-owner=" + NAME)
+                .lines().filter(l -> !l.isBlank()).count()).as("logical ports: 10 containers + 5 gateways").isEqualTo(15);
+        long t1 = System.nanoTime();
+        awaitAllPing(five);
+        System.out.printf("[%s] every container of 5 hosts pings every other (90 pairs) %d ms after the applies%n",
+                NAME, ms(t1));
+        tcp(five, "h1", "c11", "h5", "c52", 7101);
+        tcp(five, "h3", "c32", "h2", "c21", 7102);
+        TrafficOracle.Iperf iperf = TrafficOracle.iperf3(ns(five, "h1", "c12"), ns(five, "h4", "c41"),
+                ip(five, "h4", "c41"), 5201, 10L << 20);
+        System.out.printf("[%s] iperf3 c12 (h1) -> c41 (h4): %d bytes, %.2f Gbit/s%n", NAME, iperf.bytesSent(),
+                iperf.bitsPerSecond() / 1e9);
+        assertThat(iperf.bytesReceived()).isGreaterThan(0);
+    }
+
+    @Test
+    @Order(2)
+    void aSixthHostJoinsByAnApplyOnItAloneAndChangesNoOtherHost() {
+        Map<String, String> before = new LinkedHashMap<>();
+        for (int i = 1; i <= 5; i++) {
+            before.put("h" + i, ovsdbContents(lab.host("h" + i)));
+        }
+        long t0 = System.nanoTime();
+        ApplyResult r = Overlay.of(six).apply(overlay.host("h6"));
+        System.out.printf("[%s] h6 joined by one apply in %d ms (%d steps changed)%n", NAME, ms(t0), r.changed());
+        awaitAllPing(six);
+        System.out.printf("[%s] every container of 6 hosts pings every other %d ms after h6's apply%n", NAME, ms(t0));
+        tcp(six, "h6", "c61", "h2", "c22", 7103);
+        tcp(six, "h1", "c11", "h6", "c62", 7104);
+        for (int i = 1; i <= 5; i++) {
+            assertThat(ovsdbContents(lab.host("h" + i))).as("h" + i + "'s OVSDB after h6 joined")
+                    .isEqualTo(before.get("h" + i));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aHostThatLeavesLeavesNoLogicalPortDnsRecordOrChassis() {
+        long t0 = System.nanoTime();
+        List<String> done = Overlay.of(six).teardown(overlay.host("h6"));
+        System.out.printf("[%s] h6 torn down in %d ms: %s%n", NAME, ms(t0), done);
+        assertThat(nbctl("--bare", "--columns=name", "find", "Logical_Switch_Port", "external_ids:overlaykit-host=h6"))
+                .as("logical ports of h6").isBlank();
+        assertThat(nbctl("--bare", "--columns=records", "list", "DNS")).as("DNS records").doesNotContain("c61")
+                .doesNotContain("c62");
+        assertThat(sbctl("--bare", "--columns=name", "list", "Chassis")).as("chassis").doesNotContain("h6")
+                .contains("h1");
+        assertThat(Cli.exec(Cli.inNamespace(lab.host("h6").namespace(), "ovs-vsctl", "--db=" + lab.host("h6")
+                .ovsdbRemote(), "get", "Open_vSwitch", ".", "external_ids"), Map.of(), null, Duration.ofSeconds(10))
+                .check().stdout()).as("h6 chassis configuration").doesNotContain("ovn-remote").doesNotContain("system-id");
+        awaitAllPing(five); // the others keep forwarding
+    }
+
+    @Test
+    @Order(4)
+    void theLastHostOutRemovesTheLogicalSwitch() {
+        for (int i = 5; i >= 1; i--) {
+            Overlay.of(five).teardown(overlay.host("h" + i));
+        }
+        assertThat(nbctl("--bare", "--columns=name", "list", "Logical_Switch")).isBlank();
+        assertThat(nbctl("--bare", "--columns=_uuid", "list", "DNS")).isBlank();
+        assertThat(nbctl("--bare", "--columns=name", "list", "Logical_Switch_Port")).isBlank();
+    }
+
+    // ---- oracles ----
+
+    String nbctl(String... args) {
+        return ctl("ovn-nbctl", lab.ovnSocket(0, "nb"), args);
+    }
+
+    String sbctl(String... args) {
+        return ctl("ovn-sbctl", lab.ovnSocket(0, "sb"), args);
+    }
+
+    static String ctl(String tool, java.nio.file.Path socket, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(tool, "--db=unix:" + socket));
+        cmd.addAll(List.of(args));
+        return Cli.exec(cmd, Map.of(), null, Duration.ofSeconds(20)).check().stdout().trim();
+    }
+
+    /** Every table of a host's OVSDB as ovs-vsctl lists it (statistics and other columns ovs-vswitchd updates by itself left out). */
+    static String ovsdbContents(LabHost h) {
+        StringBuilder sb = new StringBuilder();
+        for (String table : List.of("Open_vSwitch", "Bridge", "Port", "Interface")) {
+            String cols = switch (table) {
+                case "Open_vSwitch" -> "external_ids,bridges,other_config";
+                case "Bridge" -> "name,ports,datapath_type,fail_mode,external_ids,protocols";
+                case "Port" -> "name,interfaces,external_ids";
+                default -> "name,type,options,external_ids";
+            };
+            sb.append(Cli.exec(List.of("ovs-vsctl", "--db=" + h.ovsdbRemote(), "--format=json", "--columns=" + cols,
+                    "list", table), Map.of(), null, Duration.ofSeconds(10)).check().stdout());
+        }
+        return sb.toString();
+    }
+
+    void awaitAllPing(OverlaySpec spec) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        List<String> failing = new ArrayList<>();
+        for (HostSpec from : spec.hosts()) {
+            for (ContainerSpec c : from.containers()) {
+                for (HostSpec to : spec.hosts()) {
+                    for (ContainerSpec d : to.containers()) {
+                        if (d == c) {
+                            continue;
+                        }
+                        boolean ok = false;
+                        while (!ok && System.nanoTime() < deadline) {
+                            ok = TrafficOracle.ping(ns(spec, from.name(), c.name()), d.ip(), 1);
+                        }
+                        if (!ok) {
+                            failing.add(c.name() + " -> " + d.name());
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(failing).as("pairs that do not ping").isEmpty();
+    }
+
+    NetNamespace ns(OverlaySpec spec, String host, String container) {
+        return overlay.container(spec, host, container).namespace();
+    }
+
+    static InetAddress ip(OverlaySpec spec, String host, String container) {
+        return spec.host(host).container(container).orElseThrow().ip();
+    }
+
+    void tcp(OverlaySpec spec, String fromHost, String from, String toHost, String to, int port) {
+        String line = "ovn " + from + " -> " + to;
+        assertThat(TrafficOracle.tcpEcho(ns(spec, fromHost, from), ns(spec, toHost, to), ip(spec, toHost, to), port,
+                line)).as("socat echo " + from + " -> " + to).isEqualTo(line);
+    }
+
+    static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}
