@@ -25,6 +25,8 @@ import java.util.UUID;
  */
 final class OvnExecutor {
     private static final int RACE_RETRIES = 3;
+    /** How long a change keeps trying through reconnects (a leader election takes a second or two). */
+    static final java.time.Duration RETRY_WINDOW = java.time.Duration.ofSeconds(20);
 
     private final OvnSwitch sw;
 
@@ -32,7 +34,13 @@ final class OvnExecutor {
         this.sw = sw;
     }
 
+    /**
+     * Runs one change: a lost race (a {@code wait} that failed) is decided again on the refreshed cache; a
+     * retryable failure (the connection dropped, e.g. the cluster's leader died or stepped down, with the outcome of
+     * the transaction unknown) is decided again once the client has reconnected, within {@link #RETRY_WINDOW}.
+     */
     void run(OvnChange change) {
+        long deadline = System.nanoTime() + RETRY_WINDOW.toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
                 once(change);
@@ -42,6 +50,12 @@ final class OvnExecutor {
                     throw e;
                 }
                 // a wait failed: another host changed the row meanwhile; decide again on the refreshed cache
+            } catch (io.overlaykit.core.BackendException e) {
+                if (!e.isRetryable() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                System.getLogger(OvnExecutor.class.getName()).log(System.Logger.Level.INFO,
+                        "{0}: {1}; deciding again after the reconnect", change.describe(), e.getMessage());
             }
         }
     }

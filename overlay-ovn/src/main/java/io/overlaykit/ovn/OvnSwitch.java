@@ -104,10 +104,10 @@ public final class OvnSwitch implements OverlaySwitch {
         try {
             OvsdbClient localClient = OvsdbClient.connect(local, OvsdbClientOptions.defaults());
             owned.add(localClient);
-            OvsdbClient nb = OvsdbClient.connect(first(config.northbound()),
+            OvsdbClient nb = OvsdbClient.connect(remotes(config.northbound()),
                     remoteOptions.withDatabase(Northbound.DATABASE));
             owned.add(nb);
-            OvsdbClient sb = OvsdbClient.connect(first(config.southbound()),
+            OvsdbClient sb = OvsdbClient.connect(remotes(config.southbound()),
                     remoteOptions.withDatabase("OVN_Southbound"));
             owned.add(sb);
             return new OvnSwitch(config, OvsSwitch.create(localClient, config.datapathType()), Northbound.on(nb), sb,
@@ -118,8 +118,8 @@ public final class OvnSwitch implements OverlaySwitch {
         }
     }
 
-    private static OvsdbRemote first(String remotes) {
-        return OvsdbRemote.parse(OvnSpec.split(remotes).get(0));
+    private static List<OvsdbRemote> remotes(String remotes) {
+        return OvnSpec.split(remotes).stream().map(OvsdbRemote::parse).toList();
     }
 
     /** The logical switch of spec {@code owner}. */

@@ -380,6 +380,11 @@ public final class Lab implements AutoCloseable {
         return ovnCentral.get(member).dir().resolve(db + ".sock");
     }
 
+    /** The control socket of central member {@code i}'s {@code nb} or {@code sb} ovsdb-server (for ovs-appctl). */
+    public Path ovnControlSocket(int member, String db) {
+        return ovnCentral.get(member).dir().resolve(db + ".ctl");
+    }
+
     /** Kills central member {@code i}'s {@code nb} or {@code sb} ovsdb-server (SIGKILL). */
     public void killOvnDb(int member, String db) {
         io.overlaykit.testkit.internal.OvnDaemons.killDb(ovnCentral.get(member), db);
