@@ -183,6 +183,24 @@ public sealed interface OvnChange extends SwitchChange {
         }
     }
 
+    /**
+     * Waits until the southbound database shows {@code logicalPort} bound to {@code chassis} (ovn-controller binds a
+     * port once it sees its {@code iface-id} plugged in). In a plan's status it is the drift "bound elsewhere" or
+     * "not bound"; {@code now} is what the southbound database showed (null: no Port_Binding yet, "": unbound).
+     */
+    record AwaitBinding(String logicalPort, String chassis, String now) implements OvnChange {
+        @Override
+        public Change inverse() {
+            return null;
+        }
+
+        @Override
+        public String describe() {
+            return "logical port " + logicalPort + " bound to chassis " + chassis + " (now "
+                    + (now == null ? "no port binding yet" : now.isEmpty() ? "not bound" : "bound to " + now) + ")";
+        }
+    }
+
     /** Removes a chassis (and its private row) from the southbound database. */
     record RemoveChassis(String name) implements OvnChange {
         @Override

@@ -83,6 +83,8 @@ final class OvnExecutor {
             removePort(p);
         } else if (change instanceof OvnChange.DnsRecord d) {
             dns(d);
+        } else if (change instanceof OvnChange.AwaitBinding b) {
+            awaitBinding(b);
         } else if (change instanceof OvnChange.RemoveChassis c) {
             removeChassis(c);
         }
@@ -247,6 +249,30 @@ final class OvnExecutor {
                             List.of(Mutation.insert("dns_records", Set.of(dns)))));
         }
         nb().transact(tx.comment("overlaykit: DNS record " + d.hostName()).build());
+    }
+
+    /** How long a port may take to be bound by ovn-controller. */
+    static final java.time.Duration BINDING_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    private void awaitBinding(OvnChange.AwaitBinding b) {
+        long deadline = System.nanoTime() + BINDING_TIMEOUT.toNanos();
+        String now = null;
+        while (System.nanoTime() < deadline) {
+            now = sw.southboundView().bindings().get(b.logicalPort());
+            if (b.chassis().equals(now)) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.overlaykit.core.BackendException("interrupted waiting for the binding of " + b.logicalPort(), e);
+            }
+        }
+        throw new io.overlaykit.core.OverlayTimeoutException("logical port " + b.logicalPort() + " is not bound to chassis "
+                + b.chassis() + " after " + BINDING_TIMEOUT.toSeconds() + " s (southbound "
+                + sw.southbound().currentRemote() + " shows it " + (now == null ? "without a port binding"
+                : now.isEmpty() ? "not bound" : "bound to " + now) + "); is ovn-controller running on this host?", null);
     }
 
     private void removeChassis(OvnChange.RemoveChassis c) {

@@ -68,6 +68,10 @@ final class OvnPlanner {
                         : view.host().link(p.link()).map(l -> (long) l.index()).orElse(null);
                 changes.add(new OvnChange.Plug(cfg.integrationBridge(), p.link(), lport, owner, ifindex));
             }
+            String bound = view.bindings().get(lport);
+            if (!changes.isEmpty() || !cfg.chassis().equals(bound)) {
+                changes.add(new OvnChange.AwaitBinding(lport, cfg.chassis(), bound));
+            }
             if (p.mac() != null && p.address() != null) {
                 Map<String, String> ids = new HashMap<>(Map.of(OWNER, owner, HOST, cfg.chassis()));
                 if (!p.isGateway() && p.name() != null) {
@@ -92,8 +96,10 @@ final class OvnPlanner {
                     }
                 }
             }
+            String binding = cfg.chassis().equals(bound) ? "" : bound == null ? " (southbound: no port binding yet)"
+                    : bound.isEmpty() ? " (southbound: not bound)" : " (southbound: bound to chassis " + bound + ")";
             attach.put(p.link(), Step.of(p.attachStep(), "plug " + p.link() + " into " + cfg.integrationBridge()
-                    + " as logical port " + lport, changes));
+                    + " as logical port " + lport + " bound to chassis " + cfg.chassis() + binding, changes));
         }
         List<Step> removals = new ArrayList<>();
         for (Northbound.LogicalSwitchPort lsp : view.nb().ports().values()) {

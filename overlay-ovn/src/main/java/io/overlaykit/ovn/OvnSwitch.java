@@ -82,6 +82,7 @@ public final class OvnSwitch implements OverlaySwitch {
     private final OvsSwitch local;
     private final Northbound northbound;
     private final OvsdbClient southbound;
+    private final Southbound southboundView;
     private final List<AutoCloseable> owned;
     private final OvnExecutor executor = new OvnExecutor(this);
 
@@ -91,6 +92,7 @@ public final class OvnSwitch implements OverlaySwitch {
         this.local = local;
         this.northbound = northbound;
         this.southbound = southbound;
+        this.southboundView = Southbound.on(southbound);
         this.owned = owned;
     }
 
@@ -153,6 +155,11 @@ public final class OvnSwitch implements OverlaySwitch {
         return southbound;
     }
 
+    /** The southbound model this switch reads port bindings from. */
+    public Southbound southboundView() {
+        return southboundView;
+    }
+
     @Override
     public String kind() {
         return "ovn";
@@ -181,7 +188,8 @@ public final class OvnSwitch implements OverlaySwitch {
                 ifaceIds.put(r.getString("name"), id);
             }
         }
-        return new OvnView(ovs, config.integrationBridge(), chassis, ifaceIds, northbound.view(), host);
+        return new OvnView(ovs, config.integrationBridge(), chassis, ifaceIds, northbound.view(),
+                southboundView.bindings(), host);
     }
 
     @Override
@@ -195,11 +203,25 @@ public final class OvnSwitch implements OverlaySwitch {
         return OvnPlanner.teardown(this, owner, view(null));
     }
 
-    /** Runs each change as its own transaction; a failure names the change and what took effect before it. */
+    /**
+     * Runs each change as its own transaction, the waits for port bindings last (so ovn-controller binds every port
+     * of the batch at once); a failure names the change and what took effect before it.
+     */
     @Override
     public void execute(List<SwitchChange> changes) {
         Set<Integer> applied = new TreeSet<>();
+        List<Integer> order = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {
+            if (!(changes.get(i) instanceof OvnChange.AwaitBinding)) {
+                order.add(i);
+            }
+        }
+        for (int i = 0; i < changes.size(); i++) {
+            if (changes.get(i) instanceof OvnChange.AwaitBinding) {
+                order.add(i);
+            }
+        }
+        for (int i : order) {
             SwitchChange c = changes.get(i);
             try {
                 if (c instanceof OvnChange o) {
@@ -209,7 +231,7 @@ public final class OvnSwitch implements OverlaySwitch {
                 }
             } catch (RuntimeException e) {
                 throw new BatchException(c.describe() + " (ovn chassis " + config.chassis() + ") failed: "
-                        + e.getMessage(), e, applied, i);
+                        + e.getMessage(), e, applied, order.indexOf(i));
             }
             applied.add(i);
         }

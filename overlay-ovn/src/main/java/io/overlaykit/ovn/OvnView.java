@@ -16,7 +16,7 @@ import java.util.Optional;
  * links. OVN has no tunnel of ours: {@code ovn-controller} makes them.
  */
 record OvnView(OvsView ovs, InterfaceName bridge, Map<String, String> chassisIds, Map<String, String> ifaceIds,
-               Northbound.View nb, NamespaceView host) implements SwitchView {
+               Northbound.View nb, Map<String, String> bindings, NamespaceView host) implements SwitchView {
 
     @Override
     public boolean bridgeExists() {
