@@ -121,8 +121,9 @@ class PortForwardSoakTest {
                 connectOnce(fwd.localAddress(), random, io);
             }
             PortForwardTest.awaitTrue(() -> fwd.stats().active() == 0, "warm-up pairs closed");
+            // judged while the server still runs: closing it first could cut a handler short of its verdict
+            PortForwardTest.awaitTrue(() -> serverVerdicts.size() == nextId.get(), "warm-up judged");
         }
-        PortForwardTest.awaitTrue(() -> serverVerdicts.size() == nextId.get(), "warm-up judged");
         serverVerdicts.clear();
         nextId.set(0);
         requestBytes.set(0);

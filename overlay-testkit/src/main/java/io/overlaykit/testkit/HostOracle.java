@@ -134,6 +134,30 @@ public final class HostOracle {
         }
     }
 
+    /**
+     * Waits (at most 20 s) until the lab's container list has stayed the same for one second. A process killed
+     * in the middle of a podman request leaves that request to the podman service, which carries it out after
+     * the client is gone (a container created a moment later): a teardown that lists the containers before
+     * then cannot see it, on a real host as here.
+     */
+    public static void awaitPodmanIdle(Lab lab) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            String now = run("podman", "--url", lab.podmanUrl(), "ps", "-a", "--format", "json");
+            if (now.equals(last)) {
+                return;
+            }
+            last = now;
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     private static String in(NetNamespace ns, String... command) {
         return Cli.exec(Cli.inNamespace(ns, command), Map.of(), null, TIMEOUT).check().stdout();
     }

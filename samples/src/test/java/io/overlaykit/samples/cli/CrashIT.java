@@ -82,6 +82,7 @@ class CrashIT {
                     p.kill9();
                     report.add(k + "/" + steps);
                 }
+                HostOracle.awaitPodmanIdle(lab); // a podman request the killed process had sent still completes
                 assertThat(lockIsFree(state)).as("host lock after kill -9 at step " + k).isTrue();
                 // teardown removes every object of ours ...
                 teardown(file, lab, a, state, before, "kill -9 after step " + k);
