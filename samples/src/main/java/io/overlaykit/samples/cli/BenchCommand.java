@@ -25,13 +25,14 @@ final class BenchCommand {
     static final int MAX_STREAMS = 128;
     static final int MAX_HOSTS = 8;
     static final int MAX_CONTAINERS_PER_HOST = 30;
+    static final int MAX_JOIN_HOSTS = 16;
 
     private BenchCommand() {
     }
 
     static int run(List<String> argv, Console console) {
         if (argv.isEmpty()) {
-            throw new InvalidSpecException("bench", null, "needs one of wiring, forward, overlay, apply");
+            throw new InvalidSpecException("bench", null, "needs one of wiring, forward, overlay, apply, join");
         }
         List<String> rest = argv.subList(1, argv.size());
         switch (argv.get(0)) {
@@ -51,8 +52,13 @@ final class BenchCommand {
                 ApplyBenchResult r = ApplyBench.run(apply(rest), console::info);
                 console.result(r.toJson(), r.toText());
             }
+            case "join" -> {
+                io.overlaykit.samples.bench.JoinBench.JoinResult r =
+                        io.overlaykit.samples.bench.JoinBench.run(join(rest), console::info);
+                console.result(r.toJson(), r.toText());
+            }
             default -> throw new InvalidSpecException("bench", argv.get(0),
-                    "unknown benchmark; use wiring, forward, overlay or apply");
+                    "unknown benchmark; use wiring, forward, overlay, apply or join");
         }
         return OverlayCli.OK;
     }
@@ -104,6 +110,19 @@ final class BenchCommand {
         Args args = parse(argv, "apply", Set.of("hosts", "containers-per-host"));
         return new ApplyBench.Options(number(args, "hosts", 2, 1, MAX_HOSTS),
                 number(args, "containers-per-host", 5, 1, MAX_CONTAINERS_PER_HOST));
+    }
+
+    /** {@code [--hosts N] [--switch ovn|ovs|linux]}. */
+    static io.overlaykit.samples.bench.JoinBench.Options join(List<String> argv) {
+        Args args = parse(argv, "join", Set.of("hosts", "switch"));
+        String kind = args.option("switch", "ovn");
+        SwitchKind sw = switch (kind) {
+            case "ovn" -> SwitchKind.OVN;
+            case "ovs" -> SwitchKind.OVS;
+            case "linux" -> SwitchKind.LINUX;
+            default -> throw new InvalidSpecException("--switch", kind, "must be ovn, ovs or linux");
+        };
+        return new io.overlaykit.samples.bench.JoinBench.Options(number(args, "hosts", 10, 2, MAX_JOIN_HOSTS), sw);
     }
 
     private static Args parse(List<String> argv, String bench, Set<String> valued) {
