@@ -18,7 +18,10 @@ public record PolicyRule(int priority, Integer fwmark, IpPrefix from, int table)
         }
     }
 
-    /** True for an IPv6 rule (only when {@code from} is IPv6; a rule without {@code from} is IPv4). */
+    /**
+     * True for an IPv6 rule (only when {@code from} is IPv6; a rule without {@code from} is IPv4; an IPv6 rule
+     * for every source has {@code from} {@code ::/0}).
+     */
     public boolean isIpv6() {
         return from != null && !from.isIpv4();
     }

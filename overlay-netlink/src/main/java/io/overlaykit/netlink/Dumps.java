@@ -212,6 +212,8 @@ final class Dumps {
      * Rules that look up a table (IPv4 and IPv6), the kernel's defaults included; the multicast-routing
      * families' rules (RTNL_FAMILY_IPMR, IP6MR) that the same dump returns are left out.
      */
+    private static final IpPrefix ANY6 = IpPrefix.parse("::/0");
+
     List<PolicyRule> rules() {
         List<PolicyRule> out = new ArrayList<>();
         for (NlMessage m : channel.dump(RtnlMessages.dump(RTM_GETRULE, 0, FIB_RULE_HDR_LEN), "list rules")) {
@@ -224,6 +226,9 @@ final class Dumps {
                 continue;
             }
             IpPrefix from = r.src() == null ? null : new IpPrefix(r.src(), r.srcLen());
+            if (from == null && r.family() == LibC.AF_INET6) {
+                from = ANY6; // "from all" of the IPv6 family: told apart from the IPv4 rule of the same shape
+            }
             out.add(new PolicyRule(r.priority(), r.fwmark(), from, r.table()));
         }
         return out;

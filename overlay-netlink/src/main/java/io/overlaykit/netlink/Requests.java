@@ -101,7 +101,7 @@ final class Requests {
 
     static NlWriter rule(int type, int flags, PolicyRule r) {
         int family = r.isIpv6() ? LibC.AF_INET6 : LibC.AF_INET;
-        IpPrefix from = r.from() == null ? null : r.from().network();
+        IpPrefix from = r.from() == null || r.from().length() == 0 ? null : r.from().network(); // ::/0 = all
         return RtnlMessages.rule(type, flags, family, from == null ? null : from.address(),
                 from == null ? 0 : from.length(), r.table(), r.priority(), r.fwmark());
     }

@@ -198,7 +198,9 @@ class ObserveIT extends InFreshNamespace {
         for (String family : List.of("-4", "-6")) {
             for (JsonNode r : Oracle.json(NS, "ip", family, "-N", "-j", "rule", "show")) {
                 String src = r.path("src").asText();
-                out.add(rule(r.path("priority").asInt(), "all".equals(src) ? null
+                // "from all" of the IPv6 family is ::/0 in our model, told apart from the IPv4 rule
+                String all = family.equals("-6") ? prefix(parse("::"), 0) : null;
+                out.add(rule(r.path("priority").asInt(), "all".equals(src) ? all
                         : prefix(parse(src), r.path("srclen").asInt()), r.has("fwmark")
                         ? Integer.decode(r.path("fwmark").asText()) : null, Integer.parseInt(r.path("table").asText())));
             }

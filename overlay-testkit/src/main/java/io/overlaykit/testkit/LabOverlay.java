@@ -312,6 +312,9 @@ public final class LabOverlay implements AutoCloseable {
         if (addresses.isEmpty()) {
             return 24;
         }
+        if (addresses.get(0) instanceof java.net.Inet6Address) {
+            return wireLength6(addresses);
+        }
         int first = ipv4(addresses.get(0));
         int length = 24;
         for (InetAddress a : addresses) {
@@ -321,9 +324,25 @@ public final class LabOverlay implements AutoCloseable {
         return length;
     }
 
+    /** An IPv6 wire: /64, or shorter when the addresses differ in their first 64 bits. */
+    private static int wireLength6(List<InetAddress> addresses) {
+        java.math.BigInteger first = new java.math.BigInteger(1, addresses.get(0).getAddress());
+        int length = 64;
+        for (InetAddress a : addresses) {
+            if (!(a instanceof java.net.Inet6Address)) {
+                throw new InvalidSpecException("lab.outside", a.getHostAddress(), "the lab's wire is of one family: "
+                        + "the underlay is IPv6, so outside must be too");
+            }
+            java.math.BigInteger diff = first.xor(new java.math.BigInteger(1, a.getAddress()));
+            length = Math.min(length, diff.signum() == 0 ? 128 : 128 - diff.bitLength());
+        }
+        return length;
+    }
+
     private static int ipv4(InetAddress a) {
         if (!(a instanceof Inet4Address)) {
-            throw new InvalidSpecException("hosts[].underlay", a.getHostAddress(), "the lab's wire is IPv4 only");
+            throw new InvalidSpecException("lab.outside", a.getHostAddress(), "the lab's wire is of one family: "
+                    + "the underlay is IPv4, so outside must be too");
         }
         return ByteBuffer.wrap(a.getAddress()).getInt();
     }

@@ -53,12 +53,12 @@ public final class TrafficOracle {
      */
     public static String tcpEcho(NetNamespace from, InetAddress dial, int dialPort, NetNamespace serverNs,
                                  InetAddress bind, int port, String line) {
-        String a = dial.getHostAddress();
+        String a = socatHost(dial);
         Process server = start(Cli.inNamespace(serverNs, "socat", "-T", "10",
-                "TCP-LISTEN:" + port + ",bind=" + bind.getHostAddress() + ",reuseaddr", "EXEC:cat"));
+                tcp(bind) + "-LISTEN:" + port + ",bind=" + socatHost(bind) + ",reuseaddr", "EXEC:cat"));
         try {
             Cli.Result r = Cli.exec(Cli.inNamespace(from, "socat", "-T", "5", "-",
-                    "TCP:" + a + ":" + dialPort + ",retry=50,interval=0.1"), Map.of(), line + "\n", TIMEOUT);
+                    tcp(dial) + ":" + a + ":" + dialPort + ",retry=50,interval=0.1"), Map.of(), line + "\n", TIMEOUT);
             if (!r.ok()) {
                 throw new BackendException("socat from " + from.displayName() + " to " + a + ":" + dialPort
                         + " failed: " + r.stderr().strip());
@@ -69,12 +69,22 @@ public final class TrafficOracle {
         }
     }
 
+    /** socat's address type for {@code a}'s family. */
+    private static String tcp(InetAddress a) {
+        return a instanceof java.net.Inet6Address ? "TCP6" : "TCP";
+    }
+
+    /** An address as socat reads it: IPv6 in brackets. */
+    private static String socatHost(InetAddress a) {
+        return a instanceof java.net.Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+    }
+
     /**
      * True when a TCP connection from {@code from} to {@code address:port} is accepted within {@code timeout}
      * ({@code socat -T}); false when it is refused, reset or times out.
      */
     public static boolean tcpConnects(NetNamespace from, InetAddress address, int port, Duration timeout) {
-        String target = "TCP:" + address.getHostAddress() + ":" + port + ",connect-timeout="
+        String target = tcp(address) + ":" + socatHost(address) + ":" + port + ",connect-timeout="
                 + Math.max(1, timeout.toSeconds());
         return Cli.exec(Cli.inNamespace(from, "socat", "-T", "1", "-", target), Map.of(), "", TIMEOUT).ok();
     }

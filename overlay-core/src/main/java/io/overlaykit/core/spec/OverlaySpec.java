@@ -24,20 +24,68 @@ import java.util.List;
  */
 public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu,
                           int udpPort, @JsonIgnore String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab,
-                          OvnSpec ovn) {
+                          NameSpec names, IpPrefix subnet6, OvnSpec ovn) {
     /** The IANA VXLAN port, used when the spec gives none. */
     public static final int DEFAULT_UDP_PORT = io.overlaykit.core.VxlanTunnel.IANA_PORT;
 
     public OverlaySpec {
         dns = dns == null ? List.of() : List.copyOf(dns);
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
+        names = names == null ? NameSpec.DEFAULT : names;
+    }
+
+    /** An IPv4-only spec with no name settings of its own and no ovn section. */
+    public OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu, int udpPort,
+                       String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab) {
+        this(name, vni, subnet, switchKind, mtu, udpPort, psk, dns, hosts, lab, null, null, null);
     }
 
     /** A spec without an {@code ovn} section (switch {@code ovs} or {@code linux}). */
     public OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu, int udpPort,
-                       String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab) {
-        this(name, vni, subnet, switchKind, mtu, udpPort, psk, dns, hosts, lab, null);
+                       String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab, NameSpec names,
+                       IpPrefix subnet6) {
+        this(name, vni, subnet, switchKind, mtu, udpPort, psk, dns, hosts, lab, names, subnet6, null);
     }
+
+    /** The domain of the containers' long names ({@code NAME.DOMAIN}): the spec's own, or its name. */
+    public String domain() {
+        return names.domainOr(name);
+    }
+
+    /** Whether the overlay has IPv6 addresses ({@code subnet6} given). */
+    public boolean hasIpv6() {
+        return subnet6 != null;
+    }
+
+    /**
+     * A container's (or gateway's) IPv6 address: {@code given} if the spec gives one, else derived from its
+     * IPv4 address {@code v4}: the IPv6 subnet's network plus the IPv4 address's offset in the IPv4 subnet
+     * ({@code 172.16.0.10} in {@code 172.16.0.0/24} with {@code fd00:16::/64} is {@code fd00:16::a}). Null when
+     * the spec has no IPv6 subnet, or nothing to derive from.
+     */
+    public InetAddress ipv6(InetAddress given, InetAddress v4) {
+        if (subnet6 == null) {
+            return null;
+        }
+        if (given != null) {
+            return given;
+        }
+        if (v4 == null || subnet == null) {
+            return null;
+        }
+        return Ipv6Rules.derive(subnet, subnet6, v4);
+    }
+
+    /** A container's IPv6 address (given or derived), or null. */
+    public InetAddress ipv6(ContainerSpec c) {
+        return ipv6(c.ip6(), c.ip());
+    }
+
+    /** A host's IPv6 gateway address (given or derived), or null. */
+    public InetAddress gateway6(HostSpec h) {
+        return ipv6(h.gateway6(), h.gateway());
+    }
+
 
     /**
      * Reads and validates a spec file.
@@ -99,6 +147,7 @@ public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind swit
     public String toString() {
         return "OverlaySpec[name=" + name + ", vni=" + vni + ", subnet=" + subnet + ", switch="
                 + (switchKind == null ? null : switchKind.id()) + ", hosts="
-                + hosts.stream().map(HostSpec::name).toList() + (psk == null ? "" : ", psk=<redacted>") + "]";
+                + hosts.stream().map(HostSpec::name).toList() + (subnet6 == null ? "" : ", subnet6=" + subnet6)
+                + (psk == null ? "" : ", psk=<redacted>") + "]";
     }
 }

@@ -31,10 +31,11 @@ final class SpecReader {
             .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
 
     private static final Set<String> TOP = Set.of("name", "vni", "subnet", "switch", "mtu", "udpPort", "psk",
-            "dns", "hosts", "lab", "ovn");
+            "dns", "hosts", "lab", "subnet6", "ovn");
     private static final Set<String> HOST = Set.of("name", "underlay", "gateway", "uplink", "egress",
-            "containers", "forwards");
-    private static final Set<String> CONTAINER = Set.of("name", "ip", "image", "command", "existing");
+            "containers", "forwards", "gateway6");
+    private static final Set<String> CONTAINER = Set.of("name", "ip", "image", "command", "existing", "ip6");
+    private static final Set<String> DNS = Set.of("servers", "domain", "serve", "upstream");
     private static final Set<String> FORWARD = Set.of("listen", "target", "mode", "protocol", "proxyProtocol");
     private static final Set<String> LAB = Set.of("outside");
     private static final Set<String> OVN = Set.of("northbound", "southbound", "encap");
@@ -98,12 +99,18 @@ final class SpecReader {
         Integer mtu = integer(n, "", "mtu", false);
         Integer port = integer(n, "", "udpPort", false);
         String psk = text(n, "", "psk", false);
+        IpPrefix subnet6 = parsed(n, "", "subnet6", false, SpecReader::network);
         List<InetAddress> dns = new ArrayList<>();
-        for (Item item : array(n, "", "dns", false)) {
-            InetAddress a = parseText(item.node, item.path, IpPrefix::parseAddress);
-            if (a != null) {
-                dns.add(a);
-            }
+        NameSpec names = null;
+        JsonNode dnsNode = n.get("dns");
+        if (dnsNode != null && dnsNode.isObject()) {
+            unknown((ObjectNode) dnsNode, "dns", DNS);
+            dns = addresses(dnsNode, "dns", "servers");
+            String domain = text(dnsNode, "dns", "domain", false);
+            Boolean serve = bool(dnsNode, "dns", "serve");
+            names = new NameSpec(domain, serve != null && serve, addresses(dnsNode, "dns", "upstream"));
+        } else {
+            dns = addresses(n, "", "dns");
         }
         List<HostSpec> hosts = new ArrayList<>();
         for (Item item : array(n, "", "hosts", true)) {
@@ -129,7 +136,18 @@ final class SpecReader {
             }
         }
         return new OverlaySpec(name, vni == null ? SpecValidator.UNREAD : vni, subnet, sw, mtu,
-                port == null ? OverlaySpec.DEFAULT_UDP_PORT : port, psk, dns, hosts, lab, ovn);
+                port == null ? OverlaySpec.DEFAULT_UDP_PORT : port, psk, dns, hosts, lab, names, subnet6, ovn);
+    }
+
+    private List<InetAddress> addresses(JsonNode n, String path, String field) {
+        List<InetAddress> out = new ArrayList<>();
+        for (Item item : array(n, path, field, false)) {
+            InetAddress a = parseText(item.node, item.path, IpPrefix::parseAddress);
+            if (a != null) {
+                out.add(a);
+            }
+        }
+        return out;
     }
 
     private HostSpec host(ObjectNode n, String path) {
@@ -137,6 +155,7 @@ final class SpecReader {
         String name = text(n, path, "name", true);
         InetAddress underlay = underlay(n, path);
         InetAddress gateway = parsed(n, path, "gateway", true, IpPrefix::parseAddress);
+        InetAddress gateway6 = parsed(n, path, "gateway6", false, IpPrefix::parseAddress);
         InterfaceName uplink = parsed(n, path, "uplink", false, InterfaceName::of);
         Boolean egress = bool(n, path, "egress");
         List<ContainerSpec> containers = new ArrayList<>();
@@ -151,7 +170,7 @@ final class SpecReader {
                 forwards.add(forward((ObjectNode) item.node, item.path));
             }
         }
-        return new HostSpec(name, underlay, gateway, uplink, egress == null || egress, containers, forwards);
+        return new HostSpec(name, underlay, gateway, uplink, egress == null || egress, containers, forwards, gateway6);
     }
 
     /** A subnet is a network with its length ({@code 172.16.0.0/24}); a bare address would silently mean /32. */
@@ -177,6 +196,7 @@ final class SpecReader {
         unknown(n, path, CONTAINER);
         String name = text(n, path, "name", true);
         InetAddress ip = parsed(n, path, "ip", true, IpPrefix::parseAddress);
+        InetAddress ip6 = parsed(n, path, "ip6", false, IpPrefix::parseAddress);
         String image = text(n, path, "image", false);
         List<String> command = new ArrayList<>();
         for (Item item : array(n, path, "command", false)) {
@@ -187,7 +207,7 @@ final class SpecReader {
             }
         }
         Boolean existing = bool(n, path, "existing");
-        return new ContainerSpec(name, ip, image, command, existing != null && existing);
+        return new ContainerSpec(name, ip, image, command, existing != null && existing, ip6);
     }
 
     private ForwardSpec forward(ObjectNode n, String path) {

@@ -51,7 +51,7 @@ final class SpecValidator {
         IpPrefix subnet = spec.subnet();
         if (subnet != null) {
             if (!subnet.isIpv4()) {
-                add("subnet", subnet, "only IPv4 overlays are supported");
+                add("subnet", subnet, "is the overlay's IPv4 subnet; give an IPv6 one as \"subnet6\" (next to it)");
                 subnet = null;
             } else if (!subnet.isNetwork()) {
                 add("subnet", subnet, "has host bits set; the network is " + subnet.network());
@@ -59,8 +59,12 @@ final class SpecValidator {
                 add("subnet", subnet, "is too small for a gateway and containers (at most /30)");
             }
         }
-        if (spec.mtu() != null && (spec.mtu() < 576 || spec.mtu() > Mtu.MAX - Mtu.VXLAN_OVERHEAD)) {
-            add("mtu", spec.mtu(), "must be between 576 and " + (Mtu.MAX - Mtu.VXLAN_OVERHEAD));
+        int overhead = Mtu.vxlanOverhead(spec.hosts().stream().map(HostSpec::underlay)
+                .anyMatch(u -> u instanceof java.net.Inet6Address));
+        int minMtu = spec.hasIpv6() ? Mtu.MIN_IPV6 : 576;
+        if (spec.mtu() != null && (spec.mtu() < minMtu || spec.mtu() > Mtu.MAX - overhead)) {
+            add("mtu", spec.mtu(), "must be between " + minMtu + " and " + (Mtu.MAX - overhead)
+                    + (spec.hasIpv6() ? " (IPv6 needs at least 1280)" : ""));
         }
         if (!io.overlaykit.core.Ports.isValid(spec.udpPort())) {
             add("udpPort", spec.udpPort(), "port must be 1.." + io.overlaykit.core.Ports.MAX);
@@ -124,6 +128,8 @@ final class SpecValidator {
         if (spec.lab() != null && spec.lab().outside() != null) {
             checkHostAddress("lab.outside", spec.lab().outside());
         }
+        Ipv6Rules.check(spec, subnet, problems);
+        DnsRules.check(spec, problems);
     }
 
     private void checkContainers(HostSpec host, String hp, IpPrefix subnet, Map<InetAddress, String> addresses,
@@ -164,13 +170,11 @@ final class SpecValidator {
                     add(fp + ".listen", fw.listen(), "lies inside the overlay subnet " + subnet
                             + "; a listen address is on the host's uplink side");
                 }
-                if (!(fw.listen().address() instanceof Inet4Address)) {
-                    add(fp + ".listen", fw.listen(), "only IPv4 listen addresses are supported");
-                }
                 unique(listens, fw.protocol() + " " + fw.listen(), fw.listen(), fp + ".listen",
                         fw.protocol().name().toLowerCase(java.util.Locale.ROOT) + " listen address and port");
             }
-            if (fw.target() != null && subnet != null && !subnet.contains(fw.target().address())) {
+            if (fw.target() != null && subnet != null && fw.target().address() instanceof Inet4Address
+                    && !subnet.contains(fw.target().address())) { // IPv6 targets: Ipv6Rules
                 add(fp + ".target", fw.target(), "outside subnet " + subnet + "; a forward targets a container");
             }
             if (fw.mode() == ForwardSpec.Mode.USERSPACE && fw.protocol() == ForwardSpec.Protocol.UDP) {

@@ -95,9 +95,20 @@ public final class Wire {
     public static void configureEndpoint(NetlinkStack stack, String namespace, IpPrefix address) {
         RtnetlinkLinks links = stack.links(NetNamespace.named(namespace));
         links.setUp(LOOPBACK);
+        if (address != null) {
+            noDad(stack, namespace, ENDPOINT_LINK, address);
+        }
         links.setUp(ENDPOINT_LINK);
         if (address != null) {
             links.addAddress(ENDPOINT_LINK, address);
+        }
+    }
+
+    /** An IPv6 underlay address is usable at once: no duplicate address detection on a wire the lab made. */
+    private static void noDad(NetlinkStack stack, String namespace, InterfaceName link, IpPrefix address) {
+        if (!address.isIpv4()) {
+            stack.namespaces().writeSysctl(NetNamespace.named(namespace), "net.ipv6.conf." + link.value()
+                    + ".accept_dad", "0");
         }
     }
 
@@ -107,6 +118,7 @@ public final class Wire {
      */
     public static void configureUplink(NetlinkStack stack, String namespace, InterfaceName link, IpPrefix address) {
         RtnetlinkLinks links = stack.links(NetNamespace.named(namespace));
+        noDad(stack, namespace, link, address);
         links.addAddress(link, address);
         links.setUp(link);
         links.disableTxChecksum(link);

@@ -106,12 +106,32 @@ final class HostCommands {
         AgentHealth agent = AgentHealth.judge(AgentStateFile.of(host, overlay.spec().name()).read(), Instant.now());
         Map<String, Object> json = new LinkedHashMap<>(s.toMap());
         json.put("agent", agent.toMap());
+        Map<String, List<String>> addresses = addresses(overlay.spec(), host.name());
+        json.put("addresses", addresses);
+        StringBuilder text = new StringBuilder("addresses:");
+        addresses.forEach((k, v) -> text.append(' ').append(k).append(' ').append(String.join(" ", v)).append(';'));
         switch (format) {
             case "json" -> console.raw(Console.json(json) + System.lineSeparator());
             case "dot" -> console.raw(TopologyDot.render(overlay, host, plan));
-            default -> console.result(json, s.toText() + System.lineSeparator() + agent.toText());
+            default -> console.result(json, s.toText() + System.lineSeparator() + agent.toText()
+                    + System.lineSeparator() + text.substring(0, text.length() - 1));
         }
         return s.isClean() && agent.isHealthy() ? OverlayCli.OK : OverlayCli.FAILED;
+    }
+
+    /** The overlay addresses of a host's gateway and containers, IPv4 then (dual stack) IPv6, in spec order. */
+    static Map<String, List<String>> addresses(io.overlaykit.core.spec.OverlaySpec spec, String hostName) {
+        HostSpec hs = spec.host(hostName);
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        out.put("gateway", both(hs.gateway(), spec.gateway6(hs)));
+        for (io.overlaykit.core.spec.ContainerSpec c : hs.containers()) {
+            out.put(c.name(), both(c.ip(), spec.ipv6(c)));
+        }
+        return out;
+    }
+
+    private static List<String> both(java.net.InetAddress v4, java.net.InetAddress v6) {
+        return v6 == null ? List.of(v4.getHostAddress()) : List.of(v4.getHostAddress(), v6.getHostAddress());
     }
 
     static int verify(Overlay overlay, Backends backends, String hostName, Backends.Options options, Console console) {

@@ -22,7 +22,7 @@ import java.util.Set;
  * {@code overlay lab up SPEC} builds a persistent virtual lab for a spec (one namespace {@code NAME-HOST} per
  * host on one underlay wire, {@code NAME-outside}, OVS per host when the spec's switch is ovs, one podman
  * service), applies every host's part, and leaves {@code overlay serve} running in the namespace of each host
- * that has userspace forwards. {@code overlay lab down SPEC|NAME} stops those and removes all of it, also
+ * that has userspace forwards (every host when the spec's hosts serve DNS). {@code overlay lab down SPEC|NAME} stops those and removes all of it, also
  * after a killed {@code lab up}.
  */
 final class LabCommand {
@@ -63,7 +63,7 @@ final class LabCommand {
             results.values().forEach(r -> console.step(r.isUnchanged() ? Console.Mark.UNCHANGED
                     : Console.Mark.CHANGED, r.toString(), r.took()));
             for (HostSpec h : spec.hosts()) {
-                if (!h.forwards(ForwardSpec.Mode.USERSPACE).isEmpty()) {
+                if (!h.forwards(ForwardSpec.Mode.USERSPACE).isEmpty() || spec.names().serve()) {
                     long ts = System.nanoTime();
                     long pid = BackgroundServe.start(file, h.name(), lab, engine.stack().namespaces());
                     console.step(Console.Mark.CHANGED, h.name() + ": overlay serve running in " + spec.name() + "-"

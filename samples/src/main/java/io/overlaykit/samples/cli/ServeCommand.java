@@ -79,6 +79,12 @@ final class ServeCommand {
                     reporter.served(f.listen().toString(), f.target().toString(), forward);
                     console.step(Console.Mark.CHANGED, hostName + ": serving userspace forward " + f, null);
                 }
+                if (overlay.spec().names().serve()) {
+                    running.add(io.overlaykit.samples.agent.NameServer.start(overlay.spec(), hostName,
+                            backends.stack().namespaces(), host.namespace(), 53));
+                    console.step(Console.Mark.CHANGED, hostName + ": serving DNS for " + overlay.spec().domain()
+                            + " on the gateway", null);
+                }
                 running.add(overlay.watch(host, r -> {
                     reporter.rewired(r);
                     console.step(r.isUnchanged() ? Console.Mark.UNCHANGED : Console.Mark.CHANGED,

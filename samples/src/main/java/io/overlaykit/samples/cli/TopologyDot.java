@@ -47,13 +47,17 @@ final class TopologyDot {
             String vethName = veth.description().split(" ")[1];
             boolean wired = veth.isDone() && done(plan, "attach " + c.name());
             node(g, "veth_" + c.name(), "veth " + vethName, "ellipse", wired);
-            node(g, "ct_" + c.name(), overlay.containerName(c.name()) + "\\n" + c.ip().getHostAddress(), "box3d",
+            java.net.InetAddress ip6 = spec.ipv6(c);
+            node(g, "ct_" + c.name(), overlay.containerName(c.name()) + "\\n" + c.ip().getHostAddress()
+                    + (ip6 == null ? "" : "\\n" + ip6.getHostAddress()), "box3d",
                     done(plan, "container " + c.name()));
             edge(g, "bridge", "veth_" + c.name(), wired);
             edge(g, "veth_" + c.name(), "ct_" + c.name(), wired);
         }
         boolean gw = done(plan, "gateway veth") && done(plan, "gateway attach");
-        node(g, "gateway", "gateway " + overlay.gatewayInterface(host.name()) + "\\n" + hs.gateway().getHostAddress(),
+        java.net.InetAddress gw6 = spec.gateway6(hs);
+        node(g, "gateway", "gateway " + overlay.gatewayInterface(host.name()) + "\\n" + hs.gateway().getHostAddress()
+                        + (gw6 == null ? "" : "\\n" + gw6.getHostAddress()),
                 "diamond", gw);
         edge(g, "bridge", "gateway", gw);
         List<ForwardSpec> forwards = hs.forwards();

@@ -44,6 +44,8 @@ final class Verifier {
         ConnectivityCheck check = new ConnectivityCheck(namespaces, 4);
         List<Endpoint> sources = new ArrayList<>();
         List<Endpoint> containers = new ArrayList<>();
+        List<Endpoint> sources6 = new ArrayList<>();
+        List<Endpoint> containers6 = new ArrayList<>();
         List<Probe> rows = new ArrayList<>();
         for (HostSpec h : reachable) {
             Host host = backends.host(h.name(), lab != null ? Backends.Options.NONE : options);
@@ -62,6 +64,14 @@ final class Verifier {
                 if (hosts.contains(h)) {
                     sources.add(e);
                 }
+                java.net.InetAddress ip6 = spec.ipv6(c);
+                if (ip6 != null) { // dual stack: the IPv6 pairs too
+                    Endpoint e6 = new Endpoint(c.name() + "/6", ci.namespace(), ip6);
+                    containers6.add(e6);
+                    if (hosts.contains(h)) {
+                        sources6.add(e6);
+                    }
+                }
             }
             if (hosts.contains(h)) {
                 Endpoint gw = new Endpoint("gateway@" + h.name(), host.namespace(), h.gateway());
@@ -69,6 +79,9 @@ final class Verifier {
             }
         }
         rows.addAll(check.check(sources, containers, TIMEOUT).rows());
+        if (!containers6.isEmpty()) {
+            rows.addAll(check.check(sources6, containers6, TIMEOUT).rows());
+        }
         if (lab != null && spec.lab() != null && spec.lab().outside() != null) {
             NetNamespace outsideNs = lab.outside().namespace();
             Endpoint outside = new Endpoint("outside", outsideNs, spec.lab().outside());

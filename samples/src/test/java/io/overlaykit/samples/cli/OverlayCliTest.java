@@ -72,7 +72,7 @@ class OverlayCliTest {
 
     @Test
     void bundledSpecsAreValid() {
-        for (String s : List.of("specs/demo2.json", "specs/demo3.json")) {
+        for (String s : List.of("specs/demo2.json", "specs/demo3.json", "specs/dualstack.json")) {
             assertThat(io.overlaykit.core.spec.OverlaySpec.read(Path.of(s)).hosts()).isNotEmpty();
         }
     }

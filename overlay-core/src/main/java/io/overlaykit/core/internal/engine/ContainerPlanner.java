@@ -29,8 +29,25 @@ final class ContainerPlanner {
     static final Map<String, String> SYSCTLS = sysctls();
     /** Keys a kernel without IPv6 lacks: skipped there. */
     static final String IPV6_AUTOCONF = "net.ipv6.conf.eth0.autoconf";
+    /**
+     * What a dual-stack container gets on top: IPv6 on, and no duplicate address detection (the spec gives every
+     * address once, checked by the validator; DAD would hold the address tentative for a second or more).
+     */
+    static final Map<String, String> SYSCTLS_IPV6 = Map.of("net.ipv6.conf.eth0.disable_ipv6", "0",
+            "net.ipv6.conf.eth0.accept_dad", "0");
 
     private ContainerPlanner() {
+    }
+
+    /** The sysctls of a container of {@code spec}, in the order they are set. */
+    static Map<String, String> sysctls(io.overlaykit.core.spec.OverlaySpec spec) {
+        if (!spec.hasIpv6()) {
+            return SYSCTLS;
+        }
+        Map<String, String> m = new LinkedHashMap<>(SYSCTLS);
+        m.put("net.ipv6.conf.eth0.disable_ipv6", "0");
+        m.put("net.ipv6.conf.eth0.accept_dad", "0");
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     private static Map<String, String> sysctls() {
@@ -111,12 +128,24 @@ final class ContainerPlanner {
         IpPrefix address = new IpPrefix(c.ip(), ctx.spec.subnet().length());
         steps.add(Step.of("address " + c.name(), ETH0 + " address " + address + " in " + pod,
                 LinkChanges.address(ctx, t, ETH0, address)));
+        InetAddress ip6 = ctx.spec.ipv6(c);
+        if (ip6 != null) {
+            IpPrefix address6 = new IpPrefix(ip6, ctx.spec.subnet6().length());
+            steps.add(Step.of("address6 " + c.name(), ETH0 + " address " + address6 + " in " + pod,
+                    LinkChanges.address(ctx, t, ETH0, address6)));
+        }
         steps.add(Step.of("eth0 " + c.name(), "set " + ETH0 + " up", LinkChanges.up(ctx, t, ETH0)));
         Route route = new Route(null, ctx.hostSpec.gateway(), ETH0, false, Route.MAIN_TABLE, null);
         steps.add(route("route " + c.name(), ctx, t, route, pod));
-        if (!ctx.spec.dns().isEmpty()) {
+        InetAddress gw6 = ctx.spec.gateway6(ctx.hostSpec);
+        if (gw6 != null) {
+            Route route6 = new Route(null, gw6, ETH0, false, Route.MAIN_TABLE, null);
+            steps.add(route("route6 " + c.name(), ctx, t, route6, pod));
+        }
+        if (DnsPlanner.wanted(ctx.spec)) {
             steps.add(DnsPlanner.resolvConf(ctx, c));
         }
+        steps.add(HostsFilePlanner.hosts(ctx, c));
         IngressPlanner.add(ctx, c, steps);
     }
 
@@ -125,7 +154,8 @@ final class ContainerPlanner {
         List<Change> changes = new ArrayList<>();
         // the keys are eth0's: a new namespace, or an eth0 this plan (re)creates, has them only once it exists
         boolean fresh = !ctx.running(c) || ctx.isCreated(t, ETH0);
-        SYSCTLS.forEach((key, want) -> {
+        Map<String, String> all = sysctls(ctx.spec);
+        all.forEach((key, want) -> {
             if (fresh) {
                 // new: their defaults are not worth undoing (a rollback deletes the veth, or the container)
                 changes.add(new Change.Sysctl(t, key, want, null, key.equals(IPV6_AUTOCONF)));
@@ -141,7 +171,7 @@ final class ContainerPlanner {
             }
             changes.add(new Change.Sysctl(t, key, want, now, false));
         });
-        return Step.of("sysctl " + c.name(), "sysctls " + SYSCTLS + " in " + ctx.runtimeName(c), changes);
+        return Step.of("sysctl " + c.name(), "sysctls " + all + " in " + ctx.runtimeName(c), changes);
     }
 
     static Step route(String id, PlanContext ctx, Target t, Route route, String where) {

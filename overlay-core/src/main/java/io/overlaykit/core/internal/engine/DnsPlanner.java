@@ -23,10 +23,31 @@ final class DnsPlanner {
 
     static String render(PlanContext ctx) {
         StringBuilder sb = new StringBuilder("# written by OverlayKit for overlay " + ctx.spec.name() + "\n");
-        for (InetAddress a : ctx.spec.dns()) {
+        if (ctx.spec.names().serve()) {
+            sb.append("search ").append(ctx.spec.domain()).append('\n');
+        }
+        for (InetAddress a : servers(ctx)) {
             sb.append("nameserver ").append(a.getHostAddress()).append('\n');
         }
         return sb.toString();
+    }
+
+    /** Whether containers get a resolv.conf of ours: the spec names servers, or its hosts serve DNS. */
+    static boolean wanted(io.overlaykit.core.spec.OverlaySpec spec) {
+        return !spec.dns().isEmpty() || spec.names().serve();
+    }
+
+    /** The spec's servers, or (serve) the host's own gateway addresses, where {@code overlay serve} answers. */
+    static List<InetAddress> servers(PlanContext ctx) {
+        if (!ctx.spec.names().serve()) {
+            return ctx.spec.dns();
+        }
+        List<InetAddress> out = new ArrayList<>(List.of(ctx.hostSpec.gateway()));
+        InetAddress gw6 = ctx.spec.gateway6(ctx.hostSpec);
+        if (gw6 != null) {
+            out.add(gw6);
+        }
+        return out;
     }
 
     static Step resolvConf(PlanContext ctx, ContainerSpec c) {
@@ -43,7 +64,7 @@ final class DnsPlanner {
             changes.add(new Change.File(t, RESOLV_CONF, want, now));
         }
         return Step.of("dns " + c.name(), "resolv.conf of " + pod + ": nameserver "
-                + ctx.spec.dns().stream().map(InetAddress::getHostAddress).toList(), changes);
+                + servers(ctx).stream().map(InetAddress::getHostAddress).toList(), changes);
     }
 
     /** The content a recorded resolv.conf had: null to remove the file. */

@@ -23,12 +23,17 @@ import java.util.Set;
  */
 final class EgressPlanner {
     static final String IP_FORWARD = "net.ipv4.ip_forward";
+    /** IPv6 forwarding on the host, for a dual-stack spec (egress and forwards over IPv6). */
+    static final String IP6_FORWARD = "net.ipv6.conf.all.forwarding";
 
     private EgressPlanner() {
     }
 
     static void add(PlanContext ctx, List<FirewallTable.Rule> switchRules, List<Step> steps) {
-        steps.add(ipForward(ctx));
+        steps.add(ipForward(ctx, IP_FORWARD, HostStateFile.IP_FORWARD, "ip_forward"));
+        if (ctx.spec.hasIpv6()) {
+            steps.add(ipForward(ctx, IP6_FORWARD, HostStateFile.IP6_FORWARD, "ip6_forward"));
+        }
         for (InetAddress a : listenAddresses(ctx)) {
             steps.add(listenAddress(ctx, a));
         }
@@ -46,16 +51,16 @@ final class EgressPlanner {
         return out;
     }
 
-    private static Step ipForward(PlanContext ctx) {
-        String now = ctx.snap.eagerSysctl(Target.HOST, IP_FORWARD);
+    private static Step ipForward(PlanContext ctx, String key, String stateKey, String id) {
+        String now = ctx.snap.eagerSysctl(Target.HOST, key);
         List<Change> changes = new ArrayList<>();
         if (!"1".equals(now)) {
-            if (!ctx.snap.state.containsKey(HostStateFile.IP_FORWARD)) {
-                changes.add(new Change.State(HostStateFile.IP_FORWARD, now, null));
+            if (!ctx.snap.state.containsKey(stateKey)) {
+                changes.add(new Change.State(stateKey, now, null));
             }
-            changes.add(new Change.Sysctl(Target.HOST, IP_FORWARD, "1", now, false));
+            changes.add(new Change.Sysctl(Target.HOST, key, "1", now, false));
         }
-        return Step.of("ip_forward", IP_FORWARD + "=1 in " + ctx.snap.host.namespace().displayName()
+        return Step.of(id, key + "=1 in " + ctx.snap.host.namespace().displayName()
                 + " (the previous value is restored by teardown)", changes);
     }
 
@@ -82,6 +87,14 @@ final class EgressPlanner {
         }
         rules.add(new FirewallTable.Masquerade(subnet, null, null, true));
         rules.add(new FirewallTable.ForwardAccept(subnet, ctx.names.gatewayVeth(ctx.hostName)));
+        IpPrefix subnet6 = ctx.spec.subnet6();
+        if (subnet6 != null) { // the same for IPv6: masquerade (no routed prefix is assumed), hairpin, filter
+            if (ctx.hostSpec.egress()) {
+                rules.add(new FirewallTable.Masquerade(subnet6, ctx.uplink, subnet6, false));
+            }
+            rules.add(new FirewallTable.Masquerade(subnet6, null, null, true));
+            rules.add(new FirewallTable.ForwardAccept(subnet6, ctx.names.gatewayVeth(ctx.hostName)));
+        }
         for (ForwardSpec f : ctx.hostSpec.forwards()) {
             if (f.mode() == ForwardSpec.Mode.DNAT) {
                 rules.add(new FirewallTable.Dnat(FirewallTable.Protocol.valueOf(f.protocol().name()),

@@ -35,6 +35,20 @@ final class GatewayPlanner {
                 || ctx.snap.hostView.link(port(ctx)).isEmpty();
     }
 
+    /** IPv6 on, no DAD on the gateway's host side (the spec gives its address once); our link, so no undo. */
+    private static Step sysctl6(PlanContext ctx, InterfaceName gw) {
+        List<Change> changes = new ArrayList<>();
+        boolean fresh = ctx.isCreated(Target.HOST, gw);
+        for (String[] kv : new String[][] {{"disable_ipv6", "0"}, {"accept_dad", "0"}}) {
+            String key = "net.ipv6.conf." + gw.value() + "." + kv[0];
+            String now = fresh ? null : ctx.snap.sysctl(Target.HOST, key).orElse(null);
+            if (fresh || !kv[1].equals(now == null ? null : now.trim())) {
+                changes.add(new Change.Sysctl(Target.HOST, key, kv[1], null, false));
+            }
+        }
+        return Step.of("gateway sysctl6", "IPv6 on and DAD off on " + gw, changes);
+    }
+
     static void add(PlanContext ctx, SwitchPlan sw, List<Step> steps) {
         InterfaceName gw = ctx.names.gatewayVeth(ctx.hostName);
         InterfaceName port = port(ctx);
@@ -65,6 +79,13 @@ final class GatewayPlanner {
         IpPrefix address = new IpPrefix(ctx.hostSpec.gateway(), ctx.spec.subnet().length());
         steps.add(Step.of("gateway address", gw + " address " + address,
                 LinkChanges.address(ctx, Target.HOST, gw, address)));
+        java.net.InetAddress gw6 = ctx.spec.gateway6(ctx.hostSpec);
+        if (gw6 != null) {
+            steps.add(sysctl6(ctx, gw));
+            IpPrefix address6 = new IpPrefix(gw6, ctx.spec.subnet6().length());
+            steps.add(Step.of("gateway address6", gw + " address " + address6,
+                    LinkChanges.address(ctx, Target.HOST, gw, address6)));
+        }
         steps.add(Step.of("gateway up", "set " + port + ", " + gw + " up", LinkChanges.up(ctx, Target.HOST, port, gw)));
     }
 }

@@ -39,6 +39,8 @@ public final class HostSnapshot implements HostFacts {
     final Map<Target, List<String>> tables;
     /** resolv.conf of running containers when the spec sets DNS (null value: no such file). */
     final Map<String, String> resolvConf;
+    /** /etc/hosts of running spec containers, by the runtime's name (null value: no such file). */
+    final Map<String, String> hostsFiles = new HashMap<>();
     /** The host state file's records. */
     final Map<String, String> state;
     SwitchView switchView = SwitchView.none();

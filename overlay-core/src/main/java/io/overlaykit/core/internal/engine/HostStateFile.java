@@ -24,10 +24,14 @@ import java.util.stream.Stream;
  */
 public final class HostStateFile {
     public static final String IP_FORWARD = "ip_forward.previous";
+    /** What IPv6 forwarding was before a dual-stack spec turned it on. */
+    public static final String IP6_FORWARD = "ip6_forward.previous";
     /** The host's firewall table as applied, in {@link FirewallCodec}'s form; per container with a suffix. */
     public static final String FIREWALL = "firewall.";
     public static final String ADDRESS_PREFIX = "address.added.";
     public static final String RESOLV_PREFIX = "resolv.previous.";
+    /** An existing container whose /etc/hosts we created: teardown removes the file, not only our block. */
+    public static final String HOSTS_CREATED_PREFIX = "hosts.created.";
     public static final String SYSCTL_PREFIX = "sysctl.previous.";
 
     private final Path dir;

@@ -22,6 +22,9 @@ import java.util.List;
  * connmark, and a policy rule routes packets carrying that mark via A's gateway.
  */
 final class IngressPlanner {
+    /** Every IPv6 source: the IPv6 rule of the same shape as the IPv4 one. */
+    static final io.overlaykit.core.IpPrefix ANY6 = io.overlaykit.core.IpPrefix.parse("::/0");
+
     private IngressPlanner() {
     }
 
@@ -33,8 +36,9 @@ final class IngressPlanner {
             if (h.name().equals(hostName)) {
                 continue;
             }
+            java.net.InetAddress ip6 = spec.ipv6(c);
             boolean targets = h.forwards().stream().anyMatch(f -> f.mode() == ForwardSpec.Mode.DNAT
-                    && f.target().address().equals(c.ip()));
+                    && (f.target().address().equals(c.ip()) || f.target().address().equals(ip6)));
             if (targets) {
                 out.add(i);
             }
@@ -86,6 +90,17 @@ final class IngressPlanner {
             Route route = new Route(null, peer.gateway(), ContainerPlanner.ETH0, false, mark(i), null);
             steps.add(ContainerPlanner.route("reply-route " + c.name() + " " + peer.name(), ctx, t, route,
                     ctx.runtimeName(c)));
+            java.net.InetAddress peerGw6 = ctx.spec.gateway6(peer);
+            if (peerGw6 != null) { // the IPv6 return path: the same mark, an IPv6 rule and route
+                PolicyRule rule6 = new PolicyRule(priority(i), mark(i), ANY6, mark(i));
+                boolean has6 = ctx.running(c) && ctx.snap.namespace(t).rules().contains(rule6);
+                steps.add(Step.of("reply-rule6 " + c.name() + " " + peer.name(), "rule " + rule6 + " in "
+                        + ctx.runtimeName(c), has6 ? List.of()
+                        : List.<Change>of(net(t, new NetOp.AddRule(rule6), new NetOp.DeleteRule(rule6)))));
+                Route route6 = new Route(null, peerGw6, ContainerPlanner.ETH0, false, mark(i), null);
+                steps.add(ContainerPlanner.route("reply-route6 " + c.name() + " " + peer.name(), ctx, t, route6,
+                        ctx.runtimeName(c)));
+            }
         }
     }
 }

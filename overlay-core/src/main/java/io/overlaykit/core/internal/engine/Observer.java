@@ -21,7 +21,7 @@ import java.util.Map;
 /**
  * Reads one host once for one spec: the state file, the host namespace (one read per kind), the
  * containers (one list by our labels, one inspect per existing container), each running spec container's
- * namespace, sysctls, resolv.conf and (where ingress needs it) firewall tables, the host's sysctls and
+ * namespace, sysctls, resolv.conf, /etc/hosts and (where ingress needs it) firewall tables, the host's sysctls and
  * firewall tables, and the switch's view of the spec's bridge.
  */
 public final class Observer {
@@ -68,6 +68,7 @@ public final class Observer {
         Map<Target, Map<String, String>> sysctls = new HashMap<>();
         Map<Target, List<String>> tables = new HashMap<>();
         Map<String, String> resolv = new HashMap<>();
+        Map<String, String> hostsFiles = new HashMap<>();
         for (ContainerSpec c : specContainers) {
             String pod = names.runtimeName(c);
             ContainerInfo ci = containers.get(pod);
@@ -79,20 +80,26 @@ public final class Observer {
             views.put(pod, host.links(ns).observe());
             boolean ingress = forApply ? !IngressPlanner.ingressHosts(spec, host.name(), c).isEmpty() : c.existing();
             if (forApply) {
-                sysctls.put(t, host.namespaces().readSysctls(ns, ContainerPlanner.SYSCTLS.keySet()));
+                sysctls.put(t, host.namespaces().readSysctls(ns, ContainerPlanner.sysctls(spec).keySet()));
             }
             if (ingress) {
                 tables.put(t, host.stack().firewall(ns).tables());
             }
-            if (forApply && !spec.dns().isEmpty()) {
+            if (forApply && DnsPlanner.wanted(spec)) {
                 resolv.put(pod, read(host.containerRoot(ci).resolve(DnsPlanner.RESOLV_CONF)));
+            }
+            if (forApply || c.existing()) {
+                hostsFiles.put(pod, read(host.containerRoot(ci).resolve(HostsFilePlanner.HOSTS)));
             }
         }
         if (forApply) {
-            sysctls.put(Target.HOST, host.namespaces().readSysctls(host.namespace(), List.of(EgressPlanner.IP_FORWARD)));
+            sysctls.put(Target.HOST, host.namespaces().readSysctls(host.namespace(), spec.hasIpv6()
+                    ? List.of(EgressPlanner.IP_FORWARD, EgressPlanner.IP6_FORWARD) : List.of(EgressPlanner.IP_FORWARD)));
         }
         tables.put(Target.HOST, host.firewall().tables());
-        return new HostSnapshot(host, hostView, containers, views, sysctls, tables, resolv, state);
+        HostSnapshot snap = new HostSnapshot(host, hostView, containers, views, sysctls, tables, resolv, state);
+        snap.hostsFiles.putAll(hostsFiles);
+        return snap;
     }
 
     static String read(Path f) {

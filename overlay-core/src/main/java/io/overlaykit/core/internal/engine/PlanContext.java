@@ -38,8 +38,10 @@ final class PlanContext {
         this.bridge = names.bridge();
         this.uplink = hostSpec.uplink() != null ? hostSpec.uplink() : linkHoldingUnderlay();
         this.mtu = spec.mtu() != null ? spec.mtu()
-                : spec.switchKind() == io.overlaykit.core.spec.SwitchKind.OVN
-                ? Mtu.check("mtu", uplinkMtu() - Mtu.GENEVE_OVERHEAD) : Mtu.overlayFor(uplinkMtu());
+                : spec.switchKind() == io.overlaykit.core.spec.SwitchKind.OVN // Geneve: 58 bytes over IPv4
+                ? Mtu.check("mtu", uplinkMtu() - Mtu.GENEVE_OVERHEAD - (hostSpec.underlay() instanceof
+                        java.net.Inet6Address ? 20 : 0))
+                : Mtu.overlayFor(uplinkMtu(), hostSpec.underlay() instanceof java.net.Inet6Address); // 70 v6, 50 v4
     }
 
     private InterfaceName linkHoldingUnderlay() {

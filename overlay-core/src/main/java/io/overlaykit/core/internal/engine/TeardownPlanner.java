@@ -28,7 +28,7 @@ import java.util.Set;
  * The removal of exactly our objects on a host, found by their tags, so it also cleans up after a crashed
  * apply: containers by label, the switch's bridges by owner, links by alias, our nft table, recorded listen
  * addresses; then {@code ip_forward} and what existing containers had before (nft table, rules, sysctls,
- * resolv.conf) put back. Step descriptions read as what was done. A clean host gives an empty plan.
+ * resolv.conf, /etc/hosts without our block) put back. Step descriptions read as what was done. A clean host gives an empty plan.
  */
 public final class TeardownPlanner {
     private TeardownPlanner() {
@@ -46,7 +46,7 @@ public final class TeardownPlanner {
             }
         }
         spec.hosts().stream().filter(h -> h.name().equals(host.name())).flatMap(h -> h.containers().stream())
-                .filter(ContainerSpec::existing).forEach(c -> existing(names, snap, c, steps));
+                .filter(ContainerSpec::existing).forEach(c -> existing(spec, names, snap, c, steps));
         Set<InterfaceName> removedBySwitch = new HashSet<>();
         if (sw != null) {
             for (Step s : sw.teardownPlan(names.owner())) {
@@ -82,11 +82,18 @@ public final class TeardownPlanner {
                     List.of(new Change.Sysctl(Target.HOST, EgressPlanner.IP_FORWARD, previous, null, false),
                             new Change.State(HostStateFile.IP_FORWARD, null, previous))));
         }
+        String previous6 = snap.state.get(HostStateFile.IP6_FORWARD);
+        if (previous6 != null) {
+            steps.add(Step.removal("restore ip6_forward", "restored " + EgressPlanner.IP6_FORWARD + "=" + previous6,
+                    List.of(new Change.Sysctl(Target.HOST, EgressPlanner.IP6_FORWARD, previous6, null, false),
+                            new Change.State(HostStateFile.IP6_FORWARD, null, previous6))));
+        }
         return new Plan(spec.name(), host.name(), steps);
     }
 
     /** Existing containers keep running: take our table, rules and DNS out of them. */
-    private static void existing(Names names, HostSnapshot snap, ContainerSpec c, List<Step> steps) {
+    private static void existing(OverlaySpec spec, Names names, HostSnapshot snap, ContainerSpec c,
+                                 List<Step> steps) {
         if (snap.running(c.name()).isEmpty()) {
             return;
         }
@@ -110,6 +117,12 @@ public final class TeardownPlanner {
         sysctls.forEach((key, value) -> steps.add(Step.removal("restore " + key + " " + c.name(), "restored " + key
                 + "=" + value + " in " + c.name(), List.of(new Change.Sysctl(t, key, value, null, false),
                 new Change.State(HostStateFile.SYSCTL_PREFIX + c.name() + "/" + key, null, value)))));
+        List<Change> hosts = HostsFilePlanner.removal(spec, t, snap.hostsFiles.get(c.name()), snap.state,
+                c.name());
+        if (!hosts.isEmpty()) {
+            steps.add(Step.removal("remove names " + c.name(), "removed the " + spec.name() + " block from "
+                    + "/etc/hosts of " + c.name(), hosts));
+        }
         String saved = snap.state.get(HostStateFile.RESOLV_PREFIX + c.name());
         if (saved != null) {
             steps.add(Step.removal("restore dns " + c.name(), "restored resolv.conf of " + c.name(),

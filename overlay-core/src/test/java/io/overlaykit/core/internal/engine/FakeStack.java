@@ -45,7 +45,8 @@ final class FakeStack implements NetworkStack {
     final class Sysctls extends TreeMap<String, String> {
         private static final long serialVersionUID = 1L;
         private static final Map<String, String> PER_INTERFACE_DEFAULTS = Map.of("net.ipv6.conf.%s.autoconf", "1",
-                "net.ipv4.conf.%s.arp_notify", "0");
+                "net.ipv4.conf.%s.arp_notify", "0", "net.ipv6.conf.%s.disable_ipv6", "0",
+                "net.ipv6.conf.%s.accept_dad", "1");
         transient RuntimeException failWrites;
         transient Ns owner;
         private final java.util.Set<String> absent = new java.util.HashSet<>();
@@ -117,7 +118,8 @@ final class FakeStack implements NetworkStack {
 
     /** One namespace's state: the shared in-memory links plus sysctls and nft tables. */
     final class Ns extends InMemoryLinks implements Firewall {
-        final Sysctls sysctls = new Sysctls(Map.of("net.ipv4.ip_forward", "0"));
+        final Sysctls sysctls = new Sysctls(Map.of("net.ipv4.ip_forward", "0",
+                "net.ipv6.conf.all.forwarding", "0"));
         final Map<String, FirewallTable> tables = new TreeMap<>();
 
         Ns(NetNamespace ns) {

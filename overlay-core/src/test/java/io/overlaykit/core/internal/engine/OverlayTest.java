@@ -30,10 +30,10 @@ class OverlayTest {
         String pristine = w.snapshot();
 
         Overlay overlay = Overlay.fromSpec(file);
-        assertThat(overlay.plan(w.host).toString()).startsWith("plan for spec okcore on host hostA (41 steps)")
+        assertThat(overlay.plan(w.host).toString()).startsWith("plan for spec okcore on host hostA (43 steps)")
                 .contains("  1. bridge");
         // every step but the four that creating the veths already covers (MTU, gateway MAC)
-        assertThat(overlay.status(w.host).drift()).hasSize(37).extracting(Status.Drift::kind)
+        assertThat(overlay.status(w.host).drift()).hasSize(39).extracting(Status.Drift::kind)
                 .containsOnly(Status.Kind.MISSING);
 
         List<String> events = new ArrayList<>();
@@ -48,14 +48,14 @@ class OverlayTest {
                 events.add((changed ? "changed " : "unchanged ") + step.id());
             }
         });
-        assertThat(result.changed()).isEqualTo(37);
-        assertThat(result.toMap()).containsEntry("changed", 37L).containsEntry("unchanged", 4L);
+        assertThat(result.changed()).isEqualTo(39);
+        assertThat(result.toMap()).containsEntry("changed", 39L).containsEntry("unchanged", 4L);
         assertThat(overlay.plan(w.host).toMap()).containsEntry("host", "hostA");
         // maps only: the CLI can hand them to Jackson as they are
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(overlay.status(w.host).toMap()))
                 .startsWith("{\"spec\":\"okcore\",\"host\":\"hostA\",\"clean\":true");
         // the bridge and the tunnel are one switch batch: both start, the batch runs, both finish
-        assertThat(events).hasSize(82).startsWith("start bridge", "start tunnel hostB", "changed bridge",
+        assertThat(events).hasSize(86).startsWith("start bridge", "start tunnel hostB", "changed bridge",
                 "changed tunnel hostB", "start container podA", "changed container podA");
         assertThat(overlay.status(w.host).isClean()).isTrue();
         assertThat(overlay.apply(w.host).isUnchanged()).isTrue();

@@ -33,14 +33,14 @@ class PlannerTest {
                 "container podA", "container podB", "veth podA", "veth podB", "mtu podA", "mtu podB",
                 "attach podA", "attach podB", "txoff podA", "txoff podB", "up podA", "up podB",
                 "sysctl podA", "txoff podA eth0", "lo podA", "address podA", "eth0 podA", "route podA", "dns podA",
-                "connmark podA", "reply-rule podA hostB", "reply-route podA hostB",
+                "hosts podA", "connmark podA", "reply-rule podA hostB", "reply-route podA hostB",
                 "sysctl podB", "txoff podB eth0", "lo podB", "address podB", "eth0 podB", "route podB", "dns podB",
-                "gateway veth", "gateway mac", "gateway mtu", "gateway attach", "gateway txoff", "gateway address",
+                "hosts podB", "gateway veth", "gateway mac", "gateway mtu", "gateway attach", "gateway txoff", "gateway address",
                 "gateway up", "ip_forward", "listen 192.0.2.5", "firewall");
-        assertThat(plan.toString()).contains("plan for spec okcore on host hostA (41 steps)")
+        assertThat(plan.toString()).contains("plan for spec okcore on host hostA (43 steps)")
                 .contains("vxlan okthostB-").contains("to 192.0.2.3:4789 from 192.0.2.2");
         // a fresh host: every step but the four that the creates already cover has changes
-        assertThat(plan.pending()).hasSize(37);
+        assertThat(plan.pending()).hasSize(39);
         assertThat(plan.step("veth podA").changes()).hasSize(1);
         assertThat(plan.step("veth podA").changes().get(0).describe()).startsWith("create veth okvpodA-")
                 .contains("<-> eth0 in container okcore-podA mtu 1450");
