@@ -39,6 +39,8 @@ public final class Host {
     private final ContainerRuntime containers;
     private final Path stateRoot;
     private final Function<ContainerInfo, Path> containerRoot;
+    private final io.overlaykit.core.spi.WireGuardDevices wireguard;
+    private final Secret wireguardPrivateKey;
     private OverlaySwitch linux;
     private RequestHook hook = RequestHook.NONE;
 
@@ -51,6 +53,10 @@ public final class Host {
         this.linuxSwitch = b.linuxSwitch; // null: the stack's own, see overlaySwitch
 
         this.containers = b.containers;
+        this.wireguardPrivateKey = b.wireguardPrivateKey;
+        this.wireguard = b.wireguard != null ? b.wireguard
+                : new io.overlaykit.core.internal.wireguard.UapiWireGuard(
+                        io.overlaykit.core.internal.wireguard.UapiWireGuard.DEFAULT_DIR);
         this.stateRoot = b.stateRoot == null ? DEFAULT_STATE_ROOT : b.stateRoot;
         this.containerRoot = b.containerRoot == null
                 ? c -> Path.of("/proc", Long.toString(c.pid()), "root") : b.containerRoot;
@@ -103,6 +109,19 @@ public final class Host {
             throw new OverlayException("host " + name + " has no container runtime; give one with .containers(...)");
         }
         return containers;
+    }
+
+    /**
+     * Where this host's WireGuard interfaces are configured (encrypted overlays): by default the UAPI sockets of
+     * {@code wireguard-go} in {@code /var/run/wireguard}.
+     */
+    public io.overlaykit.core.spi.WireGuardDevices wireguard() {
+        return wireguard;
+    }
+
+    /** The WireGuard private key given for this host (a spec with its {@code publicKey}); empty: derived from the psk. */
+    public java.util.Optional<Secret> wireguardPrivateKey() {
+        return java.util.Optional.ofNullable(wireguardPrivateKey);
     }
 
     /** Whether a container runtime was given. */
@@ -204,6 +223,8 @@ public final class Host {
         private ContainerRuntime containers;
         private Path stateRoot;
         private Function<ContainerInfo, Path> containerRoot;
+        private io.overlaykit.core.spi.WireGuardDevices wireguard;
+        private Secret wireguardPrivateKey;
 
         private Builder(String name) {
             this.name = name;
@@ -245,6 +266,18 @@ public final class Host {
         /** The container runtime (e.g. overlay-podman's {@code PodmanClient}), for specs with containers. */
         public Builder containers(ContainerRuntime runtime) {
             this.containers = runtime;
+            return this;
+        }
+
+        /** Where WireGuard interfaces are configured; default: wireguard-go's UAPI sockets in /var/run/wireguard. */
+        public Builder wireguard(io.overlaykit.core.spi.WireGuardDevices devices) {
+            this.wireguard = devices;
+            return this;
+        }
+
+        /** This host's WireGuard private key, for a spec that gives the host's {@code publicKey}. */
+        public Builder wireguardPrivateKey(Secret key) {
+            this.wireguardPrivateKey = key;
             return this;
         }
 

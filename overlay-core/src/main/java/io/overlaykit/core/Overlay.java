@@ -73,6 +73,15 @@ public final class Overlay {
     }
 
     /**
+     * Per peer host: how the tunnel from {@code host} is encrypted ({@code none}, {@code wireguard}, {@code ipsec})
+     * and, for WireGuard, the peer's last handshake as the host's WireGuard interface reports it. Reads, changes
+     * nothing.
+     */
+    public List<io.overlaykit.core.plan.TunnelStatus> tunnels(Host host) {
+        return Engine.tunnels(spec, host);
+    }
+
+    /**
      * What on {@code host} stands in the way of this spec and is not ours (an interface or container of our
      * name, an nft table of our name we did not create, a listen socket held by another process, an
      * {@code existing} container that does not run), each named like a spec problem; empty when nothing does.
@@ -154,6 +163,34 @@ public final class Overlay {
     public InterfaceName containerInterface(String container) {
         containerName(container);
         return names().containerVeth(container);
+    }
+
+    /**
+     * The WireGuard interface of {@code host} in an encrypted overlay: the host (or its lab) runs
+     * {@code wireguard-go NAME} or has a kernel WireGuard link of that name; the apply configures it.
+     */
+    public InterfaceName wireguardInterface(String host) {
+        spec.host(host);
+        return names().wireguard(host);
+    }
+
+    /** The transit address of {@code host}'s WireGuard interface (the VXLAN tunnels' endpoint). */
+    public java.net.InetAddress transitAddress(String host) {
+        spec.host(host);
+        return io.overlaykit.core.internal.engine.Engine.transitAddress(spec, host);
+    }
+
+    /**
+     * The WireGuard public key of {@code host}, base64 as {@code wg} prints it: the spec's {@code publicKey}, or
+     * derived from the psk and the host's name.
+     *
+     * @throws OverlayException when the spec has no psk
+     */
+    public String wireguardPublicKey(String host) {
+        if (spec.psk() == null) {
+            throw new OverlayException("spec " + spec.name() + " has no psk, so no WireGuard keys");
+        }
+        return io.overlaykit.core.internal.engine.Engine.wireguardPublicKey(spec, host);
     }
 
     /** See {@link #tags()}. */

@@ -74,7 +74,10 @@ final class OvsSwitchPlanner {
         List<Step> bridge = List.of(Step.of("bridge", "ovs bridge " + br + mtu(intent), exists ? List.of()
                 : List.of(new SwitchChange.EnsureBridge(intent.bridge(), intent.owner()))));
         List<Step> tunnels = new ArrayList<>();
-        for (SwitchIntent.Peer peer : intent.peers()) {
+        List<Step> kernelRemovals = new ArrayList<>();
+        if (KernelTunnels.needed(intent, view.host())) {
+            kernelTunnels(intent, view, facts, tunnels, kernelRemovals);
+        } else for (SwitchIntent.Peer peer : intent.peers()) {
             VxlanTunnel t = tunnel(intent, peer);
             tunnels.add(Step.of(peer.stepId(), "vxlan " + t.name() + " vni " + t.vni() + " to "
                             + peer.remote().getHostAddress() + ":" + t.dstPort()
@@ -87,8 +90,28 @@ final class OvsSwitchPlanner {
             attach.put(p.link(), Step.of(p.attachStep(), "plug " + p.link() + " into " + br,
                     ports(view, intent, OvsPort.system(p.link()), ifindex, p.fresh())));
         }
-        SwitchPlan plan = new SwitchPlan(bridge, tunnels, attach, Map.of(), removals(intent, view), List.of());
+        List<Step> removals = new ArrayList<>(removals(intent, view));
+        removals.addAll(kernelRemovals);
+        SwitchPlan plan = new SwitchPlan(bridge, tunnels, attach, Map.of(), removals, List.of());
         return sw.needsTxChecksumOff() ? PortSettings.txChecksumOff(plan, intent, facts) : plan;
+    }
+
+    /** Tunnels over a WireGuard interface: a kernel VXLAN device plugged in as a system port (see {@link KernelTunnels}). */
+    private static void kernelTunnels(SwitchIntent intent, View view, HostFacts facts, List<Step> tunnels,
+                                      List<Step> removals) {
+        KernelTunnels.plan(intent, view.host(), tunnels, removals);
+        InterfaceName dev = KernelTunnels.deviceName(intent);
+        boolean recreated = tunnels.stream().flatMap(t -> t.changes().stream()).anyMatch(c -> c instanceof Change.Net n
+                && n.op() instanceof io.overlaykit.core.spi.NetOp.CreateVxlan);
+        Long ifindex = recreated ? null : view.host().link(dev).map(l -> (long) l.index()).orElse(null);
+        List<Change> changes = new ArrayList<>(ports(view, intent, OvsPort.system(dev), ifindex, recreated));
+        if (recreated || facts.txChecksum(io.overlaykit.core.plan.Target.HOST, dev).orElse(true)) {
+            changes.add(new Change.Net(io.overlaykit.core.plan.Target.HOST,
+                    new io.overlaykit.core.spi.NetOp.SetTxChecksum(dev, false),
+                    new io.overlaykit.core.spi.NetOp.SetTxChecksum(dev, true)));
+        }
+        tunnels.add(Step.of("kernel tunnel port", "plug kernel vxlan " + dev + " into " + intent.bridge().name()
+                + ", tx checksum offload off", changes));
     }
 
     private static String mtu(SwitchIntent intent) {

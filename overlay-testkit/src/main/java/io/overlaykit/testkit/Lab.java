@@ -13,6 +13,7 @@ import io.overlaykit.testkit.internal.LabBuild;
 import io.overlaykit.testkit.internal.LabLayout;
 import io.overlaykit.testkit.internal.LabState;
 import io.overlaykit.testkit.internal.OvsDaemons;
+import io.overlaykit.testkit.internal.WireGuardDaemons;
 import io.overlaykit.testkit.internal.PodmanService;
 import io.overlaykit.testkit.internal.Teardown;
 import io.overlaykit.testkit.internal.Wire;
@@ -322,6 +323,8 @@ public final class Lab implements AutoCloseable {
         LabLayout layout = new LabLayout(shape, b.outside, b.podman, b.ovnCentral, b.ovnEncap);
         long wired = new LabBuild(network, state, runDir).run(layout, TEST_IMAGE, client -> podmanClient = client);
         adopt(layout);
+        b.wireguard.forEach((host, ifname) -> WireGuardDaemons.start(state, prefix + "-" + host, ifname,
+                runDir.resolve("wireguard")));
         layout.writeTo(state); // from now on another process can attach
         startDuration = Duration.ofNanos(System.nanoTime() - t0);
         LOG.log(System.Logger.Level.INFO, "lab ''{0}'' started in {1} ms (namespaces and wire {2} ms, then hosts{3} in"
@@ -407,6 +410,7 @@ public final class Lab implements AutoCloseable {
         private boolean persistent;
         private List<IpPrefix> ovnCentral = List.of();
         private String ovnEncap;
+        private final Map<String, String> wireguard = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -459,6 +463,16 @@ public final class Lab implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs {@code wireguard-go IFNAME} in host {@code host}'s namespace (for encrypted overlays): the interface
+         * name must be unique on the machine (wireguard-go's socket directory is shared by every namespace).
+         */
+        public Builder wireguard(String host, String ifname) {
+            io.overlaykit.core.InterfaceName.of(ifname);
+            wireguard.put(host, ifname);
+            return this;
+        }
+
         /** Whether the lab runs a private podman service with {@link Lab#TEST_IMAGE}. */
         public Builder withPodman(boolean podman) {
             this.podman = podman;
@@ -483,7 +497,10 @@ public final class Lab implements AutoCloseable {
             if (hosts.isEmpty() && outside == null) {
                 throw new InvalidSpecException("hosts", null, "a lab needs at least one host");
             }
-            List<String> missing = LabPrerequisites.missing(ovs, podman, !ovnCentral.isEmpty());
+            List<String> missing = new java.util.ArrayList<>(LabPrerequisites.missing(ovs, podman, !ovnCentral.isEmpty()));
+            if (!wireguard.isEmpty() && !LabPrerequisites.wireguardMissing().isEmpty()) {
+                missing.addAll(LabPrerequisites.wireguardMissing());
+            }
             if (!missing.isEmpty()) {
                 throw new OverlayException("cannot start a lab: " + String.join(", ", missing));
             }

@@ -77,7 +77,8 @@ public final class LabOverlay implements AutoCloseable {
     /**
      * A lab builder shaped like {@code spec}: prefix = spec name, one host per spec host with its underlay
      * address on one wire (a prefix length covering every underlay and {@code lab.outside}), the outside
-     * namespace when the spec has {@code lab.outside}, OVS when {@code switch} is {@code ovs}, and podman.
+     * namespace when the spec has {@code lab.outside}, OVS when {@code switch} is {@code ovs}, podman, and a
+     * {@code wireguard-go} per host when the spec is encrypted with WireGuard.
      * Add {@code persistent(true)} or other settings before {@code start()}.
      */
     public static Lab.Builder labFor(OverlaySpec spec) {
@@ -104,6 +105,9 @@ public final class LabOverlay implements AutoCloseable {
         int length = wireLength(all);
         for (HostSpec h : spec.hosts()) {
             b.host(h.name(), h.underlay().getHostAddress() + "/" + length);
+            if (spec.encryptionMode() == io.overlaykit.core.spec.Encryption.Mode.WIREGUARD) {
+                b.wireguard(h.name(), Overlay.of(spec).wireguardInterface(h.name()).value());
+            }
         }
         if (outside != null) {
             b.outside(outside.getHostAddress() + "/" + length);

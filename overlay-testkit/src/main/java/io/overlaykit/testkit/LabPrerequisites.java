@@ -49,6 +49,16 @@ public final class LabPrerequisites {
         return missing;
     }
 
+    /** What an encrypted (WireGuard) lab needs besides: wireguard-go and /dev/net/tun; empty when both are there. */
+    public static List<String> wireguardMissing() {
+        List<String> missing = new ArrayList<>();
+        need(missing, "wireguard-go", "wireguard-go");
+        if (!Files.exists(Path.of("/dev/net/tun"))) {
+            missing.add("/dev/net/tun (userspace WireGuard needs TUN devices)");
+        }
+        return missing;
+    }
+
     /**
      * True when the tests run under CI, where a missing prerequisite fails instead of skipping: {@code CI}
      * is set to any non-empty value other than {@code false} ({@code true}, {@code 1}, {@code yes}), so

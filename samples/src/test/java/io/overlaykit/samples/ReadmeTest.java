@@ -39,7 +39,7 @@ class ReadmeTest {
     @Test
     void namedFilesExist() {
         for (String f : new String[] {"overlay", "samples/jshell/run", "samples/jshell/seed.jsh",
-            "samples/jshell/lab-spec.jsh", "samples/specs/demo2.json", "samples/specs/demo3.json", "scripts/test",
+            "samples/jshell/lab-spec.jsh", "samples/specs/demo2.json", "samples/specs/demo3.json", "samples/specs/secure2.json", "scripts/test",
             "scripts/prereqs", "systemd/overlaykit@.service", "overlaykit-bom/pom.xml",
             "examples/overlay-junit-example/pom.xml",
             "examples/overlay-junit-example/src/test/resources/specs/two-hosts.json"}) {

@@ -12,7 +12,7 @@ import java.util.Objects;
  * the state file) run as one batch.
  */
 public sealed interface Change permits Change.Net, Change.Veth, Change.Sysctl, Change.Firewall, Change.Container,
-        Change.File, Change.State, SwitchChange {
+        Change.File, Change.State, Change.WireGuard, SwitchChange {
 
     /** The change that undoes this one, or null. */
     Change inverse();
@@ -199,6 +199,36 @@ public sealed interface Change permits Change.Net, Change.Veth, Change.Sysctl, C
         @Override
         public String describe() {
             return (value == null ? "forget " + key : "record " + key + "=" + value) + " in the host state";
+        }
+    }
+
+    /**
+     * The configuration of one WireGuard interface in {@code target}: private key, port and every peer replaced
+     * by {@code config}; {@code before} is what it held (null: nothing to undo). Keys are never described.
+     */
+    record WireGuard(Target target, io.overlaykit.core.InterfaceName link, io.overlaykit.core.spi.WireGuardDevice config,
+                     io.overlaykit.core.spi.WireGuardDevice before) implements Change {
+        public WireGuard {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(link, "link");
+            Objects.requireNonNull(config, "config");
+        }
+
+        @Override
+        public Change inverse() {
+            return before == null ? null : new WireGuard(target, link, before, config);
+        }
+
+        @Override
+        public String describe() {
+            return "configure wireguard " + link + ": port " + config.listenPort() + ", " + config.peers().size()
+                    + (config.peers().size() == 1 ? " peer" : " peers")
+                    + (config.privateKey().isZero() ? ", no key" : ", keys set (not shown)") + " in " + target;
+        }
+
+        @Override
+        public String toString() {
+            return "WireGuard[" + describe() + "]";
         }
     }
 }

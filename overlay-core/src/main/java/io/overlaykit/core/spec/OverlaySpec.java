@@ -24,7 +24,7 @@ import java.util.List;
  */
 public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu,
                           int udpPort, @JsonIgnore String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab,
-                          NameSpec names, IpPrefix subnet6, OvnSpec ovn) {
+                          NameSpec names, IpPrefix subnet6, Encryption encryption, OvnSpec ovn) {
     /** The IANA VXLAN port, used when the spec gives none. */
     public static final int DEFAULT_UDP_PORT = io.overlaykit.core.VxlanTunnel.IANA_PORT;
 
@@ -32,6 +32,7 @@ public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind swit
         dns = dns == null ? List.of() : List.copyOf(dns);
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
         names = names == null ? NameSpec.DEFAULT : names;
+        encryption = encryption == null ? Encryption.UNSET : encryption;
     }
 
     /** An IPv4-only spec with no name settings of its own and no ovn section. */
@@ -43,8 +44,8 @@ public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind swit
     /** A spec without an {@code ovn} section (switch {@code ovs} or {@code linux}). */
     public OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu, int udpPort,
                        String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab, NameSpec names,
-                       IpPrefix subnet6) {
-        this(name, vni, subnet, switchKind, mtu, udpPort, psk, dns, hosts, lab, names, subnet6, null);
+                       IpPrefix subnet6, Encryption encryption) {
+        this(name, vni, subnet, switchKind, mtu, udpPort, psk, dns, hosts, lab, names, subnet6, encryption, null);
     }
 
     /** The domain of the containers' long names ({@code NAME.DOMAIN}): the spec's own, or its name. */
@@ -86,6 +87,35 @@ public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind swit
         return ipv6(h.gateway6(), h.gateway());
     }
 
+    /** An IPv4-only spec with encryption settings and no name settings of its own. */
+    public OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu, int udpPort,
+                       String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab, Encryption encryption) {
+        this(name, vni, subnet, switchKind, mtu, udpPort, psk, dns, hosts, lab, null, null, encryption);
+    }
+
+    /** Whether the overlay is encrypted: it is exactly when the spec has a {@code psk}. */
+    public boolean encrypted() {
+        return psk != null;
+    }
+
+    /** How the overlay is encrypted: null without a psk, WireGuard unless the spec says {@code "ipsec"}. */
+    public Encryption.Mode encryptionMode() {
+        if (psk == null) {
+            return null;
+        }
+        return encryption.mode() == null ? Encryption.Mode.WIREGUARD : encryption.mode();
+    }
+
+    /** The network the WireGuard interfaces take their addresses from: the spec's, or a /24 derived from the name. */
+    public IpPrefix transit() {
+        return encryption.transit() != null ? encryption.transit()
+                : Encryption.defaultTransit(name == null ? "" : name);
+    }
+
+    /** The UDP port WireGuard listens on, on every host. */
+    public int wireguardPort() {
+        return encryption.wireguardPort() != null ? encryption.wireguardPort() : Encryption.DEFAULT_WIREGUARD_PORT;
+    }
 
     /**
      * Reads and validates a spec file.
@@ -148,6 +178,6 @@ public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind swit
         return "OverlaySpec[name=" + name + ", vni=" + vni + ", subnet=" + subnet + ", switch="
                 + (switchKind == null ? null : switchKind.id()) + ", hosts="
                 + hosts.stream().map(HostSpec::name).toList() + (subnet6 == null ? "" : ", subnet6=" + subnet6)
-                + (psk == null ? "" : ", psk=<redacted>") + "]";
+                + (psk == null ? "" : ", psk=<redacted>, encryption=" + encryptionMode()) + "]";
     }
 }

@@ -31,9 +31,9 @@ final class SpecReader {
             .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
 
     private static final Set<String> TOP = Set.of("name", "vni", "subnet", "switch", "mtu", "udpPort", "psk",
-            "dns", "hosts", "lab", "subnet6", "ovn");
+            "dns", "hosts", "lab", "subnet6", "encryption", "transit", "wireguardPort", "ovn");
     private static final Set<String> HOST = Set.of("name", "underlay", "gateway", "uplink", "egress",
-            "containers", "forwards", "gateway6");
+            "containers", "forwards", "gateway6", "publicKey");
     private static final Set<String> CONTAINER = Set.of("name", "ip", "image", "command", "existing", "ip6");
     private static final Set<String> DNS = Set.of("servers", "domain", "serve", "upstream");
     private static final Set<String> FORWARD = Set.of("listen", "target", "mode", "protocol", "proxyProtocol");
@@ -135,8 +135,12 @@ final class SpecReader {
                         text(ovnNode, "ovn", "encap", false));
             }
         }
+        Encryption.Mode mode = enumValue(n, "", "encryption", false, Encryption.Mode.class);
+        IpPrefix transit = parsed(n, "", "transit", false, SpecReader::network);
+        Integer wgPort = integer(n, "", "wireguardPort", false);
         return new OverlaySpec(name, vni == null ? SpecValidator.UNREAD : vni, subnet, sw, mtu,
-                port == null ? OverlaySpec.DEFAULT_UDP_PORT : port, psk, dns, hosts, lab, names, subnet6, ovn);
+                port == null ? OverlaySpec.DEFAULT_UDP_PORT : port, psk, dns, hosts, lab, names, subnet6,
+                new Encryption(mode, transit, wgPort), ovn);
     }
 
     private List<InetAddress> addresses(JsonNode n, String path, String field) {
@@ -170,7 +174,9 @@ final class SpecReader {
                 forwards.add(forward((ObjectNode) item.node, item.path));
             }
         }
-        return new HostSpec(name, underlay, gateway, uplink, egress == null || egress, containers, forwards, gateway6);
+        String publicKey = text(n, path, "publicKey", false);
+        return new HostSpec(name, underlay, gateway, uplink, egress == null || egress, containers, forwards, gateway6,
+                publicKey);
     }
 
     /** A subnet is a network with its length ({@code 172.16.0.0/24}); a bare address would silently mean /32. */

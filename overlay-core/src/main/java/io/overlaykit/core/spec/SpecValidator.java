@@ -70,13 +70,8 @@ final class SpecValidator {
             add("udpPort", spec.udpPort(), "port must be 1.." + io.overlaykit.core.Ports.MAX);
         }
         OvnRules.check(spec, problems);
-        if (spec.psk() != null && spec.switchKind() != SwitchKind.OVN) { // ovn: OvnRules says why not
-            if (spec.switchKind() == SwitchKind.LINUX) {
-                add("psk", "<redacted>", "a pre-shared key needs switch \"ovs\" (OVS IPsec); the linux switch "
-                        + "has no tunnel encryption");
-            } else if (spec.psk().isBlank()) {
-                add("psk", "(empty)", "must not be empty when given");
-            }
+        if (spec.switchKind() != SwitchKind.OVN || spec.psk() == null) { // ovn with a psk: OvnRules says why not
+            EncryptionRules.check(spec, problems);
         }
         for (int i = 0; i < spec.dns().size(); i++) {
             checkHostAddress("dns[" + i + "]", spec.dns().get(i));

@@ -18,7 +18,7 @@ public record FirewallTable(String name, List<Rule> rules) {
     }
 
     /** A rule kind the backend knows how to render. */
-    public sealed interface Rule permits Masquerade, Dnat, Connmark, ForwardAccept, Untracked {
+    public sealed interface Rule permits Masquerade, Dnat, Connmark, ForwardAccept, Untracked, UdpOnlyFrom {
     }
 
     /**
@@ -58,6 +58,16 @@ public record FirewallTable(String name, List<Rule> rules) {
      * ports would otherwise be tracked a second time and clash with the NAT entries of the routed pass.
      */
     public record Untracked(InterfaceName inInterface) implements Rule {
+    }
+
+    /**
+     * UDP packets to local port {@code port} are dropped unless they come from one of {@code sources} (a WireGuard
+     * port that only the overlay's other hosts may reach); an empty list drops them all.
+     */
+    public record UdpOnlyFrom(int port, java.util.List<java.net.InetAddress> sources) implements Rule {
+        public UdpOnlyFrom {
+            sources = java.util.List.copyOf(sources);
+        }
     }
 
     public enum Protocol { TCP, UDP }

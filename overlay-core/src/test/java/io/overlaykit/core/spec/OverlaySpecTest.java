@@ -185,10 +185,12 @@ class OverlaySpecTest {
     }
 
     @Test
-    void pskOnlyWithOvs() {
-        Problem p = only(BASE.replace("\"switch\": \"ovs\"", "\"switch\": \"linux\", \"psk\": \"secret\""));
-        assertThat(p.path()).isEqualTo("psk");
-        assertThat(p.toString()).doesNotContain("secret").contains("needs switch \"ovs\"");
+    void ipsecOnlyWithOvs() {
+        Problem p = only(BASE.replace("\"switch\": \"ovs\"", "\"switch\": \"linux\", \"psk\": \"secret\", \"encryption\": \"ipsec\""));
+        assertThat(p.path()).isEqualTo("encryption");
+        assertThat(p.toString()).doesNotContain("secret").contains("need switch \"ovs\"");
+        assertThat(OverlaySpec.read(BASE.replace("\"switch\": \"ovs\"", "\"switch\": \"linux\", \"psk\": \"secret\""))
+                .encryptionMode()).isEqualTo(Encryption.Mode.WIREGUARD);
         OverlaySpec ok = OverlaySpec.read(BASE.replace("\"switch\": \"ovs\"", "\"switch\": \"ovs\", \"psk\": \"secret\""));
         assertThat(ok.psk()).isEqualTo("secret");
     }
@@ -257,8 +259,8 @@ class OverlaySpecTest {
     @Test
     void specsBuiltInCodeAreValidatedTheSameWay() {
         OverlaySpec ok = OverlaySpec.read(BASE);
-        OverlaySpec bad = new OverlaySpec("demo", 5000, ok.subnet(), SwitchKind.LINUX, null, 4789, "k", List.of(),
-                ok.hosts(), null);
+        OverlaySpec bad = new OverlaySpec("demo", 5000, ok.subnet(), SwitchKind.LINUX, null, 4789, " ", List.of(),
+                ok.hosts(), null, null);
         InvalidSpecException e = catchThrowableOfType(InvalidSpecException.class, bad::validate);
         assertThat(e.problems()).extracting(Problem::path).containsExactly("psk");
         assertThat(ok.validate()).isSameAs(ok);

@@ -11,19 +11,26 @@ public final class Memory {
     private Memory() {
     }
 
-    /** Heap in use after {@code System.gc()} has settled (three rounds, the smallest reading). */
+    /**
+     * Heap in use after {@code System.gc()} has settled (three rounds, the smallest reading). Every round reads,
+     * interrupted or not: a reading skipped on an interrupt once left Long.MAX_VALUE, and a check of "at most
+     * this plus a slack" overflowed into a negative bound.
+     */
     public static long heapUsedAfterGc() {
         long best = Long.MAX_VALUE;
+        boolean interrupted = false;
         for (int i = 0; i < 3; i++) {
             System.gc();
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+                interrupted = true;
             }
             Runtime rt = Runtime.getRuntime();
             best = Math.min(best, rt.totalMemory() - rt.freeMemory());
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         return best;
     }

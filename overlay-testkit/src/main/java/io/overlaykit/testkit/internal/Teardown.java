@@ -148,14 +148,16 @@ public final class Teardown {
         for (String entry : state.entries(LabState.PIDFILES)) {
             Path pidfile = Path.of(entry);
             long pid = readPid(pidfile);
-            // Guard against a recycled pid: the daemon's command line names its own state directory.
-            if (pid > 0 && ProcessInfo.commandLine(pid).map(c -> c.contains(pidfile.getParent().toString()))
-                    .orElse(false)) {
+            // Guard against a recycled pid: the daemon's command line names its own state directory (wireguard-go:
+            // its interface, which the pidfile's name holds).
+            if (pid > 0 && ProcessInfo.commandLine(pid).map(c -> c.contains(pidfile.getParent().toString())
+                    || WireGuardDaemons.isDaemonOf(pidfile, c)).orElse(false)) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
                 victims.add(pid);
             }
         }
         long deadline = System.nanoTime() + DAEMON_GRACE.toNanos();
+        state.entries(LabState.PIDFILES).forEach(e -> WireGuardDaemons.removeSocket(Path.of(e)));
         for (long pid : victims) {
             while (ProcessInfo.alive(pid) && System.nanoTime() < deadline) {
                 sleep(20);

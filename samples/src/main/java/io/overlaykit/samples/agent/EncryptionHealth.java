@@ -7,8 +7,9 @@ import java.util.Map;
  * The agent's extension point for encryption health: what it reports per WireGuard peer (for example
  * {@code peer}, {@code endpoint}, {@code lastHandshake}, {@code rxBytes}, {@code txBytes}) in the
  * {@code encryption} field of its {@link AgentReport}. The encryption work (WireGuard under the VXLAN) plugs in
- * here by reading {@code last_handshake_time_sec} from each device's UAPI socket or generic netlink; until it has
- * landed, {@link #NONE} reports nothing. Implementations must never put a key into what they return.
+ * here: for an encrypted spec, {@code overlay serve} reports {@code Overlay.tunnels(host)} (each peer's encryption
+ * and last handshake, read from the WireGuard interface); {@link #NONE} reports nothing. Implementations must never
+ * put a key into what they return.
  */
 @FunctionalInterface
 public interface EncryptionHealth {

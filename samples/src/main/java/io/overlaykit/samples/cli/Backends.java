@@ -34,15 +34,16 @@ final class Backends implements AutoCloseable {
     private final Map<String, Host> hosts = new LinkedHashMap<>();
 
     /** Explicit endpoints from the command line; null fields mean "find them". */
-    record Options(String netns, String ovsdb, String podman) {
-        static final Options NONE = new Options(null, null, null);
+    record Options(String netns, String ovsdb, String podman, io.overlaykit.core.Secret privateKey) {
+        static final Options NONE = new Options(null, null, null, null);
 
         /**
          * The endpoint options of {@code args}, checked before anything connects: a namespace that does not
          * exist, a malformed OVSDB remote or a path that is no Unix socket is invalid input (exit 2).
          */
         static Options of(Args args) {
-            Options o = new Options(args.option("netns"), args.option("ovsdb"), args.option("podman"));
+            Options o = new Options(args.option("netns"), args.option("ovsdb"), args.option("podman"),
+                    args.option("private-key") == null ? null : PrivateKeyFile.read(args.option("private-key")));
             if (o.netns != null) {
                 NetNamespace ns = named("--netns", o.netns);
                 if (!Files.exists(ns.path())) {
@@ -117,6 +118,9 @@ final class Backends implements AutoCloseable {
                         : PodmanClient.defaultSocket()));
         if (inLab) {
             b.stateRoot(lab.stateRoot());
+        }
+        if (o.privateKey() != null) {
+            b.wireguardPrivateKey(o.privateKey());
         }
         if (spec.switchKind() == SwitchKind.OVS) {
             OverlaySwitch sw = Switches.ovs(inLab ? labHost.ovsdbRemote()

@@ -26,7 +26,7 @@ import java.util.Set;
  */
 final class HostCommands {
     private static final Set<String> FLAGS = Set.of("quiet", "json");
-    private static final Set<String> VALUED = Set.of("host", "netns", "ovsdb", "podman", "format");
+    private static final Set<String> VALUED = Set.of("host", "netns", "ovsdb", "podman", "format", "private-key");
 
     private HostCommands() {
     }
@@ -110,13 +110,18 @@ final class HostCommands {
         json.put("addresses", addresses);
         StringBuilder text = new StringBuilder("addresses:");
         addresses.forEach((k, v) -> text.append(' ').append(k).append(' ').append(String.join(" ", v)).append(';'));
+        List<io.overlaykit.core.plan.TunnelStatus> tunnels = overlay.tunnels(host);
+        json.put("tunnels", tunnels.stream().map(io.overlaykit.core.plan.TunnelStatus::toMap).toList());
+        boolean tunnelsOk = tunnels.stream().allMatch(io.overlaykit.core.plan.TunnelStatus::healthy);
         switch (format) {
             case "json" -> console.raw(Console.json(json) + System.lineSeparator());
             case "dot" -> console.raw(TopologyDot.render(overlay, host, plan));
             default -> console.result(json, s.toText() + System.lineSeparator() + agent.toText()
+                    + tunnels.stream().map(t -> System.lineSeparator() + "tunnel " + t.describe())
+                    .collect(java.util.stream.Collectors.joining())
                     + System.lineSeparator() + text.substring(0, text.length() - 1));
         }
-        return s.isClean() && agent.isHealthy() ? OverlayCli.OK : OverlayCli.FAILED;
+        return s.isClean() && agent.isHealthy() && tunnelsOk ? OverlayCli.OK : OverlayCli.FAILED;
     }
 
     /** The overlay addresses of a host's gateway and containers, IPv4 then (dual stack) IPv6, in spec order. */
@@ -136,13 +141,27 @@ final class HostCommands {
 
     static int verify(Overlay overlay, Backends backends, String hostName, Backends.Options options, Console console) {
         List<HostSpec> hosts = hostName == null ? overlay.spec().hosts() : List.of(overlay.spec().host(hostName));
+        List<io.overlaykit.core.plan.TunnelStatus> stale = new java.util.ArrayList<>();
+        if (overlay.spec().encrypted()) {
+            for (HostSpec h : hosts) {
+                for (io.overlaykit.core.plan.TunnelStatus t : overlay.tunnels(backends.host(h.name(), options))) {
+                    console.step(t.healthy() ? Console.Mark.OK : Console.Mark.FAILED, "tunnel " + t.describe(), null);
+                    if (!t.healthy()) {
+                        stale.add(t);
+                    }
+                }
+            }
+        }
         CheckReport report = Verifier.verify(overlay.spec(), backends, hosts, options);
         report.rows().forEach(p -> console.step(p.ok() ? Console.Mark.OK : Console.Mark.FAILED,
                 p.from() + " -> " + p.to() + " " + p.kind().name().toLowerCase(java.util.Locale.ROOT)
                         + (p.ok() ? "" : ": " + p.error()), Duration.ofMillis(p.millis())));
-        console.result(Map.of("spec", overlay.spec().name(), "ok", report.allOk(), "probes", report.rows().size(),
-                "failed", report.failures().size()), report.summary());
-        return report.exitCode();
+        console.result(Map.of("spec", overlay.spec().name(), "ok", report.allOk() && stale.isEmpty(), "probes",
+                report.rows().size(), "failed", report.failures().size(), "staleTunnels",
+                stale.stream().map(t -> t.host() + " -> " + t.peer()).toList()), report.summary()
+                + stale.stream().map(t -> System.lineSeparator() + "tunnel " + t.describe()).collect(
+                java.util.stream.Collectors.joining()));
+        return stale.isEmpty() ? report.exitCode() : Math.max(report.exitCode(), OverlayCli.FAILED);
     }
 
     /** Progress lines of an apply: one per step, with its mark and time. */

@@ -24,7 +24,7 @@ public final class OverlayCli {
 
               demo [--switch ovs|linux] [--keep]       the seed walkthrough on a fresh virtual lab
               lab up SPEC | lab down SPEC|NAME          a virtual lab with one namespace per host of SPEC
-              apply SPEC --host NAME [--netns NS] [--ovsdb REMOTE] [--podman PATH]
+              apply SPEC --host NAME [--netns NS] [--ovsdb REMOTE] [--podman PATH] [--private-key FILE]
               plan SPEC --host NAME [...]              the changes apply would make; touches nothing
               teardown SPEC --host NAME [--netns NS] [--ovsdb REMOTE] [--podman PATH]
               status SPEC --host NAME [--format text|json|dot] [...]

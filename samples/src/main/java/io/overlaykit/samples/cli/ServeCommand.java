@@ -67,7 +67,9 @@ final class ServeCommand {
             HostCommands.apply(overlay, host, console);
             List<AutoCloseable> running = new ArrayList<>();
             AgentStateFile stateFile = AgentStateFile.of(host, overlay.spec().name());
-            AgentReporter reporter = new AgentReporter(stateFile, overlay.spec().name(), hostName, EncryptionHealth.NONE);
+            EncryptionHealth encryption = !overlay.spec().encrypted() ? EncryptionHealth.NONE
+                    : () -> overlay.tunnels(host).stream().map(io.overlaykit.core.plan.TunnelStatus::toMap).toList();
+            AgentReporter reporter = new AgentReporter(stateFile, overlay.spec().name(), hostName, encryption);
             try {
                 for (ForwardSpec f : hs.forwards(ForwardSpec.Mode.USERSPACE)) {
                     // Both ends in the host's namespace: the target is reached through the host's gateway.

@@ -38,8 +38,9 @@ final class TopologyDot {
         for (HostSpec peer : spec.peersOf(host.name())) {
             String id = "tunnel_" + peer.name();
             boolean up = done(plan, "tunnel " + peer.name());
-            node(g, id, "vxlan " + spec.vni() + "\\nto " + peer.name() + " " + peer.underlay().getHostAddress(),
-                    "cds", up);
+            node(g, id, "vxlan " + spec.vni() + "\\nto " + peer.name() + " " + peer.underlay().getHostAddress()
+                    + (spec.encrypted() ? "\\nencrypted: " + spec.encryptionMode().name().toLowerCase(java.util.Locale.ROOT)
+                    : ""), spec.encrypted() ? "cds, peripheries=2" : "cds", up);
             edge(g, "bridge", id, up);
         }
         for (ContainerSpec c : hs.containers()) {

@@ -153,6 +153,8 @@ final class ChangeRunner {
             container(k);
         } else if (c instanceof Change.File f) {
             file(f);
+        } else if (c instanceof Change.WireGuard w) {
+            host.wireguard().configure(namespace(w.target()), w.link(), w.config());
         } else {
             throw new IllegalArgumentException("no runner for " + c.getClass().getName());
         }

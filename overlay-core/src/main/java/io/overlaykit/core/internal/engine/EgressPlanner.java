@@ -40,7 +40,8 @@ final class EgressPlanner {
         FirewallTable table = table(ctx, switchRules);
         steps.add(Step.of("firewall", "nft table " + table.name() + ": " + table.rules().size() + " rules ("
                         + (ctx.hostSpec.egress() ? "masquerade out of " + ctx.uplink + ", " : "")
-                        + "hairpin, forward filter, " + table.rules().stream()
+                        + "hairpin, forward filter, " + (WireGuardPlanner.active(ctx.spec) ? "wireguard port "
+                        + ctx.spec.wireguardPort() + " from the peers only, " : "") + table.rules().stream()
                         .filter(r -> r instanceof FirewallTable.Dnat).count() + " dnat)",
                 tableChanges(ctx, Target.HOST, table)));
     }
@@ -101,6 +102,7 @@ final class EgressPlanner {
                         f.listen().address(), f.listen().port(), f.target().address(), f.target().port()));
             }
         }
+        rules.addAll(WireGuardPlanner.firewallRules(ctx));
         return new FirewallTable(ctx.names.firewallTable(), rules);
     }
 

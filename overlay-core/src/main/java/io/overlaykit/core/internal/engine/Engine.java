@@ -22,6 +22,21 @@ public final class Engine {
     private Engine() {
     }
 
+    /** The transit address of {@code host} in an encrypted spec. */
+    public static java.net.InetAddress transitAddress(OverlaySpec spec, String host) {
+        return WireGuardPlanner.transitAddress(spec, host);
+    }
+
+    /** The base64 WireGuard public key of {@code host} in an encrypted spec. */
+    public static String wireguardPublicKey(OverlaySpec spec, String host) {
+        return WireGuardPlanner.publicKey(spec, host);
+    }
+
+    /** Per peer host: how the tunnel from {@code host} is encrypted and its last WireGuard handshake. */
+    public static List<io.overlaykit.core.plan.TunnelStatus> tunnels(OverlaySpec spec, Host host) {
+        return WireGuardPlanner.tunnels(spec, host, java.time.Instant.now());
+    }
+
     /** Observes {@code host} and plans {@code spec} on it; changes nothing. */
     public static Plan plan(OverlaySpec spec, Host host) {
         OverlaySwitch sw = host.overlaySwitch(spec.switchKind());
@@ -35,6 +50,7 @@ public final class Engine {
      * in the way and are not ours ({@link HostConflicts}) are refused first, as invalid input.
      */
     public static ApplyResult apply(OverlaySpec spec, Host host, ProgressListener listener) {
+        WireGuardPlanner.refuseUnproven(spec, host.name()); // before the lock: a refused spec leaves no trace
         try (HostLock lock = HostLock.acquire(host.stateDir(spec.name()),
                 "apply of spec " + spec.name() + " on host " + host.name())) {
             OverlaySwitch sw = host.overlaySwitch(spec.switchKind());

@@ -78,6 +78,10 @@ public final class FirewallCodec {
             n.put("kind", "forwardAccept").put("subnet", text(f.subnet())).put("bridge", text(f.bridge()));
         } else if (r instanceof FirewallTable.Untracked u) {
             n.put("kind", "untracked").put("in", text(u.inInterface()));
+        } else if (r instanceof FirewallTable.UdpOnlyFrom u) {
+            n.put("kind", "udpOnlyFrom").put("port", u.port());
+            var sources = n.putArray("sources");
+            u.sources().forEach(a -> sources.add(a.getHostAddress()));
         } else {
             throw new IllegalArgumentException("no JSON form for firewall rule " + r.getClass().getName());
         }
@@ -100,6 +104,11 @@ public final class FirewallCodec {
                 return new FirewallTable.ForwardAccept(prefix(n, "subnet"), name(n, "bridge"));
             case "untracked":
                 return new FirewallTable.Untracked(name(n, "in"));
+            case "udpOnlyFrom": {
+                java.util.List<java.net.InetAddress> sources = new java.util.ArrayList<>();
+                n.path("sources").forEach(a -> sources.add(io.overlaykit.core.IpPrefix.parseAddress(a.asText())));
+                return new FirewallTable.UdpOnlyFrom(n.path("port").asInt(), sources);
+            }
             default:
                 throw new IllegalArgumentException("unknown firewall rule kind '" + kind + "'");
         }

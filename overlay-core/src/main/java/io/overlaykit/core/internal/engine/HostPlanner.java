@@ -34,10 +34,13 @@ public final class HostPlanner {
     public static Plan plan(OverlaySpec spec, String hostName, HostSnapshot snap, OverlaySwitch sw) {
         PlanContext ctx = new PlanContext(spec, hostName, snap);
         checkDistinctNames(ctx);
+        WireGuardPlanner.refuseUnproven(ctx);
+        List<Step> steps = new ArrayList<>();
+        WireGuardPlanner.add(ctx, steps); // first: it refuses a missing WireGuard interface before the switch plans
         SwitchIntent intent = intent(ctx);
         SwitchPlan swPlan = sw.plan(intent, snap.switchView, snap);
         List<ContainerSpec> containers = ctx.hostSpec.containers();
-        List<Step> steps = new ArrayList<>(swPlan.bridge());
+        steps.addAll(swPlan.bridge());
         steps.addAll(swPlan.tunnels());
         containers.forEach(c -> steps.add(ContainerPlanner.run(ctx, c)));
         containers.forEach(c -> steps.add(ContainerPlanner.veth(ctx, c)));
@@ -76,8 +79,8 @@ public final class HostPlanner {
                 "gateway attach", "gateway txoff", GatewayPlanner.missing(ctx), ctx.hostName,
                 ctx.names.gatewayMac(ctx.hostName), ctx.hostSpec.gateway()));
         Bridge bridge = new Bridge(ctx.bridge, ctx.mtu, ctx.names.alias());
-        return new SwitchIntent(ctx.names.owner(), bridge, io.overlaykit.core.Vni.of(ctx.spec.vni()),
-                ctx.spec.udpPort(), ctx.hostSpec.underlay(), ctx.uplink, peers, ports);
+        return WireGuardPlanner.adapt(ctx, new SwitchIntent(ctx.names.owner(), bridge,
+                io.overlaykit.core.Vni.of(ctx.spec.vni()), ctx.spec.udpPort(), ctx.hostSpec.underlay(), ctx.uplink, peers, ports));
     }
 
     /** The intent for a snapshot, for the observer (which reads the switch's view from it). */
@@ -100,5 +103,8 @@ public final class HostPlanner {
         put.accept(ctx.names.gatewayPort(ctx.hostName), "the gateway port");
         ctx.spec.peersOf(ctx.hostName).forEach(p -> put.accept(ctx.names.tunnel(p.name()), "tunnel " + p.name()));
         ctx.hostSpec.containers().forEach(c -> put.accept(ctx.names.containerVeth(c.name()), "container " + c.name()));
+        if (WireGuardPlanner.active(ctx.spec)) {
+            put.accept(ctx.names.wireguard(ctx.hostName), "the wireguard interface");
+        }
     }
 }

@@ -47,6 +47,7 @@ public final class HostSnapshot implements HostFacts {
 
     private final Map<Target, Map<InterfaceName, Boolean>> txMemo = new HashMap<>();
     private final Map<String, Optional<String>> sysctlMemo = new HashMap<>();
+    private final Map<InterfaceName, Optional<io.overlaykit.core.spi.WireGuardDevice>> wgMemo = new HashMap<>();
 
     HostSnapshot(Host host, NamespaceView hostView, Map<String, ContainerInfo> containers,
                  Map<String, NamespaceView> containerViews, Map<Target, Map<String, String>> sysctls,
@@ -83,6 +84,11 @@ public final class HostSnapshot implements HostFacts {
         }
         NamespaceView v = containerViews.get(target.container());
         return v != null ? v : FRESH;
+    }
+
+    /** The host's WireGuard interface {@code link} as configured now (read on first use); empty: not reachable. */
+    synchronized Optional<io.overlaykit.core.spi.WireGuardDevice> wireguard(InterfaceName link) {
+        return wgMemo.computeIfAbsent(link, l -> host.wireguard().read(host.namespace(), l));
     }
 
     /** Read for every link of a namespace at once, the first time a backend asks about one of them. */

@@ -13,7 +13,7 @@ import java.util.Map;
  * length of the spec's names: a 3-letter kind prefix ({@code okb} bridge, {@code okv} container veth,
  * {@code okg}/{@code okh} gateway veth, {@code okt} OVS tunnel port, {@code okx} kernel VXLAN device),
  * up to 5 readable characters of the object's name, {@code -}, and 6 hex digits of a SHA-256 over
- * (spec, kind, object). So they are stable across applies, distinct per spec on one host, and readable
+ * (spec, kind, object); {@code okw} is a host's WireGuard interface. So they are stable across applies, distinct per spec on one host, and readable
  * enough in {@code ip link}.
  *
  * <pre>{@code
@@ -68,6 +68,14 @@ public final class Names {
     /** The OVS tunnel port towards {@code peerHost}. */
     public InterfaceName tunnel(String peerHost) {
         return derive("okt", peerHost, "tunnel/" + peerHost);
+    }
+
+    /**
+     * The WireGuard interface of {@code host} (encrypted overlays): distinct per host, because wireguard-go's
+     * socket directory is one for every namespace of a machine.
+     */
+    public InterfaceName wireguard(String host) {
+        return derive("okw", host, "wireguard/" + host);
     }
 
     /** The kernel VXLAN device of the Linux switch. */

@@ -38,10 +38,11 @@ final class PlanContext {
         this.bridge = names.bridge();
         this.uplink = hostSpec.uplink() != null ? hostSpec.uplink() : linkHoldingUnderlay();
         this.mtu = spec.mtu() != null ? spec.mtu()
-                : spec.switchKind() == io.overlaykit.core.spec.SwitchKind.OVN // Geneve: 58 bytes over IPv4
+                : (spec.switchKind() == io.overlaykit.core.spec.SwitchKind.OVN // Geneve: 58 bytes over IPv4
                 ? Mtu.check("mtu", uplinkMtu() - Mtu.GENEVE_OVERHEAD - (hostSpec.underlay() instanceof
                         java.net.Inet6Address ? 20 : 0))
-                : Mtu.overlayFor(uplinkMtu(), hostSpec.underlay() instanceof java.net.Inet6Address); // 70 v6, 50 v4
+                : Mtu.overlayFor(uplinkMtu(), hostSpec.underlay() instanceof java.net.Inet6Address)) // 70 v6, 50 v4
+                - WireGuardPlanner.overhead(spec);
     }
 
     private InterfaceName linkHoldingUnderlay() {
@@ -55,7 +56,7 @@ final class PlanContext {
                 + "; add it, or name the uplink in the spec (\"uplink\")");
     }
 
-    private int uplinkMtu() {
+    int uplinkMtu() {
         return snap.hostView.link(uplink).map(LinkInfo::mtu).orElseThrow(() -> new NotFoundException("host "
                 + hostName + ": uplink " + uplink + " does not exist in " + snap.host.namespace().displayName()));
     }

@@ -66,6 +66,7 @@ public final class TeardownPlanner {
                         List.of(LinkChanges.deleteLeftover(Target.HOST, l.name()))));
             }
         }
+        WireGuardPlanner.teardown(spec, snap, steps);
         if (snap.tables(Target.HOST).contains(names.firewallTable())) {
             steps.add(Step.removal("remove firewall", "removed nft table " + names.firewallTable(),
                     List.of(new Change.Firewall(Target.HOST, names.firewallTable(), null, null, true))));

@@ -18,7 +18,9 @@ public enum NftChain {
     /** A route chain: a changed packet mark makes the kernel route the packet again. */
     ROUTE_OUTPUT("route-output", "route", "output", -150),
     /** Filters what is forwarded into the overlay; policy accept so other traffic is untouched. */
-    FORWARD("forward", "filter", "forward", 0);
+    FORWARD("forward", "filter", "forward", 0),
+    /** Filters what arrives for this namespace (the WireGuard port); policy accept so other traffic is untouched. */
+    INPUT("input", "filter", "input", 0);
 
     private final String chainName;
     private final String type;

@@ -97,11 +97,28 @@ public final class NftRenderer {
                 forward(f).forEach(expr -> add(chains, NftChain.FORWARD, expr));
             } else if (rule instanceof Untracked u) {
                 add(chains, NftChain.RAW_PREROUTING, notrack(u));
+            } else if (rule instanceof io.overlaykit.core.spi.FirewallTable.UdpOnlyFrom u) {
+                add(chains, NftChain.INPUT, udpOnlyFrom(u));
             } else {
                 throw new InvalidSpecException("firewall rule", rule, "unknown rule kind");
             }
         }
         return chains;
+    }
+
+    // udp dport PORT [ip saddr != { SOURCES }] drop
+    static ArrayNode udpOnlyFrom(io.overlaykit.core.spi.FirewallTable.UdpOnlyFrom u) {
+        requirePort(u.port(), u);
+        require(u.sources().stream().allMatch(a -> a instanceof Inet4Address), "udpOnlyFrom", u, "IPv4 sources only");
+        ArrayNode expr = JSON.arrayNode();
+        expr.add(match("==", payload("udp", "dport"), JSON.numberNode(u.port())));
+        if (!u.sources().isEmpty()) {
+            ArrayNode set = JSON.arrayNode();
+            u.sources().forEach(a -> set.add(text(a)));
+            expr.add(match("!=", payload("ip", "saddr"), JSON.objectNode().set("set", set)));
+        }
+        expr.add(JSON.objectNode().putNull("drop"));
+        return expr;
     }
 
     // iifname IN notrack
