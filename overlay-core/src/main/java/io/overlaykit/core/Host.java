@@ -34,6 +34,7 @@ public final class Host {
     private final NetNamespace namespace;
     private final NetworkStack stack;
     private final OverlaySwitch ovs;
+    private final OverlaySwitch ovn;
     private final Function<Links, OverlaySwitch> linuxSwitch;
     private final ContainerRuntime containers;
     private final Path stateRoot;
@@ -48,6 +49,7 @@ public final class Host {
         this.namespace = b.namespace == null ? NetNamespace.current() : b.namespace;
         this.stack = Objects.requireNonNull(b.stack, "host " + b.name + ": stack (the NetworkStack) is required");
         this.ovs = b.ovs;
+        this.ovn = b.ovn;
         this.linuxSwitch = b.linuxSwitch; // null: the stack's own, see overlaySwitch
 
         this.containers = b.containers;
@@ -139,6 +141,13 @@ public final class Host {
             }
             return ovs;
         }
+        if (kind == SwitchKind.OVN) {
+            if (ovn == null) {
+                throw new OverlayException("host " + name + " has no OVN backend; the spec says "
+                        + "\"switch\": \"ovn\", so give one with .ovn(...)");
+            }
+            return ovn;
+        }
         if (linux == null) {
             linux = linuxSwitch != null ? linuxSwitch.apply(links()) : stack.linuxSwitch(namespace)
                     .orElseThrow(() -> new OverlayException("host " + name + " has no Linux switch: the spec says"
@@ -187,6 +196,9 @@ public final class Host {
         if (ovs != null) {
             ovs.requestHook(h);
         }
+        if (ovn != null) {
+            ovn.requestHook(h);
+        }
         if (linux != null) {
             linux.requestHook(h);
         }
@@ -206,6 +218,7 @@ public final class Host {
         private NetNamespace namespace;
         private NetworkStack stack;
         private OverlaySwitch ovs;
+        private OverlaySwitch ovn;
         private Function<Links, OverlaySwitch> linuxSwitch;
         private ContainerRuntime containers;
         private Path stateRoot;
@@ -232,6 +245,12 @@ public final class Host {
         /** The Open vSwitch backend, for specs with {@code "switch": "ovs"}. */
         public Builder ovs(OverlaySwitch ovs) {
             this.ovs = ovs;
+            return this;
+        }
+
+        /** The OVN backend (overlay-ovn's {@code OvnSwitch}), for specs with {@code "switch": "ovn"}. */
+        public Builder ovn(OverlaySwitch ovn) {
+            this.ovn = ovn;
             return this;
         }
 

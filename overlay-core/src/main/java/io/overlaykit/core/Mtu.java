@@ -8,6 +8,8 @@ public final class Mtu {
     public static final int MAX = 65535;
     /** What a VXLAN encapsulation over IPv4 costs: outer IP 20 + UDP 8 + VXLAN 8 + inner Ethernet 14. */
     public static final int VXLAN_OVERHEAD = 50;
+    /** What Geneve as OVN uses it adds to a frame over IPv4 (OVN's own advice: 58). */
+    public static final int GENEVE_OVERHEAD = 58;
     /** What a VXLAN encapsulation over IPv6 costs: outer IPv6 40 + UDP 8 + VXLAN 8 + inner Ethernet 14. */
     public static final int VXLAN6_OVERHEAD = 70;
     /** The smallest MTU of a link that carries IPv6 (RFC 8200). */

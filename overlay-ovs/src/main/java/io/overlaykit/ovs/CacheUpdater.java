@@ -70,8 +70,9 @@ final class CacheUpdater {
     }
 
     /**
-     * A diff replaces an atom, toggles set elements (symmetric difference), and for maps removes a key
-     * whose value matches, otherwise inserts or replaces the pair.
+     * A diff replaces an atom and an optional value (ovsdb-server sends the new value of a set of at most one
+     * element, {@code ["set", []]} when it was cleared), toggles set elements (symmetric difference), and for maps
+     * removes a key whose value matches, otherwise inserts or replaces the pair.
      */
     static Object applyDiff(DatabaseSchema.Shape shape, Row old, String column, Object diff) {
         DatabaseSchema.Shape s = shape != null ? shape

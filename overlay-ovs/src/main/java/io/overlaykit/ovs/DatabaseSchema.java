@@ -9,8 +9,11 @@ import java.util.Set;
 
 /** What {@code get_schema} says about a database: its tables and, per column, the kind of datum. */
 public final class DatabaseSchema {
-    /** How a column's datum is shaped: a single atom, a set (optional values too), or a map. */
-    public enum Shape { ATOM, SET, MAP }
+    /**
+     * How a column's datum is shaped: a single atom, a set, an optional value (a set of at most one: ovsdb-server's
+     * {@code update2} sends its new value, not a diff), or a map.
+     */
+    public enum Shape { ATOM, SET, OPTIONAL, MAP }
 
     private final String name;
     private final String version;
@@ -53,7 +56,7 @@ public final class DatabaseSchema {
         long min = type.path("min").asLong(1);
         JsonNode max = type.path("max");
         boolean maxOne = max.isMissingNode() || (max.canConvertToLong() && max.asLong() == 1);
-        return min == 1 && maxOne ? Shape.ATOM : Shape.SET;
+        return min == 1 && maxOne ? Shape.ATOM : maxOne ? Shape.OPTIONAL : Shape.SET;
     }
 
     public String name() {

@@ -17,10 +17,10 @@ import java.util.UUID;
  */
 final class OvsMirror {
     static final MonitorRequest REQUEST = MonitorRequest.builder()
-            .table("Open_vSwitch", "bridges", "next_cfg", "cur_cfg")
+            .table("Open_vSwitch", "bridges", "next_cfg", "cur_cfg", "external_ids")
             .table("Bridge", "name", "ports", "datapath_type", "fail_mode", "external_ids")
             .table("Port", "name", "interfaces", "external_ids", "protected")
-            .table("Interface", "name", "type", "options", "ofport", "error", "ifindex", "mtu_request")
+            .table("Interface", "name", "type", "options", "ofport", "error", "ifindex", "mtu_request", "external_ids")
             .build();
 
     private final OvsdbClient client;

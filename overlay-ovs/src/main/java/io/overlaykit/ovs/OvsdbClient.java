@@ -90,6 +90,7 @@ public final class OvsdbClient implements AutoCloseable {
     }
 
     private final OvsdbRemote remote;
+    private final List<OvsdbRemote> remotes;
     private final OvsdbClientOptions options;
     private final TableCache cache = new TableCache();
     private final Map<String, Monitor> monitors = new ConcurrentHashMap<>();
@@ -101,10 +102,46 @@ public final class OvsdbClient implements AutoCloseable {
     private final AtomicLong monitorIds = new AtomicLong();
     private final OvsdbSession session;
 
-    private OvsdbClient(OvsdbRemote remote, OvsdbClientOptions options) {
-        this.remote = remote;
+    private OvsdbClient(List<OvsdbRemote> remotes, OvsdbClientOptions options) {
+        this.remote = remotes.get(0);
+        this.remotes = List.copyOf(remotes);
         this.options = options;
-        this.session = new OvsdbSession(remote, options, new SessionHandler());
+        this.session = new OvsdbSession(remotes, options, new SessionHandler());
+    }
+
+    /**
+     * Connects to the leader of a clustered database: {@code remotes} are its members (one remote: as
+     * {@link #connect(OvsdbRemote, OvsdbClientOptions)}). The client follows the leader from then on: when the
+     * {@code _Server} database says the member lost the leadership, or its connection drops, it reconnects to
+     * whichever member is the leader; calls made meanwhile wait within their timeout.
+     *
+     * @throws BackendException no member could be reached or none is the leader (retryable)
+     */
+    public static OvsdbClient connect(List<OvsdbRemote> remotes, OvsdbClientOptions options) {
+        if (remotes.isEmpty()) {
+            throw new IllegalArgumentException("at least one remote");
+        }
+        OvsdbClient client = new OvsdbClient(remotes, options);
+        try {
+            client.session.open();
+        } catch (IOException e) {
+            client.close();
+            throw new BackendException("cannot connect to ovsdb " + remotes + ": " + e.getMessage(), e, true);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        return client;
+    }
+
+    /** The members this client follows (one for a plain server). */
+    public List<OvsdbRemote> remotes() {
+        return remotes;
+    }
+
+    /** The member the client is connected to now (for a cluster: the leader, as last seen). */
+    public OvsdbRemote currentRemote() {
+        return session.remote();
     }
 
     /**
@@ -114,7 +151,7 @@ public final class OvsdbClient implements AutoCloseable {
      * @throws NotFoundException the server has no such database
      */
     public static OvsdbClient connect(OvsdbRemote remote, OvsdbClientOptions options) {
-        OvsdbClient client = new OvsdbClient(remote, options);
+        OvsdbClient client = new OvsdbClient(List.of(remote), options);
         try {
             client.session.open();
         } catch (IOException e) {

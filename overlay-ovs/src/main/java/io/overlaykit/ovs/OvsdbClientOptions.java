@@ -10,7 +10,25 @@ import java.util.Objects;
  */
 public record OvsdbClientOptions(String database, Duration callTimeout, Duration connectTimeout,
                                  Duration probeInterval, boolean reconnect, Duration minBackoff,
-                                 Duration maxBackoff, long maxFrameBytes) {
+                                 Duration maxBackoff, long maxFrameBytes, SocketOpener socketOpener) {
+
+    /**
+     * Opens the unconnected TCP socket of a {@code tcp:}/{@code ssl:} connection: where the socket is created
+     * decides which network namespace it belongs to, so a caller whose server lives in another namespace (a lab
+     * host's) opens it there; the client connects it. Null: an ordinary socket of this process's namespace.
+     */
+    @FunctionalInterface
+    public interface SocketOpener {
+        /** A new, unconnected, blocking TCP socket channel. */
+        java.nio.channels.SocketChannel open() throws java.io.IOException;
+    }
+
+    /** Options as above, with an ordinary socket. */
+    public OvsdbClientOptions(String database, Duration callTimeout, Duration connectTimeout, Duration probeInterval,
+                              boolean reconnect, Duration minBackoff, Duration maxBackoff, long maxFrameBytes) {
+        this(database, callTimeout, connectTimeout, probeInterval, reconnect, minBackoff, maxBackoff, maxFrameBytes,
+                null);
+    }
 
     public OvsdbClientOptions {
         Objects.requireNonNull(database, "database");
@@ -39,36 +57,42 @@ public record OvsdbClientOptions(String database, Duration callTimeout, Duration
     /** These options for another database on the server (e.g. {@code OVN_Northbound}). */
     public OvsdbClientOptions withDatabase(String db) {
         return new OvsdbClientOptions(db, callTimeout, connectTimeout, probeInterval, reconnect, minBackoff,
-                maxBackoff, maxFrameBytes);
+                maxBackoff, maxFrameBytes, socketOpener);
     }
 
     /** These options with another per-call timeout (a timed-out call is cancelled on the server). */
     public OvsdbClientOptions withCallTimeout(Duration d) {
         return new OvsdbClientOptions(database, d, connectTimeout, probeInterval, reconnect, minBackoff,
-                maxBackoff, maxFrameBytes);
+                maxBackoff, maxFrameBytes, socketOpener);
     }
 
     /** These options with another silence after which an echo probes the connection. */
     public OvsdbClientOptions withProbeInterval(Duration d) {
         return new OvsdbClientOptions(database, callTimeout, connectTimeout, d, reconnect, minBackoff,
-                maxBackoff, maxFrameBytes);
+                maxBackoff, maxFrameBytes, socketOpener);
     }
 
     /** These options with reconnecting after a lost connection on or off. */
     public OvsdbClientOptions withReconnect(boolean on) {
         return new OvsdbClientOptions(database, callTimeout, connectTimeout, probeInterval, on, minBackoff,
-                maxBackoff, maxFrameBytes);
+                maxBackoff, maxFrameBytes, socketOpener);
     }
 
     /** These options with another reconnect backoff: from {@code min}, doubling up to {@code max}. */
     public OvsdbClientOptions withBackoff(Duration min, Duration max) {
         return new OvsdbClientOptions(database, callTimeout, connectTimeout, probeInterval, reconnect, min, max,
-                maxFrameBytes);
+                maxFrameBytes, socketOpener);
     }
 
     /** These options with another limit on one received JSON message (at least 1024 bytes). */
     public OvsdbClientOptions withMaxFrameBytes(long bytes) {
         return new OvsdbClientOptions(database, callTimeout, connectTimeout, probeInterval, reconnect, minBackoff,
-                maxBackoff, bytes);
+                maxBackoff, bytes, socketOpener);
+    }
+
+    /** These options with TCP sockets opened by {@code opener} (null: ordinary sockets). */
+    public OvsdbClientOptions withSocketOpener(SocketOpener opener) {
+        return new OvsdbClientOptions(database, callTimeout, connectTimeout, probeInterval, reconnect, minBackoff,
+                maxBackoff, maxFrameBytes, opener);
     }
 }

@@ -26,6 +26,12 @@ import java.util.function.Consumer;
  * on every (re)connect ({@code list_dbs}, {@code get_schema}, then the client's own restore), calls with a
  * deadline that wait for a connection, the inactivity probe, and reconnecting with backoff after a drop.
  * What a session carries (monitors, locks, the cache) stays in the client, behind {@link Handler}.
+ *
+ * <p>With several remotes (the members of a Raft cluster) the session talks to the leader only, as OVS's IDL does
+ * by default: on every connect it monitors the {@code _Server} database's {@code Database} row of its database and
+ * moves on to the next member unless that row says {@code model} clustered, {@code leader} and {@code connected};
+ * when a later update says the member lost the leadership (or the connection drops), it reconnects, trying the
+ * members in turn until one is the leader. Calls made meanwhile wait for the new connection within their deadline.
  */
 final class OvsdbSession implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OvsdbSession.class.getName());
@@ -46,7 +52,12 @@ final class OvsdbSession implements AutoCloseable {
         void onDisconnected();
     }
 
-    private final OvsdbRemote remote;
+    /** The id of the {@code _Server} monitor by which a cluster session follows the leader. */
+    static final String LEADER_MONITOR = "okleader";
+
+    private final List<OvsdbRemote> remotes;
+    private volatile OvsdbRemote remote;
+    private int next;
     private final OvsdbClientOptions options;
     private final Handler handler;
     private final ScheduledExecutorService timer;
@@ -60,7 +71,13 @@ final class OvsdbSession implements AutoCloseable {
     private long probeSentNanos;
 
     OvsdbSession(OvsdbRemote remote, OvsdbClientOptions options, Handler handler) {
-        this.remote = remote;
+        this(List.of(remote), options, handler);
+    }
+
+    /** A session to the leader among {@code remotes} (one remote: that server, clustered or not). */
+    OvsdbSession(List<OvsdbRemote> remotes, OvsdbClientOptions options, Handler handler) {
+        this.remotes = List.copyOf(remotes);
+        this.remote = this.remotes.get(0);
         this.options = options;
         this.handler = handler;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -77,9 +94,46 @@ final class OvsdbSession implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::probe, probeMs, probeMs, TimeUnit.MILLISECONDS);
     }
 
-    /** Connects and runs the handshake; returns how many monitors the client restored. */
+    /** The member this session talks to now (the last one it tried while it reconnects). */
+    OvsdbRemote remote() {
+        return remote;
+    }
+
+    /**
+     * Connects to the first member that is the leader (of a single remote: to it), trying each once, starting
+     * after the member used last; returns how many monitors the client restored.
+     */
     private int establish() throws IOException {
-        Transport transport = Transport.open(remote, options.connectTimeout());
+        IOException io = null;
+        RuntimeException other = null;
+        int n = remotes.size();
+        for (int k = 0; k < n; k++) {
+            OvsdbRemote r = remotes.get((next + k) % n);
+            remote = r;
+            try {
+                int restored = establish(r);
+                next = (next + k) % n;
+                return restored;
+            } catch (IOException e) {
+                io = e;
+            } catch (RuntimeException e) {
+                if (n == 1) {
+                    throw e;
+                }
+                other = e;
+            }
+        }
+        next = (next + 1) % n;
+        if (n == 1 || (io != null && other == null)) {
+            throw io;
+        }
+        throw new IOException("no leader of " + options.database() + " among " + remotes + " (last: "
+                + (other != null ? other.getMessage() : io.getMessage()) + ")", other != null ? other : io);
+    }
+
+    /** Connects to one member and runs the handshake. */
+    private int establish(OvsdbRemote remote) throws IOException {
+        Transport transport = Transport.open(remote, options.connectTimeout(), options.socketOpener());
         RpcConnection c = new RpcConnection(transport, remote.toString(), options.maxFrameBytes(), new Events());
         c.start();
         int restored;
@@ -90,6 +144,16 @@ final class OvsdbSession implements AutoCloseable {
             if (!dbs.contains(options.database())) {
                 throw new NotFoundException("ovsdb " + remote + " has no database " + options.database()
                         + " (it has " + dbs + ")");
+            }
+            if (remotes.size() > 1) {
+                ArrayNode monitor = F.arrayNode().add("_Server").add(LEADER_MONITOR);
+                monitor.addObject().putObject("Database").putArray("columns").add("name").add("model").add("leader")
+                        .add("connected");
+                JsonNode initial = await(c.call("monitor", monitor), "monitor _Server", deadline);
+                String why = notLeader(initial, options.database(), true);
+                if (why != null) {
+                    throw new BackendException("ovsdb " + remote + ": " + why, null, true);
+                }
             }
             JsonNode s = await(c.call("get_schema", F.arrayNode().add(options.database())), "get_schema", deadline);
             schema = DatabaseSchema.parse(s);
@@ -265,10 +329,45 @@ final class OvsdbSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Why the {@code _Server} table updates show that this member is not (or no longer) the leader of
+     * {@code database}, or null when it is or the updates do not say. {@code initial}: a missing row counts too.
+     */
+    static String notLeader(JsonNode tableUpdates, String database, boolean initial) {
+        JsonNode rows = tableUpdates == null ? null : tableUpdates.get("Database");
+        if (rows != null) {
+            for (java.util.Iterator<JsonNode> it = rows.elements(); it.hasNext(); ) {
+                JsonNode row = it.next().get("new");
+                if (row == null || !database.equals(row.path("name").asText())) {
+                    continue;
+                }
+                if (!"clustered".equals(row.path("model").asText())) {
+                    return null; // a standalone server among the remotes: it is all there is
+                }
+                if (!row.path("connected").asBoolean(false)) {
+                    return "member is not connected to its cluster";
+                }
+                if (!row.path("leader").asBoolean(false)) {
+                    return "member is not the cluster leader";
+                }
+                return null;
+            }
+        }
+        return initial ? "server has no database " + database : null;
+    }
+
     /** Notifications and the end of a connection; runs on the reader thread. */
     private final class Events implements RpcConnection.Listener {
         @Override
         public void onNotification(RpcConnection c, String method, JsonNode params) {
+            if (method.equals("update") && params.size() == 2 && LEADER_MONITOR.equals(params.get(0).asText())) {
+                String why = notLeader(params.get(1), options.database(), false);
+                if (why != null) {
+                    LOG.log(Level.INFO, "ovsdb {0}: {1}; following the leader", remote, why);
+                    c.abort(new IOException(why));
+                }
+                return;
+            }
             handler.onNotification(method, params);
         }
 

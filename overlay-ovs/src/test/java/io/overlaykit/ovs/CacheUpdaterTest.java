@@ -23,9 +23,23 @@ class CacheUpdaterTest {
     void schemaShapes() {
         assertThat(SCHEMA.shape("Bridge", "name")).isEqualTo(DatabaseSchema.Shape.ATOM);
         assertThat(SCHEMA.shape("Bridge", "ports")).isEqualTo(DatabaseSchema.Shape.SET);
-        assertThat(SCHEMA.shape("Bridge", "fail_mode")).isEqualTo(DatabaseSchema.Shape.SET);
+        assertThat(SCHEMA.shape("Bridge", "fail_mode")).isEqualTo(DatabaseSchema.Shape.OPTIONAL);
         assertThat(SCHEMA.shape("Bridge", "external_ids")).isEqualTo(DatabaseSchema.Shape.MAP);
         assertThat(SCHEMA.hasColumn("Bridge", "nope")).isFalse();
+    }
+
+    /** What ovsdb-server 3.1 sends when {@code ovs-vsctl clear Bridge b0 fail_mode} runs: the new value, empty. */
+    @Test
+    void update2ClearingAnOptionalColumnSendsItsNewValue() {
+        TableCache cache = new TableCache();
+        CacheUpdater.applyUpdate2(cache, SCHEMA, Fixtures.parse("{\"Bridge\":{\"" + U1 + "\":{\"initial\":"
+                + "{\"name\":\"b0\",\"fail_mode\":\"secure\"}}}}"));
+        CacheUpdater.applyUpdate2(cache, SCHEMA, Fixtures.parse("{\"Bridge\":{\"" + U1 + "\":{\"modify\":"
+                + "{\"fail_mode\":[\"set\",[]]}}}}"));
+        assertThat(cache.row("Bridge", UUID.fromString(U1)).getOptional("fail_mode")).isNull();
+        CacheUpdater.applyUpdate2(cache, SCHEMA, Fixtures.parse("{\"Bridge\":{\"" + U1 + "\":{\"modify\":"
+                + "{\"fail_mode\":\"standalone\"}}}}"));
+        assertThat(cache.row("Bridge", UUID.fromString(U1)).getOptional("fail_mode")).isEqualTo("standalone");
     }
 
     @Test
@@ -52,7 +66,7 @@ class CacheUpdaterTest {
         assertThat(r.getString("name")).isEqualTo("br0");
 
         CacheUpdater.applyUpdate2(cache, SCHEMA, Fixtures.parse("{\"Bridge\":{\"" + U1 + "\":{\"modify\":"
-                + "{\"ports\":[\"uuid\",\"" + P2 + "\"],\"fail_mode\":\"secure\"}}}}"));
+                + "{\"ports\":[\"uuid\",\"" + P2 + "\"],\"fail_mode\":[\"set\",[]]}}}}"));
         r = cache.row("Bridge", UUID.fromString(U1));
         assertThat(r.getSet("ports")).isEmpty();
         assertThat(r.getOptional("fail_mode")).isNull();

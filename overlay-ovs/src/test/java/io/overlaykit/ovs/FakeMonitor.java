@@ -16,8 +16,9 @@ import java.util.Set;
 /**
  * TEST ONLY: one {@code monitor_cond} of a fake connection: its tables and columns, the initial rows, and each
  * commit as a {@code table-updates2} object ({@code insert}, {@code modify} as a diff, {@code delete}), the way
- * ovsdb-server(7) describes them: a set's diff is the symmetric difference, a map's diff holds the removed
- * pairs, the added pairs and the changed keys with their new values.
+ * ovsdb-server(7) describes them: a set's diff is the symmetric difference, an optional value's (a set of at most
+ * one) is its new value ({@code ["set", []]} when cleared, as ovsdb-server 3.1 sends it), a map's diff holds the
+ * removed pairs, the added pairs and the changed keys with their new values.
  */
 final class FakeMonitor {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -120,6 +121,9 @@ final class FakeMonitor {
         }
         if (col.isAtom()) {
             return now;
+        }
+        if (col.max() == 1) {
+            return col.canonicalSet(now); // an optional value: ovsdb-server sends the new one (["set", []] when cleared)
         }
         Set<Object> d = new LinkedHashSet<>(col.canonicalSet(old));
         for (Object e : col.canonicalSet(now)) {

@@ -63,6 +63,8 @@ public final class Lab implements AutoCloseable {
     private final Path runDir;
     private final LabState state;
     private final Map<String, LabHost> hosts = new LinkedHashMap<>();
+    private List<io.overlaykit.testkit.internal.OvnDaemons.Member> ovnCentral = List.of();
+    private String ovnEncap;
     private LabHost outside;
     private final boolean podman;
     /** False for a lab this object {@linkplain #attach attached} to: closing it leaves the lab running. */
@@ -318,7 +320,7 @@ public final class Lab implements AutoCloseable {
         long t0 = System.nanoTime();
         List<LabLayout.Endpoint> shape = new ArrayList<>();
         b.hosts.forEach((name, underlay) -> shape.add(new LabLayout.Endpoint(name, underlay, b.ovs)));
-        LabLayout layout = new LabLayout(shape, b.outside, b.podman);
+        LabLayout layout = new LabLayout(shape, b.outside, b.podman, b.ovnCentral, b.ovnEncap);
         long wired = new LabBuild(network, state, runDir).run(layout, TEST_IMAGE, client -> podmanClient = client);
         adopt(layout);
         b.wireguard.forEach((host, ifname) -> WireGuardDaemons.start(state, prefix + "-" + host, ifname,
@@ -332,6 +334,14 @@ public final class Lab implements AutoCloseable {
 
     /** The lab hosts (and outside) of {@code layout}, on namespaces {@code PREFIX-NAME}. */
     private void adopt(LabLayout layout) {
+        List<io.overlaykit.testkit.internal.OvnDaemons.Member> central = new ArrayList<>();
+        for (int i = 0; i < layout.ovnCentral().size(); i++) {
+            String name = LabLayout.centralName(i);
+            central.add(new io.overlaykit.testkit.internal.OvnDaemons.Member(prefix + "-" + name,
+                    layout.ovnCentral().get(i).address().getHostAddress(), runDir.resolve(name)));
+        }
+        ovnCentral = List.copyOf(central);
+        ovnEncap = layout.ovnEncap();
         for (LabLayout.Endpoint e : layout.hosts()) {
             hosts.put(e.name(), new LabHost(this, e.name(), NetNamespace.named(prefix + "-" + e.name()), e.underlay(),
                     e.ovs() ? runDir.resolve(e.name()) : null));
@@ -339,6 +349,55 @@ public final class Lab implements AutoCloseable {
         if (layout.outside() != null) { // no host may be called "outside": the builder refuses it
             outside = new LabHost(this, "outside", NetNamespace.named(prefix + "-outside"), layout.outside(), null);
         }
+    }
+
+    /** Whether the lab runs OVN's central databases and an ovn-controller per host. */
+    public boolean hasOvn() {
+        return !ovnCentral.isEmpty();
+    }
+
+    /** The northbound remotes of the lab's OVN central members ({@code tcp:IP:6641,...}). */
+    public String ovnNorthbound() {
+        return io.overlaykit.testkit.internal.OvnDaemons.remotes(ovnCentral,
+                io.overlaykit.testkit.internal.OvnDaemons.NB_PORT);
+    }
+
+    /** The southbound remotes of the lab's OVN central members ({@code tcp:IP:6642,...}). */
+    public String ovnSouthbound() {
+        return io.overlaykit.testkit.internal.OvnDaemons.remotes(ovnCentral,
+                io.overlaykit.testkit.internal.OvnDaemons.SB_PORT);
+    }
+
+    /** The encapsulation the lab's hosts use between each other ({@code geneve} or {@code vxlan}). */
+    public String ovnEncap() {
+        return ovnEncap;
+    }
+
+    /** The namespaces of the OVN central members ({@code PREFIX-central}, {@code PREFIX-central2}, ...). */
+    public List<NetNamespace> ovnCentralNamespaces() {
+        return ovnCentral.stream().map(m -> NetNamespace.named(m.namespace())).toList();
+    }
+
+    /** The unix socket of central member {@code i}'s {@code nb} or {@code sb} database (for ovn-nbctl as oracle). */
+    public Path ovnSocket(int member, String db) {
+        return ovnCentral.get(member).dir().resolve(db + ".sock");
+    }
+
+    /** The control socket of central member {@code i}'s {@code nb} or {@code sb} ovsdb-server (for ovs-appctl). */
+    public Path ovnControlSocket(int member, String db) {
+        return ovnCentral.get(member).dir().resolve(db + ".ctl");
+    }
+
+    /** Kills central member {@code i}'s {@code nb} or {@code sb} ovsdb-server (SIGKILL). */
+    public void killOvnDb(int member, String db) {
+        io.overlaykit.testkit.internal.OvnDaemons.killDb(ovnCentral.get(member), db);
+    }
+
+    /** Starts central member {@code i}'s {@code nb} or {@code sb} ovsdb-server again on its database. */
+    public void restartOvnDb(int member, String db) {
+        io.overlaykit.testkit.internal.OvnDaemons.startDb(ovnCentral.get(member), db,
+                db.equals("nb") ? io.overlaykit.testkit.internal.OvnDaemons.NB_PORT
+                        : io.overlaykit.testkit.internal.OvnDaemons.SB_PORT);
     }
 
     /** Collects the lab's shape; {@link #start()} builds it. */
@@ -349,6 +408,8 @@ public final class Lab implements AutoCloseable {
         private boolean ovs;
         private boolean podman;
         private boolean persistent;
+        private List<IpPrefix> ovnCentral = List.of();
+        private String ovnEncap;
         private final Map<String, String> wireguard = new LinkedHashMap<>();
 
         private Builder() {
@@ -392,6 +453,17 @@ public final class Lab implements AutoCloseable {
         }
 
         /**
+         * OVN: central members on the wire with these addresses (one, or three for a Raft cluster), each in its own
+         * namespace with the northbound (6641) and southbound (6642) databases, ovn-northd beside the first, and an
+         * ovn-controller on every host (which needs {@link #withOvs}).
+         */
+        public Builder withOvn(List<String> centralUnderlays, String encap) {
+            this.ovnCentral = centralUnderlays.stream().map(IpPrefix::parse).toList();
+            this.ovnEncap = encap;
+            return this;
+        }
+
+        /**
          * Runs {@code wireguard-go IFNAME} in host {@code host}'s namespace (for encrypted overlays): the interface
          * name must be unique on the machine (wireguard-go's socket directory is shared by every namespace).
          */
@@ -425,7 +497,7 @@ public final class Lab implements AutoCloseable {
             if (hosts.isEmpty() && outside == null) {
                 throw new InvalidSpecException("hosts", null, "a lab needs at least one host");
             }
-            List<String> missing = new java.util.ArrayList<>(LabPrerequisites.missing(ovs, podman));
+            List<String> missing = new java.util.ArrayList<>(LabPrerequisites.missing(ovs, podman, !ovnCentral.isEmpty()));
             if (!wireguard.isEmpty() && !LabPrerequisites.wireguardMissing().isEmpty()) {
                 missing.addAll(LabPrerequisites.wireguardMissing());
             }

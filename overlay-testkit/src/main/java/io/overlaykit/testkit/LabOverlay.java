@@ -58,6 +58,7 @@ public final class LabOverlay implements AutoCloseable {
     private final PodmanClient podman;
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final List<OvsSwitch> switches = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LabOverlay(Lab lab) {
@@ -88,9 +89,20 @@ public final class LabOverlay implements AutoCloseable {
         if (outside != null) {
             all.add(outside);
         }
-        int length = wireLength(all);
         Lab.Builder b = Lab.builder().prefix(spec.name())
-                .withOvs(spec.switchKind() == SwitchKind.OVS).withPodman(true);
+                .withOvs(spec.switchKind() == SwitchKind.OVS || spec.switchKind() == SwitchKind.OVN).withPodman(true);
+        if (spec.switchKind() == SwitchKind.OVN) {
+            // one central member per northbound remote's address, in spec order (the southbound ones sit beside them)
+            List<String> central = new ArrayList<>();
+            for (String r : io.overlaykit.core.spec.OvnSpec.split(spec.ovn().northbound())) {
+                String a = r.substring(r.indexOf(':') + 1, r.lastIndexOf(':'));
+                all.add(io.overlaykit.core.IpPrefix.parseAddress(a));
+                central.add(a);
+            }
+            int len = wireLength(all);
+            b.withOvn(central.stream().map(a -> a + "/" + len).toList(), spec.ovn().encapType());
+        }
+        int length = wireLength(all);
         for (HostSpec h : spec.hosts()) {
             b.host(h.name(), h.underlay().getHostAddress() + "/" + length);
             if (spec.encryptionMode() == io.overlaykit.core.spec.Encryption.Mode.WIREGUARD) {
@@ -134,6 +146,16 @@ public final class LabOverlay implements AutoCloseable {
             LabHost lh = lab.host(name);
             Host.Builder b = Host.builder(name).namespace(lh.namespace()).stack(stack).containers(podman)
                     .stateRoot(lab.stateRoot());
+            if (lh.hasOvs() && lab.hasOvn()) {
+                NetNamespace ns = lh.namespace();
+                io.overlaykit.ovs.OvsdbClientOptions remote = io.overlaykit.ovs.OvsdbClientOptions.defaults()
+                        .withSocketOpener(() -> stack.namespaces().callIn(ns, java.nio.channels.SocketChannel::open));
+                io.overlaykit.ovn.OvnSwitch ovn = io.overlaykit.ovn.OvnSwitch.connect(new io.overlaykit.ovn.OvnSwitch.Config(
+                        name, lab.ovnNorthbound(), lab.ovnSouthbound(), lab.ovnEncap(), "netdev",
+                        io.overlaykit.ovn.OvnSwitch.INTEGRATION_BRIDGE), OvsdbRemote.parse(lh.ovsdbRemote()), remote);
+                closeables.add(ovn);
+                b.ovn(ovn);
+            }
             if (lh.hasOvs()) {
                 OvsSwitch ovs = OvsSwitch.connect(OvsdbRemote.parse(lh.ovsdbRemote()), "netdev", VSWITCHD_TIMEOUT);
                 switches.add(ovs); // the Host does not close its backends; this overlay does
@@ -265,6 +287,10 @@ public final class LabOverlay implements AutoCloseable {
                 closeQuietly(s);
             }
             switches.clear();
+            for (AutoCloseable c : closeables) {
+                closeQuietly(c);
+            }
+            closeables.clear();
             hosts.clear();
         }
         closeQuietly(podman);

@@ -13,6 +13,16 @@ public final class LabPrerequisites {
     private LabPrerequisites() {
     }
 
+    /** As {@link #missing(boolean, boolean)}, plus OVN's daemons ({@code ovn-central}, {@code ovn-host}) when {@code ovn}. */
+    public static List<String> missing(boolean ovs, boolean podman, boolean ovn) {
+        List<String> missing = missing(ovs, podman);
+        if (ovn) {
+            need(missing, "ovn-northd", "ovn-central");
+            need(missing, "ovn-controller", "ovn-host");
+        }
+        return missing;
+    }
+
     /**
      * What is missing for a lab with or without OVS and podman, as short phrases ("not root",
      * "program ovs-vswitchd (package openvswitch-switch)"); empty when everything is there.

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArtifactsIT {
     private static final Path ROOT = Path.of("..");
-    private static final List<String> LIBRARIES = List.of("overlay-core", "overlay-netlink", "overlay-ovs",
+    private static final List<String> LIBRARIES = List.of("overlay-core", "overlay-netlink", "overlay-ovs", "overlay-ovn",
             "overlay-podman", "overlay-testkit");
     private static final String VERSION = System.getProperty("overlaykit.version");
 

@@ -24,7 +24,7 @@ import java.util.List;
  */
 public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu,
                           int udpPort, @JsonIgnore String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab,
-                          NameSpec names, IpPrefix subnet6, Encryption encryption) {
+                          NameSpec names, IpPrefix subnet6, Encryption encryption, OvnSpec ovn) {
     /** The IANA VXLAN port, used when the spec gives none. */
     public static final int DEFAULT_UDP_PORT = io.overlaykit.core.VxlanTunnel.IANA_PORT;
 
@@ -35,10 +35,17 @@ public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind swit
         encryption = encryption == null ? Encryption.UNSET : encryption;
     }
 
-    /** An IPv4-only spec with no name settings of its own. */
+    /** An IPv4-only spec with no name settings of its own and no ovn section. */
     public OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu, int udpPort,
                        String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab) {
         this(name, vni, subnet, switchKind, mtu, udpPort, psk, dns, hosts, lab, null, null, null);
+    }
+
+    /** A spec without an {@code ovn} section (switch {@code ovs} or {@code linux}). */
+    public OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind switchKind, Integer mtu, int udpPort,
+                       String psk, List<InetAddress> dns, List<HostSpec> hosts, LabSpec lab, NameSpec names,
+                       IpPrefix subnet6, Encryption encryption) {
+        this(name, vni, subnet, switchKind, mtu, udpPort, psk, dns, hosts, lab, names, subnet6, encryption, null);
     }
 
     /** The domain of the containers' long names ({@code NAME.DOMAIN}): the spec's own, or its name. */

@@ -31,13 +31,14 @@ final class SpecReader {
             .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
 
     private static final Set<String> TOP = Set.of("name", "vni", "subnet", "switch", "mtu", "udpPort", "psk",
-            "dns", "hosts", "lab", "subnet6", "encryption", "transit", "wireguardPort");
+            "dns", "hosts", "lab", "subnet6", "encryption", "transit", "wireguardPort", "ovn");
     private static final Set<String> HOST = Set.of("name", "underlay", "gateway", "uplink", "egress",
             "containers", "forwards", "gateway6", "publicKey");
     private static final Set<String> CONTAINER = Set.of("name", "ip", "image", "command", "existing", "ip6");
     private static final Set<String> DNS = Set.of("servers", "domain", "serve", "upstream");
     private static final Set<String> FORWARD = Set.of("listen", "target", "mode", "protocol", "proxyProtocol");
     private static final Set<String> LAB = Set.of("outside");
+    private static final Set<String> OVN = Set.of("northbound", "southbound", "encap");
 
     private final List<Problem> problems = new ArrayList<>();
 
@@ -125,12 +126,21 @@ final class SpecReader {
                 lab = new LabSpec(parsed(labNode, "lab", "outside", false, IpPrefix::parseAddress));
             }
         }
+        OvnSpec ovn = null;
+        JsonNode ovnNode = n.get("ovn");
+        if (ovnNode != null && !ovnNode.isNull()) {
+            if (object(new Item(ovnNode, "ovn"))) {
+                unknown((ObjectNode) ovnNode, "ovn", OVN);
+                ovn = new OvnSpec(text(ovnNode, "ovn", "northbound", true), text(ovnNode, "ovn", "southbound", true),
+                        text(ovnNode, "ovn", "encap", false));
+            }
+        }
         Encryption.Mode mode = enumValue(n, "", "encryption", false, Encryption.Mode.class);
         IpPrefix transit = parsed(n, "", "transit", false, SpecReader::network);
         Integer wgPort = integer(n, "", "wireguardPort", false);
         return new OverlaySpec(name, vni == null ? SpecValidator.UNREAD : vni, subnet, sw, mtu,
                 port == null ? OverlaySpec.DEFAULT_UDP_PORT : port, psk, dns, hosts, lab, names, subnet6,
-                new Encryption(mode, transit, wgPort));
+                new Encryption(mode, transit, wgPort), ovn);
     }
 
     private List<InetAddress> addresses(JsonNode n, String path, String field) {

@@ -69,7 +69,10 @@ final class SpecValidator {
         if (!io.overlaykit.core.Ports.isValid(spec.udpPort())) {
             add("udpPort", spec.udpPort(), "port must be 1.." + io.overlaykit.core.Ports.MAX);
         }
-        EncryptionRules.check(spec, problems);
+        OvnRules.check(spec, problems);
+        if (spec.switchKind() != SwitchKind.OVN || spec.psk() == null) { // ovn with a psk: OvnRules says why not
+            EncryptionRules.check(spec, problems);
+        }
         for (int i = 0; i < spec.dns().size(); i++) {
             checkHostAddress("dns[" + i + "]", spec.dns().get(i));
         }

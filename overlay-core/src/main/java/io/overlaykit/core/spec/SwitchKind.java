@@ -2,11 +2,14 @@ package io.overlaykit.core.spec;
 
 import java.util.Locale;
 
-/** The layer-2 switch backend of an overlay: Open vSwitch or Linux bridge + kernel VXLAN. */
+/**
+ * The layer-2 switch backend of an overlay: Open vSwitch (a tunnel per peer), Linux bridge + kernel VXLAN, or
+ * OVN (logical switches in a northbound database, {@code ovn-controller} on every host computes the tunnels).
+ */
 public enum SwitchKind {
-    OVS, LINUX;
+    OVS, LINUX, OVN;
 
-    /** The spec's spelling: {@code ovs} or {@code linux}. */
+    /** The spec's spelling: {@code ovs}, {@code linux} or {@code ovn}. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

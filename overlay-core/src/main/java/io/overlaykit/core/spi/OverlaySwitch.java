@@ -6,14 +6,14 @@ import io.overlaykit.core.VxlanTunnel;
 import java.util.List;
 
 /**
- * The layer-2 switch of one host: Open vSwitch (overlay-ovs) or a Linux bridge with a kernel VXLAN
+ * The layer-2 switch of one host: Open vSwitch (overlay-ovs), OVN (overlay-ovn) or a Linux bridge with a kernel VXLAN
  * device (core, on top of {@link Links}). Every object is tagged with an {@code owner} (the spec name)
  * so teardown and crash sweeps find exactly ours. Every method is idempotent, and list arguments are
  * applied as one batch (one OVSDB transaction, not one per port).
  */
 public interface OverlaySwitch extends AutoCloseable {
 
-    /** {@code ovs} or {@code linux}, as the spec's {@code switch} field says. */
+    /** {@code ovs}, {@code linux} or {@code ovn}, as the spec's {@code switch} field says. */
     String kind();
 
     /** Creates the bridge unless it exists, tagged with {@code owner}; sets it up. */

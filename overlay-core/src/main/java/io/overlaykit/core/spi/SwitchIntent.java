@@ -56,14 +56,28 @@ public record SwitchIntent(String owner, Bridge bridge, Vni vni, int udpPort, In
      * ({@code peerTarget}/{@code peerLink}; null when there is none), with the step ids for plugging it in
      * ({@code attachStep}) and for settings the switch needs on both ends ({@code settingsStep}).
      * {@code fresh}: the plan (re)creates the veth, so what was observed of its ends no longer holds (a port
-     * of the switch may still name the old device).
+     * of the switch may still name the old device). {@code name}, {@code mac} and {@code address} say what the
+     * port carries in the spec's terms (the container's name, or the host's for its gateway; the MAC and overlay
+     * address of the other end), for switches that declare ports logically (OVN); null when not known.
      */
     public record Port(InterfaceName link, Target peerTarget, InterfaceName peerLink, String attachStep,
-                       String settingsStep, boolean fresh) {
+                       String settingsStep, boolean fresh, String name, io.overlaykit.core.MacAddress mac,
+                       InetAddress address) {
         public Port {
             Objects.requireNonNull(link, "link");
             Objects.requireNonNull(attachStep, "attachStep");
             Objects.requireNonNull(settingsStep, "settingsStep");
+        }
+
+        /** A port without its spec name, MAC and address. */
+        public Port(InterfaceName link, Target peerTarget, InterfaceName peerLink, String attachStep,
+                    String settingsStep, boolean fresh) {
+            this(link, peerTarget, peerLink, attachStep, settingsStep, fresh, null, null, null);
+        }
+
+        /** Whether this is the host's gateway port (its other end is in the host's namespace). */
+        public boolean isGateway() {
+            return peerTarget != null && peerTarget.isHost();
         }
     }
 

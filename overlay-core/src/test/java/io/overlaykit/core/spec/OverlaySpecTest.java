@@ -98,7 +98,7 @@ class OverlaySpecTest {
         assertThat(p).extracting(Problem::toString).containsExactlyInAnyOrder(
                 "vni = \"five\": must be a whole number",
                 "hosts[1].underlay = 7: must be a string",
-                "switch = bridge: must be one of [ovs, linux]");
+                "switch = bridge: must be one of [ovs, linux, ovn]");
     }
 
     @Test

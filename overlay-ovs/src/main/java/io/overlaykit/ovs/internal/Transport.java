@@ -1,5 +1,6 @@
 package io.overlaykit.ovs.internal;
 
+import io.overlaykit.ovs.OvsdbClientOptions;
 import io.overlaykit.ovs.OvsdbRemote;
 import java.io.Closeable;
 import java.io.IOException;
@@ -28,6 +29,26 @@ public final class Transport implements Closeable {
 
     /** Connects to {@code remote}; blocks at most {@code timeout} for TCP/TLS. */
     public static Transport open(OvsdbRemote remote, Duration timeout) throws IOException {
+        return open(remote, timeout, null);
+    }
+
+    /**
+     * Connects to {@code remote}; blocks at most {@code timeout} for TCP/TLS. A TCP socket comes from
+     * {@code opener} when given (e.g. one created inside another network namespace).
+     */
+    public static Transport open(OvsdbRemote remote, Duration timeout, OvsdbClientOptions.SocketOpener opener)
+            throws IOException {
+        if (opener != null && remote.kind() == OvsdbRemote.Kind.TCP) {
+            SocketChannel ch = opener.open();
+            try {
+                ch.socket().setTcpNoDelay(true);
+                ch.socket().connect(new InetSocketAddress(remote.host(), remote.port()), (int) timeout.toMillis());
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+            return new Transport(new ChannelIn(ch), new ChannelOut(ch), ch);
+        }
         switch (remote.kind()) {
             case UNIX: {
                 requireSocket(remote.path());

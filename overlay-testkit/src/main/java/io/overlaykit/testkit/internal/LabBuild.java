@@ -42,8 +42,15 @@ public final class LabBuild {
                     h.ovs()));
         }
         if (layout.outside() != null) {
-            endpoints.add(new Endpoint(prefix + "-outside", "outside", layout.outside(), Wire.wireLinkName(i, "outside"),
+            endpoints.add(new Endpoint(prefix + "-outside", "outside", layout.outside(), Wire.wireLinkName(i++, "outside"),
                     false));
+        }
+        List<OvnDaemons.Member> central = new ArrayList<>();
+        for (int c = 0; c < layout.ovnCentral().size(); c++) {
+            String name = LabLayout.centralName(c);
+            IpPrefix a = layout.ovnCentral().get(c);
+            endpoints.add(new Endpoint(prefix + "-" + name, name, a, Wire.wireLinkName(i++, name), false));
+            central.add(new OvnDaemons.Member(prefix + "-" + name, a.address().getHostAddress(), runDir.resolve(name)));
         }
         Map<String, String> wireLinks = new LinkedHashMap<>();
         endpoints.forEach(e -> wireLinks.put(e.namespace, e.wireLink));
@@ -59,6 +66,14 @@ public final class LabBuild {
             steps.add(() -> startPodman(testImage, podmanStarted));
         }
         Parallel.run("overlaykit-lab-" + prefix + "-start", steps);
+        if (!central.isEmpty()) {
+            OvnDaemons.startCentral(state, central);
+            for (LabLayout.Endpoint h : layout.hosts()) {
+                if (h.ovs()) {
+                    OvnDaemons.startController(state, prefix + "-" + h.name(), runDir.resolve(h.name()));
+                }
+            }
+        }
         return wired;
     }
 

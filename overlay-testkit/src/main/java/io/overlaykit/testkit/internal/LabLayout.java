@@ -14,7 +14,8 @@ import java.util.List;
  * <p>One line per endpoint, tab-separated: {@code host NAME UNDERLAY ovs|-}, {@code outside UNDERLAY},
  * {@code podman}.
  */
-public record LabLayout(List<Endpoint> hosts, IpPrefix outside, boolean podman) {
+public record LabLayout(List<Endpoint> hosts, IpPrefix outside, boolean podman, List<IpPrefix> ovnCentral,
+                        String ovnEncap) {
     static final String FILE = "layout";
 
     /** One lab host: its name, underlay address with prefix length, and whether it runs its own OVS. */
@@ -24,6 +25,17 @@ public record LabLayout(List<Endpoint> hosts, IpPrefix outside, boolean podman) 
     /** Copies the host list. */
     public LabLayout {
         hosts = List.copyOf(hosts);
+        ovnCentral = ovnCentral == null ? List.of() : List.copyOf(ovnCentral);
+    }
+
+    /** A layout without OVN. */
+    public LabLayout(List<Endpoint> hosts, IpPrefix outside, boolean podman) {
+        this(hosts, outside, podman, List.of(), null);
+    }
+
+    /** The namespace-name suffix of OVN central member {@code i}: {@code central}, {@code central2}, ... */
+    public static String centralName(int i) {
+        return i == 0 ? "central" : "central" + (i + 1);
     }
 
     /** Writes the layout into {@code state} (once, when the lab has started). */
@@ -39,6 +51,9 @@ public record LabLayout(List<Endpoint> hosts, IpPrefix outside, boolean podman) 
         if (podman) {
             sb.append("podman\n");
         }
+        for (IpPrefix c : ovnCentral) {
+            sb.append("central\t").append(c).append('\t').append(ovnEncap).append('\n');
+        }
         state.writeAtomically(FILE, sb.toString());
     }
 
@@ -51,6 +66,8 @@ public record LabLayout(List<Endpoint> hosts, IpPrefix outside, boolean podman) 
         List<Endpoint> hosts = new ArrayList<>();
         IpPrefix outside = null;
         boolean podman = false;
+        List<IpPrefix> central = new ArrayList<>();
+        String encap = null;
         for (String line : lines) {
             String[] f = line.split("\t");
             switch (f[0]) {
@@ -67,10 +84,17 @@ public record LabLayout(List<Endpoint> hosts, IpPrefix outside, boolean podman) 
                     outside = IpPrefix.parse(f[1]);
                 }
                 case "podman" -> podman = true;
+                case "central" -> {
+                    if (f.length != 3) {
+                        throw corrupt(state, line);
+                    }
+                    central.add(IpPrefix.parse(f[1]));
+                    encap = f[2];
+                }
                 default -> throw corrupt(state, line);
             }
         }
-        return new LabLayout(hosts, outside, podman);
+        return new LabLayout(hosts, outside, podman, central, encap);
     }
 
     private static BackendException corrupt(LabState state, String line) {

@@ -58,6 +58,12 @@ final class BenchSpec {
         return this;
     }
 
+    /** The {@code ovn} section (for {@code "switch": "ovn"}): one central member at {@code address}. */
+    BenchSpec ovn(String address) {
+        root.putObject("ovn").put("northbound", "tcp:" + address + ":6641").put("southbound", "tcp:" + address + ":6642");
+        return this;
+    }
+
     /** Adds host number {@code index} (0: hostA on 192.0.2.2, gateway .1 of the subnet) with containers named as given. */
     BenchSpec host(int index, boolean egress, List<String> containerNames) {
         ObjectNode h = hosts.addObject().put("name", hostName(index)).put("underlay", underlay(index))

@@ -128,6 +128,19 @@ final class Backends implements AutoCloseable {
             switches.add(sw);
             b.ovs(sw);
         }
+        if (spec.switchKind() == SwitchKind.OVN) {
+            // the databases are the spec's; in a lab the sockets to them are opened inside the lab host's namespace
+            io.overlaykit.ovs.OvsdbClientOptions remote = io.overlaykit.ovs.OvsdbClientOptions.defaults();
+            if (!ns.isCurrent()) {
+                remote = remote.withSocketOpener(() -> stack.namespaces().callIn(ns,
+                        java.nio.channels.SocketChannel::open));
+            }
+            OverlaySwitch sw = io.overlaykit.ovn.OvnSwitch.connect(io.overlaykit.ovn.OvnSwitch.Config.of(name,
+                    spec.ovn(), inLab ? "netdev" : "system"), io.overlaykit.ovs.OvsdbRemote.parse(inLab
+                    ? labHost.ovsdbRemote() : o.ovsdb() != null ? o.ovsdb() : Switches.DEFAULT_OVSDB), remote);
+            switches.add(sw);
+            b.ovn(sw);
+        }
         return b.build();
     }
 

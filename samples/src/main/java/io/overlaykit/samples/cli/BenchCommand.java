@@ -27,13 +27,14 @@ final class BenchCommand {
     static final int MAX_HOSTS = 8;
     static final int MAX_CONTAINERS_PER_HOST = 30;
     static final int MAX_MESH_CONTAINERS_PER_HOST = 250;
+    static final int MAX_JOIN_HOSTS = 16;
 
     private BenchCommand() {
     }
 
     static int run(List<String> argv, Console console) {
         if (argv.isEmpty()) {
-            throw new InvalidSpecException("bench", null, "needs one of wiring, forward, overlay, apply, mesh");
+            throw new InvalidSpecException("bench", null, "needs one of wiring, forward, overlay, apply, mesh, join");
         }
         List<String> rest = argv.subList(1, argv.size());
         switch (argv.get(0)) {
@@ -57,8 +58,13 @@ final class BenchCommand {
                 MeshBench.Result r = MeshBench.run(mesh(rest), console::info);
                 console.result(r.toJson(), r.toText());
             }
+            case "join" -> {
+                io.overlaykit.samples.bench.JoinBench.JoinResult r =
+                        io.overlaykit.samples.bench.JoinBench.run(join(rest), console::info);
+                console.result(r.toJson(), r.toText());
+            }
             default -> throw new InvalidSpecException("bench", argv.get(0),
-                    "unknown benchmark; use wiring, forward, overlay, apply or mesh");
+                    "unknown benchmark; use wiring, forward, overlay, apply, mesh or join");
         }
         return OverlayCli.OK;
     }
@@ -122,6 +128,19 @@ final class BenchCommand {
         return new MeshBench.Options(number(args, "hosts", 4, 2, MAX_HOSTS),
                 number(args, "containers", 25, 1, MAX_MESH_CONTAINERS_PER_HOST),
                 kind.equals("ovs") ? SwitchKind.OVS : SwitchKind.LINUX);
+    }
+
+    /** {@code [--hosts N] [--switch ovn|ovs|linux]}. */
+    static io.overlaykit.samples.bench.JoinBench.Options join(List<String> argv) {
+        Args args = parse(argv, "join", Set.of("hosts", "switch"));
+        String kind = args.option("switch", "ovn");
+        SwitchKind sw = switch (kind) {
+            case "ovn" -> SwitchKind.OVN;
+            case "ovs" -> SwitchKind.OVS;
+            case "linux" -> SwitchKind.LINUX;
+            default -> throw new InvalidSpecException("--switch", kind, "must be ovn, ovs or linux");
+        };
+        return new io.overlaykit.samples.bench.JoinBench.Options(number(args, "hosts", 10, 2, MAX_JOIN_HOSTS), sw);
     }
 
     private static Args parse(List<String> argv, String bench, Set<String> valued) {

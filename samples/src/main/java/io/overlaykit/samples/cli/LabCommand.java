@@ -54,7 +54,9 @@ final class LabCommand {
         Lab lab = LabOverlay.labFor(spec).persistent(true).start();
         console.step(Console.Mark.CHANGED, "lab " + spec.name() + ": " + spec.hosts().size() + " hosts"
                 + (spec.lab() != null && spec.lab().outside() != null ? " + outside" : "")
-                + (spec.switchKind() == SwitchKind.OVS ? ", OVS per host" : "") + ", podman", lab.startDuration());
+                + (spec.switchKind() == SwitchKind.OVS ? ", OVS per host" : "")
+                + (spec.switchKind() == SwitchKind.OVN ? ", OVN central, OVS and ovn-controller per host" : "")
+                + ", podman", lab.startDuration());
         try (LabOverlay engine = LabOverlay.connect(lab)) {
             // All or nothing: a host that fails rolls itself back, and applyAll takes back the others.
             Map<String, ApplyResult> results = engine.applyAll(spec, HostCommands.progress(console, "lab"));

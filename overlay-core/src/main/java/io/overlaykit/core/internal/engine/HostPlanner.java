@@ -74,10 +74,12 @@ public final class HostPlanner {
         List<SwitchIntent.Port> ports = new ArrayList<>();
         for (ContainerSpec c : ctx.hostSpec.containers()) {
             ports.add(new SwitchIntent.Port(ctx.names.containerVeth(c.name()), ctx.target(c), ContainerPlanner.ETH0,
-                    "attach " + c.name(), "txoff " + c.name(), ContainerPlanner.vethMissing(ctx, c)));
+                    "attach " + c.name(), "txoff " + c.name(), ContainerPlanner.vethMissing(ctx, c), c.name(),
+                    ctx.names.containerMac(c.name()), c.ip()));
         }
         ports.add(new SwitchIntent.Port(GatewayPlanner.port(ctx), Target.HOST, ctx.names.gatewayVeth(ctx.hostName),
-                "gateway attach", "gateway txoff", GatewayPlanner.missing(ctx)));
+                "gateway attach", "gateway txoff", GatewayPlanner.missing(ctx), ctx.hostName,
+                ctx.names.gatewayMac(ctx.hostName), ctx.hostSpec.gateway()));
         Bridge bridge = new Bridge(ctx.bridge, ctx.mtu, ctx.names.alias());
         return WireGuardPlanner.adapt(ctx, new SwitchIntent(ctx.names.owner(), bridge,
                 io.overlaykit.core.Vni.of(ctx.spec.vni()), ctx.spec.udpPort(), ctx.hostSpec.underlay(), ctx.uplink, peers, ports));

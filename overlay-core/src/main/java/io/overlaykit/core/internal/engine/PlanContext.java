@@ -37,8 +37,11 @@ final class PlanContext {
         this.snap = snap;
         this.bridge = names.bridge();
         this.uplink = hostSpec.uplink() != null ? hostSpec.uplink() : linkHoldingUnderlay();
-        this.mtu = spec.mtu() != null ? spec.mtu() : Mtu.overlayFor(uplinkMtu(),
-                hostSpec.underlay() instanceof java.net.Inet6Address) // 70 bytes over IPv6, 50 over IPv4
+        this.mtu = spec.mtu() != null ? spec.mtu()
+                : (spec.switchKind() == io.overlaykit.core.spec.SwitchKind.OVN // Geneve: 58 bytes over IPv4
+                ? Mtu.check("mtu", uplinkMtu() - Mtu.GENEVE_OVERHEAD - (hostSpec.underlay() instanceof
+                        java.net.Inet6Address ? 20 : 0))
+                : Mtu.overlayFor(uplinkMtu(), hostSpec.underlay() instanceof java.net.Inet6Address)) // 70 v6, 50 v4
                 - WireGuardPlanner.overhead(spec);
     }
 
