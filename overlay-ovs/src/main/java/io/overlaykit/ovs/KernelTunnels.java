@@ -38,7 +38,10 @@ final class KernelTunnels {
         if (intent.device() == null) {
             return false;
         }
-        return host.link(intent.device()).filter(l -> l.isKind("tun") || l.isKind("wireguard")).isPresent();
+        // a layer-3 TUN (wireguard-go's: no MAC) or a kernel WireGuard link; a TAP such as a userspace OVS
+        // bridge's own port (br-phy) is kind "tun" too, but has a MAC and carries OVS tunnels itself
+        return host.link(intent.device()).filter(l -> (l.isKind("tun") && l.mac() == null) || l.isKind("wireguard"))
+                .isPresent();
     }
 
     /** The kernel VXLAN device of {@code bridge} for {@code vni}: {@code okk} and 6 hex digits. */

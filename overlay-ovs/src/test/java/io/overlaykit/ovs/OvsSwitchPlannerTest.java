@@ -110,6 +110,18 @@ class OvsSwitchPlannerTest {
     }
 
     @Test
+    void aTapUplinkSuchAsUserspaceBrPhyKeepsOvsTunnelPorts() {
+        // br-phy of a userspace datapath is a TAP: kind "tun" with a MAC; only a layer-3 TUN (no MAC) is WireGuard's
+        hostLinks.add(new LinkInfo(3, InterfaceName.of("br-phy"), "tun", 1500, MacAddress.parse("02:00:00:00:00:01"),
+                true, 0, 0, null, null));
+        assertThat(changes(plan(intent(1, true)))).extracting(Change::describe)
+                .contains("add vxlan port okovp-tB to okovp-br (split horizon)");
+        hostLinks.set(0, new LinkInfo(3, InterfaceName.of("br-phy"), "tun", 1500, null, true, 0, 0, null, null));
+        assertThat(changes(plan(intent(1, true)))).extracting(Change::describe)
+                .noneMatch(d -> d.startsWith("add vxlan port"));
+    }
+
+    @Test
     void aPortWhoseVethThePlanRecreatesIsReplugged() {
         execute(plan(intent(2, true)));
         SwitchPlan again = plan(intent(2, true));
