@@ -25,9 +25,7 @@ record OvnView(OvsView ovs, InterfaceName bridge, Map<String, String> chassisIds
 
     @Override
     public List<InterfaceName> ports() {
-        return ovs.ports(bridge).stream().map(OvsView.PortState::name)
-                .filter(n -> !n.equals(bridge.value()) && InterfaceName.problem(n) == null)
-                .map(InterfaceName::of).toList();
+        return ovs.pluggedLinks(bridge);
     }
 
     @Override

@@ -41,9 +41,7 @@ final class OvsSwitchPlanner {
 
         @Override
         public List<InterfaceName> ports() {
-            return ovs.ports(bridge).stream().map(OvsView.PortState::name)
-                    .filter(n -> !n.equals(bridge.value()) && InterfaceName.problem(n) == null)
-                    .map(InterfaceName::of).toList();
+            return ovs.pluggedLinks(bridge);
         }
 
         @Override

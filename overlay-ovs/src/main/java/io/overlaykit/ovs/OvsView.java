@@ -190,6 +190,16 @@ public final class OvsView {
         return b.ports().stream().map(ports::get).filter(Objects::nonNull).toList();
     }
 
+    /**
+     * The ports of {@code bridge} a switch plugged in, as interface names: its own internal port left out, and
+     * names that cannot be a Linux interface (other tools' ports) too.
+     */
+    public List<InterfaceName> pluggedLinks(InterfaceName bridge) {
+        return ports(bridge).stream().map(PortState::name)
+                .filter(n -> !n.equals(bridge.value()) && InterfaceName.problem(n) == null)
+                .map(InterfaceName::of).toList();
+    }
+
     /** The Open_vSwitch row's uuid, or null when the database has none (not initialised). */
     public UUID root() {
         return root;
