@@ -10,14 +10,15 @@ import java.io.ByteArrayInputStream;
  * Fuzzes the spec reader: any bytes through {@link OverlaySpec#read(java.io.InputStream)}. Allowed: a spec, or
  * {@link InvalidSpecException} naming at least one problem with a path; anything else (a
  * NullPointerException on a missing field, an exception from a value type that escaped the reader) is a
- * finding. Allocation per input stays within 4 MiB + 1 KiB per input byte (a Jackson tree and a list of
- * problems per field).
+ * finding. Allocation per input stays within 8 MiB + 1 KiB per input byte (a Jackson tree and a list of
+ * problems per field; 4 MiB held until the spec gained names, IPv6, encryption and OVN rules, whose classes the
+ * fuzzer's instrumentation can still be loading in the measured read: a 407-byte input once allocated 4.9 MB).
  *
  * <p>{@code mvn verify} replays the committed inputs ({@code SpecReaderFuzzTestInputs}: the bundled specs and
  * past findings) and fuzzes for {@code fuzz.seconds}; see README "Reliability".
  */
 class SpecReaderFuzzTest {
-    static final long ALLOCATION_BOUND = 4L << 20;
+    static final long ALLOCATION_BOUND = 8L << 20;
 
     @FuzzTest(maxDuration = "15s")
     @DictionaryEntries({"\"name\"", "\"vni\"", "\"subnet\"", "\"switch\"", "\"ovs\"", "\"linux\"", "\"mtu\"",
