@@ -34,14 +34,8 @@ final class KernelTunnels {
     }
 
     /** Whether the intent's tunnels ride a layer-3 device, which OVS tunnel ports cannot use. */
-    static boolean needed(SwitchIntent intent, NamespaceView host) {
-        if (intent.device() == null) {
-            return false;
-        }
-        // a layer-3 TUN (wireguard-go's: no MAC) or a kernel WireGuard link; a TAP such as a userspace OVS
-        // bridge's own port (br-phy) is kind "tun" too, but has a MAC and carries OVS tunnels itself
-        return host.link(intent.device()).filter(l -> (l.isKind("tun") && l.mac() == null) || l.isKind("wireguard"))
-                .isPresent();
+    static boolean needed(SwitchIntent intent) {
+        return intent.layer3Device() && intent.device() != null;
     }
 
     /** The kernel VXLAN device of {@code bridge} for {@code vni}: {@code okk} and 6 hex digits. */

@@ -73,7 +73,7 @@ final class OvsSwitchPlanner {
                 : List.of(new SwitchChange.EnsureBridge(intent.bridge(), intent.owner()))));
         List<Step> tunnels = new ArrayList<>();
         List<Step> kernelRemovals = new ArrayList<>();
-        if (KernelTunnels.needed(intent, view.host())) {
+        if (KernelTunnels.needed(intent)) {
             kernelTunnels(intent, view, facts, tunnels, kernelRemovals);
         } else for (SwitchIntent.Peer peer : intent.peers()) {
             VxlanTunnel t = tunnel(intent, peer);

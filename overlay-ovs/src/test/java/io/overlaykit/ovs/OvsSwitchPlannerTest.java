@@ -110,14 +110,16 @@ class OvsSwitchPlannerTest {
     }
 
     @Test
-    void aTapUplinkSuchAsUserspaceBrPhyKeepsOvsTunnelPorts() {
-        // br-phy of a userspace datapath is a TAP: kind "tun" with a MAC; only a layer-3 TUN (no MAC) is WireGuard's
+    void onlyAnIntentOverALayer3DeviceMovesTunnelsOffOvsPorts() {
+        // br-phy of a userspace datapath is a TAP, kind "tun" like wireguard-go's device: the intent says which
         hostLinks.add(new LinkInfo(3, InterfaceName.of("br-phy"), "tun", 1500, MacAddress.parse("02:00:00:00:00:01"),
                 true, 0, 0, null, null));
-        assertThat(changes(plan(intent(1, true)))).extracting(Change::describe)
+        SwitchIntent overTap = intent(1, true);
+        assertThat(changes(plan(overTap))).extracting(Change::describe)
                 .contains("add vxlan port okovp-tB to okovp-br (split horizon)");
-        hostLinks.set(0, new LinkInfo(3, InterfaceName.of("br-phy"), "tun", 1500, null, true, 0, 0, null, null));
-        assertThat(changes(plan(intent(1, true)))).extracting(Change::describe)
+        SwitchIntent overWireGuard = new SwitchIntent(overTap.owner(), overTap.bridge(), overTap.vni(),
+                overTap.udpPort(), overTap.local(), overTap.device(), true, overTap.peers(), overTap.ports());
+        assertThat(changes(plan(overWireGuard))).extracting(Change::describe)
                 .noneMatch(d -> d.startsWith("add vxlan port"));
     }
 

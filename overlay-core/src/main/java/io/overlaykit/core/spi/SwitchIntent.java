@@ -16,11 +16,13 @@ import java.util.Objects;
  * @param bridge  name, MTU and link alias of the overlay bridge
  * @param local   this host's VTEP address (the tunnels' source)
  * @param device  the underlay device the tunnels are pinned to
+ * @param layer3Device whether {@code device} is a layer-3 link (a WireGuard interface: no MAC, no bridge port),
+ *                which a switch whose own tunnels need an L2 underlay must route around
  * @param peers   one entry per other host
  * @param ports   links to plug into the bridge (container veth host ends, the gateway port)
  */
 public record SwitchIntent(String owner, Bridge bridge, Vni vni, int udpPort, InetAddress local,
-                           InterfaceName device, List<Peer> peers, List<Port> ports) {
+                           InterfaceName device, boolean layer3Device, List<Peer> peers, List<Port> ports) {
 
     public SwitchIntent {
         Objects.requireNonNull(owner, "owner");
@@ -28,6 +30,12 @@ public record SwitchIntent(String owner, Bridge bridge, Vni vni, int udpPort, In
         Objects.requireNonNull(vni, "vni");
         peers = List.copyOf(peers);
         ports = List.copyOf(ports);
+    }
+
+    /** An intent whose tunnels ride an ordinary (layer-2) underlay device. */
+    public SwitchIntent(String owner, Bridge bridge, Vni vni, int udpPort, InetAddress local, InterfaceName device,
+                        List<Peer> peers, List<Port> ports) {
+        this(owner, bridge, vni, udpPort, local, device, false, peers, ports);
     }
 
     /**

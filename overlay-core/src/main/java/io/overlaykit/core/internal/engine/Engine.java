@@ -42,17 +42,22 @@ public final class Engine {
      * host that are not drift ({@link NeighbourPressure}); changes nothing.
      */
     public static io.overlaykit.core.plan.Status status(OverlaySpec spec, Host host) {
-        OverlaySwitch sw = host.overlaySwitch(spec.switchKind());
-        HostSnapshot snap = Observer.observe(spec, host, sw);
-        Plan plan = HostPlanner.plan(spec, host.name(), snap, sw);
-        return io.overlaykit.core.plan.Status.of(plan, NeighbourPressure.warnings(spec, host.name(), snap));
+        Planned p = observeAndPlan(spec, host);
+        return io.overlaykit.core.plan.Status.of(p.plan, NeighbourPressure.warnings(spec, host.name(), p.snap));
     }
 
     /** Observes {@code host} and plans {@code spec} on it; changes nothing. */
     public static Plan plan(OverlaySpec spec, Host host) {
+        return observeAndPlan(spec, host).plan;
+    }
+
+    private record Planned(HostSnapshot snap, Plan plan) {
+    }
+
+    private static Planned observeAndPlan(OverlaySpec spec, Host host) {
         OverlaySwitch sw = host.overlaySwitch(spec.switchKind());
         HostSnapshot snap = Observer.observe(spec, host, sw);
-        return HostPlanner.plan(spec, host.name(), snap, sw);
+        return new Planned(snap, HostPlanner.plan(spec, host.name(), snap, sw));
     }
 
     /**

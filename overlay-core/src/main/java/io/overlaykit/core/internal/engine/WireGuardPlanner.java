@@ -94,7 +94,7 @@ final class WireGuardPlanner {
         List<SwitchIntent.Peer> peers = intent.peers().stream().map(p -> new SwitchIntent.Peer(p.host(),
                 transitAddress(ctx.spec, p.host()), p.tunnel(), p.stepId(), p.macs())).toList(); // static FDB too
         return new SwitchIntent(intent.owner(), intent.bridge(), intent.vni(), intent.udpPort(),
-                transitAddress(ctx.spec, ctx.hostName), ctx.names.wireguard(ctx.hostName), peers, intent.ports());
+                transitAddress(ctx.spec, ctx.hostName), ctx.names.wireguard(ctx.hostName), true, peers, intent.ports());
     }
 
     /**
