@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class TrafficOracle {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration LISTENING = Duration.ofSeconds(10);
 
     private TrafficOracle() {
     }
@@ -57,6 +58,9 @@ public final class TrafficOracle {
         Process server = start(Cli.inNamespace(serverNs, "socat", "-T", "10",
                 tcp(bind) + "-LISTEN:" + port + ",bind=" + socatHost(bind) + ",reuseaddr", "EXEC:cat"));
         try {
+            // the client's retry covers only its own connect: through a forward, a connect that the forwarder
+            // accepts before this server listens ends as an empty reply
+            awaitListening(serverNs, port, LISTENING);
             Cli.Result r = Cli.exec(Cli.inNamespace(from, "socat", "-T", "5", "-",
                     tcp(dial) + ":" + a + ":" + dialPort + ",retry=50,interval=0.1"), Map.of(), line + "\n", TIMEOUT);
             if (!r.ok()) {
@@ -67,6 +71,25 @@ public final class TrafficOracle {
         } finally {
             stop(server);
         }
+    }
+
+    /**
+     * Waits until a socket in {@code ns} listens on TCP {@code port}, as {@code ss -ltn} run there says; fails
+     * after {@code bound}, naming the namespace and the port.
+     */
+    public static void awaitListening(NetNamespace ns, int port, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        String listening = "";
+        while (System.nanoTime() < deadline) {
+            Cli.Result r = Cli.exec(Cli.inNamespace(ns, "ss", "-Hltn", "sport = :" + port), Map.of(), null, TIMEOUT);
+            listening = r.stdout().strip();
+            if (r.ok() && !listening.isEmpty()) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new BackendException("nothing listens on TCP port " + port + " in " + ns.displayName() + " after "
+                + bound + " (ss said: " + listening + ")");
     }
 
     /** socat's address type for {@code a}'s family. */
@@ -105,6 +128,7 @@ public final class TrafficOracle {
             Process server = start(Cli.inNamespace(serverNs, "socat", "-u", "-T", "30",
                     "TCP-LISTEN:" + port + ",bind=" + a + ",reuseaddr", "CREATE:" + received));
             try {
+                awaitListening(serverNs, port, LISTENING);
                 Cli.Result r = Cli.exec(Cli.inNamespace(from, "socat", "-u", "FILE:" + sent,
                         "TCP:" + a + ":" + port + ",retry=50,interval=0.1"), Map.of(), null, TIMEOUT);
                 if (!r.ok()) {

@@ -15,6 +15,7 @@ import io.overlaykit.ovs.OvsSwitch;
 import io.overlaykit.ovs.OvsdbClient;
 import io.overlaykit.testkit.Lab;
 import io.overlaykit.testkit.LabHost;
+import io.overlaykit.testkit.TrafficOracle;
 import io.overlaykit.testkit.WithLab;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ class OvsOverlayIT {
                 "TCP-LISTEN:5202,reuseaddr", "CREATE:" + got).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            awaitListening(lab, cB, 5202);
+            TrafficOracle.awaitListening(cB, 5202, Duration.ofSeconds(5));
             long t1 = System.nanoTime();
             lab.exec(cA, "socat", "-u", "OPEN:" + sent, "TCP:10.98.0.11:5202");
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("receiver finished").isTrue();
@@ -77,7 +78,7 @@ class OvsOverlayIT {
 
         // Throughput figure for the report (one iperf3 stream); the lab kills it with the namespace if need be.
         lab.exec(cB, "iperf3", "-s", "-1", "-D", "-p", "5201");
-        awaitListening(lab, cB, 5201);
+        TrafficOracle.awaitListening(cB, 5201, Duration.ofSeconds(5));
         String json = lab.exec(cA, "iperf3", "-c", "10.98.0.11", "-p", "5201", "-n", "50M", "-J");
         JsonNode sum = new ObjectMapper().readTree(json).path("end").path("sum_sent");
         System.out.printf("OVS overlay iperf3: %d bytes in %.2f s = %.2f Gbit/s%n", sum.path("bytes").asLong(),
@@ -126,12 +127,4 @@ class OvsOverlayIT {
         throw new AssertionError("no ping from " + ns.name() + " to " + ip + " across the overlay", last);
     }
 
-    private static void awaitListening(Lab lab, NetNamespace ns, int port) {
-        for (int i = 0; i < 50; i++) {
-            if (lab.exec(ns, "ss", "-ltn").contains(":" + port)) {
-                return;
-            }
-            LabOvs.sleep(100);
-        }
-    }
 }
