@@ -4,8 +4,6 @@ import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.spi.RequestHook;
 import io.overlaykit.netlink.internal.Errno;
 import io.overlaykit.netlink.internal.Genl;
-import io.overlaykit.netlink.internal.NetlinkSocket;
-import io.overlaykit.netlink.internal.NetlinkSocket.NetlinkError;
 import io.overlaykit.netlink.internal.NlMessage;
 import io.overlaykit.netlink.internal.NlWriter;
 import java.util.List;
@@ -14,41 +12,28 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The NETLINK_GENERIC socket of one namespace: family ids resolved by name through the controller
- * ({@code nlctrl}) and cached for the socket's life (an id stays while its family is registered; a family
- * found absent is asked again next time), and requests that go through the stack's {@link RequestHook}
- * (READ or WRITE as the caller says: the message type is the family id, not a GET) with kernel refusals
- * turned into {@link NetlinkException}s naming operation and namespace. Made by a thread inside the
- * namespace, then used from any thread; requests are serialized by the socket.
+ * The NETLINK_GENERIC socket of one namespace (an {@link RtnlChannel} of that protocol: the stack's
+ * {@link RequestHook}, kernel refusals as {@link NetlinkException}s naming operation and namespace), with family
+ * ids resolved by name through the controller ({@code nlctrl}) and cached for the socket's life (an id stays
+ * while its family is registered; a family found absent is asked again next time). Requests say whether they
+ * read or write: the message type is the family id, not a GET.
  */
 final class GenericNetlink implements AutoCloseable {
-    private static final int TIMEOUT_MILLIS = 5000;
-
-    private final NetlinkSocket socket;
-    private final String label;
-    private final LinuxNamespaces namespaces;
+    private final RtnlChannel channel;
     private final Map<String, Integer> families = new ConcurrentHashMap<>();
 
-    GenericNetlink(NetlinkSocket socket, String label, LinuxNamespaces namespaces) {
-        this.socket = socket;
-        this.label = label;
-        this.namespaces = namespaces;
+    GenericNetlink(RtnlChannel channel) {
+        this.channel = channel;
     }
 
     /** Opens the socket on a thread inside {@code ns}. */
     static GenericNetlink open(LinuxNamespaces namespaces, NetNamespace ns) {
-        NetlinkSocket s = namespaces.callIn(ns, () -> NetlinkSocket.open(Genl.NETLINK_GENERIC, 0, ns.displayName(),
-                TIMEOUT_MILLIS));
-        return new GenericNetlink(s, ns.displayName(), namespaces);
+        return new GenericNetlink(RtnlChannel.open(namespaces, ns, Genl.NETLINK_GENERIC));
     }
 
     /** The namespace's display name, for messages. */
     String label() {
-        return label;
-    }
-
-    private RequestHook hook() {
-        return namespaces == null ? RequestHook.NONE : namespaces.hook();
+        return channel.label();
     }
 
     /**
@@ -60,15 +45,15 @@ final class GenericNetlink implements AutoCloseable {
         if (cached != null) {
             return Optional.of(cached);
         }
-        String op = "resolve generic netlink family '" + name + "'";
         List<NlMessage> replies;
         try {
-            replies = socket.request(Genl.getFamily(name), op, hook(), RequestHook.Access.READ);
-        } catch (NetlinkError e) {
-            if (e.errno() == Errno.ENOENT) {
+            replies = channel.call(Genl.getFamily(name), "resolve generic netlink family '" + name + "'",
+                    RequestHook.Access.READ);
+        } catch (RuntimeException e) {
+            if (NetlinkException.errnoOf(e) == Errno.ENOENT) {
                 return Optional.empty();
             }
-            throw NetlinkException.typed(op, label, e.errno(), e.extAck(), e);
+            throw e;
         }
         for (NlMessage m : replies) {
             Optional<Integer> id = Genl.familyId(m, name);
@@ -82,28 +67,20 @@ final class GenericNetlink implements AutoCloseable {
 
     /** One request with NLM_F_ACK; returns the replies before the ACK. */
     List<NlMessage> call(NlWriter w, String operation, RequestHook.Access access) {
-        try {
-            return socket.request(w, operation, hook(), access);
-        } catch (NetlinkError e) {
-            throw NetlinkException.typed(operation, label, e.errno(), e.extAck(), e);
-        }
+        return channel.call(w, operation, access);
     }
 
     /** One dump, read to NLMSG_DONE (shown to the hook once per attempt, as a READ). */
     List<NlMessage> dump(NlWriter w, String operation) {
-        try {
-            return socket.dump(w, operation, hook());
-        } catch (NetlinkError e) {
-            throw NetlinkException.typed(operation, label, e.errno(), e.extAck(), e);
-        }
+        return channel.dump(w, operation);
     }
 
     boolean isClosed() {
-        return socket.isClosed();
+        return channel.isClosed();
     }
 
     @Override
     public void close() {
-        socket.close();
+        channel.close();
     }
 }

@@ -41,8 +41,20 @@ public final class Genl {
         return new NlWriter(familyId, Rtnl.NLM_F_REQUEST | flags).u8(cmd).u8(version).u16(0);
     }
 
-    /** CTRL_CMD_GETFAMILY for the family called {@code name}, answered with its id or ENOENT. */
+    /** GENL_NAMSIZ: a family name and its NUL. */
+    public static final int GENL_NAMSIZ = 16;
+
+    /**
+     * CTRL_CMD_GETFAMILY for the family called {@code name}, answered with its id or ENOENT.
+     *
+     * @throws IllegalArgumentException when the name is longer than a family name can be (the kernel's policy
+     *     would refuse it with EINVAL)
+     */
     public static NlWriter getFamily(String name) {
+        if (name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= GENL_NAMSIZ) {
+            throw new IllegalArgumentException("generic netlink family name '" + name + "' is not 1 to "
+                    + (GENL_NAMSIZ - 1) + " bytes");
+        }
         return request(GENL_ID_CTRL, Rtnl.NLM_F_ACK, CTRL_CMD_GETFAMILY, CTRL_VERSION)
                 .attrString(CTRL_ATTR_FAMILY_NAME, name);
     }
