@@ -149,8 +149,8 @@ final class WireGuardPlanner {
         if (!create && (link.isEmpty() || now.isEmpty())) {
             throw new OverlayException("host " + ctx.hostName + ": the spec is encrypted (psk, WireGuard) and needs "
                     + ctx.snap.host.wireguard().requirement(wg) + " in " + ctx.snap.host.namespace().displayName()
-                    + "; " + (link.isEmpty() ? "no link " + wg + " exists there, and this host cannot create one (its "
-                    + "kernel has no WireGuard: no generic-netlink family \"wireguard\")"
+                    + "; " + (link.isEmpty() ? "no link " + wg + " exists there, and this host's WireGuard backend "
+                    + "cannot create one (it would take a kernel with the generic-netlink family \"wireguard\")"
                     : link.get().isKind("wireguard") ? "link " + wg + " is a kernel WireGuard link that this host's "
                     + "WireGuard backend cannot read (a UAPI-only backend, or no generic-netlink family \"wireguard\")"
                     : "link " + wg + " exists but answers no WireGuard configuration") + ". Nothing was changed.");

@@ -218,7 +218,7 @@ class WireGuardPlannerTest {
                 .isInstanceOf(io.overlaykit.core.OverlayException.class)
                 .hasMessageContaining("a fake " + link)
                 .hasMessageContaining("no link " + link + " exists there")
-                .hasMessageContaining("no generic-netlink family \"wireguard\"")
+                .hasMessageContaining("cannot create one").hasMessageContaining("generic-netlink family \"wireguard\"")
                 .hasMessageContaining("Nothing was changed");
         assertThat(w.root().list()).isEqualTo(before);
         assertThat(wg.devices).isEmpty();
