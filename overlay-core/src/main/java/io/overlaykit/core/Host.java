@@ -54,9 +54,7 @@ public final class Host {
 
         this.containers = b.containers;
         this.wireguardPrivateKey = b.wireguardPrivateKey;
-        this.wireguard = b.wireguard != null ? b.wireguard
-                : new io.overlaykit.core.internal.wireguard.UapiWireGuard(
-                        io.overlaykit.core.internal.wireguard.UapiWireGuard.DEFAULT_DIR);
+        this.wireguard = b.wireguard != null ? b.wireguard : stack.wireguard();
         this.stateRoot = b.stateRoot == null ? DEFAULT_STATE_ROOT : b.stateRoot;
         this.containerRoot = b.containerRoot == null
                 ? c -> Path.of("/proc", Long.toString(c.pid()), "root") : b.containerRoot;
@@ -112,8 +110,9 @@ public final class Host {
     }
 
     /**
-     * Where this host's WireGuard interfaces are configured (encrypted overlays): by default the UAPI sockets of
-     * {@code wireguard-go} in {@code /var/run/wireguard}.
+     * Where this host's WireGuard interfaces are configured (encrypted overlays): by default its stack's
+     * ({@link NetworkStack#wireguard}; on overlay-netlink's stack the kernel's WireGuard where it exists, else the
+     * UAPI sockets of {@code wireguard-go} in {@code /var/run/wireguard}).
      */
     public io.overlaykit.core.spi.WireGuardDevices wireguard() {
         return wireguard;
@@ -269,7 +268,7 @@ public final class Host {
             return this;
         }
 
-        /** Where WireGuard interfaces are configured; default: wireguard-go's UAPI sockets in /var/run/wireguard. */
+        /** Where WireGuard interfaces are configured; default: the stack's ({@link NetworkStack#wireguard}). */
         public Builder wireguard(io.overlaykit.core.spi.WireGuardDevices devices) {
             this.wireguard = devices;
             return this;

@@ -43,6 +43,10 @@ final class LinkKinds {
         return create(new NetOp.CreateVxlan(vxlan), vxlan.name());
     }
 
+    LinkInfo createWireGuard(InterfaceName name, Integer mtu, String alias) {
+        return create(new NetOp.CreateWireGuard(name, mtu, alias), name);
+    }
+
     /**
      * Sends the create, then what a create message cannot carry (the alias); a failure of the latter removes
      * the half-made link. Returns the link as the kernel made it.

@@ -224,6 +224,11 @@ public final class LinuxNamespaces implements Namespaces, AutoCloseable {
         return entry(ns).links(() -> RtnetlinkLinks.open(this, ns));
     }
 
+    /** The cached generic-netlink handle of {@code ns}, opened on first use. */
+    GenericNetlink genl(NetNamespace ns) {
+        return entry(ns).genl(() -> GenericNetlink.open(this, ns));
+    }
+
     /** How many times work was run inside a namespace (for tests). */
     long visits() {
         return visits.sum();

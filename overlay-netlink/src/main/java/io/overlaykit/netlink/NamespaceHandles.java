@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * The one cache of what OverlayKit keeps open per namespace: the platform thread that entered it
- * ({@link NsExecutor}) and its rtnetlink handle ({@link RtnetlinkLinks}). Both belong to the namespace the
+ * ({@link NsExecutor}), its rtnetlink handle ({@link RtnetlinkLinks}) and its generic-netlink handle
+ * ({@link GenericNetlink}). Both belong to the namespace the
  * file named when they were made (its nsfs inode): when the file now names another namespace (re-created,
  * or a reused pid) the entry is closed and a fresh one made. The usual lookup costs one stat of the
  * namespace file; only a new entry checks that the file is a namespace and sweeps the entries of processes
@@ -34,6 +35,7 @@ final class NamespaceHandles {
         private final long inode;
         private NsExecutor executor;
         private RtnetlinkLinks links;
+        private GenericNetlink genl;
 
         private Entry(NetNamespace ns, long inode) {
             this.ns = ns;
@@ -59,9 +61,20 @@ final class NamespaceHandles {
             return links;
         }
 
+        /** The generic-netlink handle, opened on first use with {@code open}. */
+        synchronized GenericNetlink genl(Supplier<GenericNetlink> open) {
+            if (genl == null || genl.isClosed()) {
+                genl = open.get();
+            }
+            return genl;
+        }
+
         private synchronized void close() {
             if (links != null) {
                 links.close();
+            }
+            if (genl != null) {
+                genl.close();
             }
             if (executor != null) {
                 executor.close();

@@ -158,6 +158,10 @@ final class NetOpCompiler {
             int index = created(v.name());
             return create(new Request(RtnlMessages.newLink(LinkKind.VXLAN, index, v.name().value(), v.mtu(),
                     VxlanMapping.toAttributes(v, device)), "create vxlan '" + v.name() + "'"), v.name(), v.alias());
+        } else if (op instanceof NetOp.CreateWireGuard o) {
+            int index = created(o.name());
+            return create(new Request(RtnlMessages.newLink(LinkKind.WIREGUARD, index, o.name().value(), o.mtu(),
+                    Map.of()), "create wireguard '" + o.name() + "'"), o.name(), o.alias());
         } else if (op instanceof NetOp.DeleteLink o) {
             table.delete(o.link());
             return Step.message(new Request(RtnlMessages.delLinkNamed(o.link().value()),

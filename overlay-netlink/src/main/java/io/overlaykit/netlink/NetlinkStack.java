@@ -5,6 +5,8 @@ import io.overlaykit.core.spi.Firewall;
 import io.overlaykit.core.spi.NetworkStack;
 import io.overlaykit.core.spi.OverlaySwitch;
 import io.overlaykit.core.spi.RequestHook;
+import io.overlaykit.core.spi.WireGuardDevices;
+import io.overlaykit.core.internal.wireguard.UapiWireGuard;
 import io.overlaykit.netlink.internal.nft.Nft;
 import java.time.Duration;
 import java.util.Optional;
@@ -26,10 +28,12 @@ import java.util.Set;
  */
 public final class NetlinkStack implements NetworkStack {
     private final LinuxNamespaces namespaces;
+    private final NetlinkWireGuard wireguard;
     private volatile boolean closed;
 
     private NetlinkStack(LinuxNamespaces namespaces) {
         this.namespaces = namespaces;
+        this.wireguard = new NetlinkWireGuard(namespaces, new UapiWireGuard(UapiWireGuard.DEFAULT_DIR));
         Nft.reserveLowDescriptors(); // before this stack's handles push descriptor numbers past 1024
     }
 
@@ -77,6 +81,17 @@ public final class NetlinkStack implements NetworkStack {
     @Override
     public Optional<OverlaySwitch> linuxSwitch(NetNamespace ns) {
         return Optional.of(new LinuxBridgeSwitch(links(ns)));
+    }
+
+    /**
+     * The WireGuard interfaces of this stack's hosts: one with a {@code wireguard-go} UAPI socket in
+     * {@code /var/run/wireguard} through that socket; otherwise a kernel WireGuard link through the
+     * generic-netlink {@code wireguard} family of its namespace, which a plan creates itself where the kernel
+     * has the family. Requests through generic netlink pass the {@link #requestHook} like all others.
+     */
+    @Override
+    public WireGuardDevices wireguard() {
+        return wireguard;
     }
 
     /**

@@ -135,6 +135,12 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
         return kinds.create(vxlan);
     }
 
+    /** A kernel WireGuard link (rtnetlink kind {@code wireguard}); its alias set right after the create. */
+    @Override
+    public LinkInfo createWireGuard(InterfaceName name, Integer mtu, String alias) {
+        return kinds.createWireGuard(name, mtu, alias);
+    }
+
     @Override
     public LinkInfo ensure(VethPair veth) {
         return LinkEnsure.veth(this, veth);

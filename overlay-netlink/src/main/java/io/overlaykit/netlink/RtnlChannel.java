@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * The NETLINK_ROUTE socket of one namespace and how requests travel on it: each shown to the stack's
+ * The NETLINK_ROUTE socket of one namespace (or, for {@link GenericNetlink}, its NETLINK_GENERIC socket) and how
+ * requests travel on it: each shown to the stack's
  * {@link RequestHook} first, each refusal turned into a {@link NetlinkException} (typed as conflict or
  * not-found where the errno says so) that names the operation and the namespace. The socket is created by
  * a thread inside the namespace and then used from any thread; requests are serialized.
@@ -36,10 +37,15 @@ final class RtnlChannel implements AutoCloseable {
 
     /** Opens the socket on a thread inside {@code ns}. */
     static RtnlChannel open(LinuxNamespaces namespaces, NetNamespace ns) {
+        return open(namespaces, ns, io.overlaykit.netlink.internal.Rtnl.NETLINK_ROUTE);
+    }
+
+    /** Opens a socket of netlink {@code protocol} on a thread inside {@code ns}. */
+    static RtnlChannel open(LinuxNamespaces namespaces, NetNamespace ns, int protocol) {
         long[] inode = new long[1];
         NetlinkSocket s = namespaces.callIn(ns, () -> {
             inode[0] = NsExecutor.currentInode(); // the namespace the socket really belongs to
-            return NetlinkSocket.open(0, ns.displayName(), TIMEOUT_MILLIS);
+            return NetlinkSocket.open(protocol, 0, ns.displayName(), TIMEOUT_MILLIS);
         });
         return new RtnlChannel(namespaces, ns, s, inode[0]);
     }
@@ -75,6 +81,18 @@ final class RtnlChannel implements AutoCloseable {
     List<NlMessage> call(NlWriter w, String operation) {
         try {
             return socket.request(w, operation, hook());
+        } catch (NetlinkError e) {
+            throw NetlinkException.typed(operation, label, e.errno(), e.extAck(), e);
+        }
+    }
+
+    /**
+     * {@link #call(NlWriter, String)} for a protocol whose message type does not tell a GET (generic netlink:
+     * the type is the family id), so the caller says whether it reads or writes.
+     */
+    List<NlMessage> call(NlWriter w, String operation, RequestHook.Access access) {
+        try {
+            return socket.request(w, operation, hook(), access);
         } catch (NetlinkError e) {
             throw NetlinkException.typed(operation, label, e.errno(), e.extAck(), e);
         }

@@ -25,6 +25,8 @@ final class Describe {
                     + (t.local() == null ? "" : " local " + t.local().getHostAddress())
                     + (t.device() == null ? "" : " dev " + t.device()) + " dstport " + t.dstPort()
                     + (t.mtu() == null ? "" : " mtu " + t.mtu());
+        } else if (op instanceof NetOp.CreateWireGuard o) {
+            return "create wireguard " + o.name() + (o.mtu() == null ? "" : " mtu " + o.mtu());
         } else if (op instanceof NetOp.DeleteLink o) {
             return "delete link " + o.link();
         } else if (op instanceof NetOp.SetUp o) {

@@ -42,6 +42,16 @@ public interface Links {
 
     LinkInfo create(VxlanTunnel vxlan);
 
+    /**
+     * Creates a kernel WireGuard link ({@link NetOp.CreateWireGuard}): no keys, no peers, down.
+     *
+     * @param name the link's name
+     * @param mtu its MTU (null: the kernel's default)
+     * @param alias the tag that marks it as ours (null: none)
+     * @return the link as created
+     */
+    LinkInfo createWireGuard(InterfaceName name, Integer mtu, String alias);
+
     LinkInfo ensure(VethPair veth);
 
     LinkInfo ensure(Bridge bridge);

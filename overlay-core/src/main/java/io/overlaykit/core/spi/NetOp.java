@@ -59,6 +59,29 @@ public sealed interface NetOp {
         }
     }
 
+    /**
+     * Creates a kernel WireGuard link (rtnetlink kind {@code wireguard}), without keys or peers: those are set
+     * through {@link WireGuardDevices#configure}. Only where {@link WireGuardDevices#canCreate} says the kernel
+     * has WireGuard.
+     *
+     * @param name the link's name
+     * @param mtu its MTU (null: the kernel's default)
+     * @param alias the tag that marks it as ours (null: none)
+     */
+    record CreateWireGuard(InterfaceName name, Integer mtu, String alias) implements NetOp {
+        public CreateWireGuard {
+            Objects.requireNonNull(name, "name");
+            if (mtu != null) {
+                io.overlaykit.core.Mtu.check("link " + name + " mtu", mtu);
+            }
+        }
+
+        @Override
+        public InterfaceName link() {
+            return name;
+        }
+    }
+
     /** Deletes a link (both ends, for a veth). */
     record DeleteLink(InterfaceName link) implements NetOp {
         public DeleteLink {

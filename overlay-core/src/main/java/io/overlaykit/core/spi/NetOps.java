@@ -12,6 +12,8 @@ final class NetOps {
             links.create(o.bridge());
         } else if (op instanceof NetOp.CreateVxlan o) {
             links.create(o.vxlan());
+        } else if (op instanceof NetOp.CreateWireGuard o) {
+            links.createWireGuard(o.name(), o.mtu(), o.alias());
         } else if (op instanceof NetOp.DeleteLink o) {
             links.delete(o.link());
         } else if (op instanceof NetOp.SetUp o) {

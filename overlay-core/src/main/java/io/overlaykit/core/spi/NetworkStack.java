@@ -38,4 +38,16 @@ public interface NetworkStack extends AutoCloseable {
     /** Closes every per-namespace handle; idempotent. */
     @Override
     void close();
+
+    /**
+     * Where the WireGuard interfaces of hosts on this stack are configured, unless a host is given its own
+     * ({@code Host.Builder.wireguard}). The default: only {@code wireguard-go}'s UAPI sockets in
+     * {@code /var/run/wireguard}; a stack that can reach the kernel's WireGuard overrides it.
+     *
+     * @return the WireGuard devices of this stack's hosts
+     */
+    default WireGuardDevices wireguard() {
+        return new io.overlaykit.core.internal.wireguard.UapiWireGuard(
+                io.overlaykit.core.internal.wireguard.UapiWireGuard.DEFAULT_DIR);
+    }
 }

@@ -20,4 +20,16 @@ public interface WireGuardDevices {
 
     /** What a host needs so that {@link #read} finds interface {@code name}, for refusals that say what is missing. */
     String requirement(InterfaceName name);
+
+    /**
+     * Whether the kernel of {@code ns} can make WireGuard links itself, so that a plan creates the interface
+     * ({@link NetOp.CreateWireGuard}, tagged as ours and removed by teardown) instead of refusing a missing one.
+     * False by default: interfaces come from elsewhere (a running {@code wireguard-go}).
+     *
+     * @param ns the host's namespace
+     * @return true when a kernel WireGuard link can be created there and then configured through this
+     */
+    default boolean canCreate(NetNamespace ns) {
+        return false;
+    }
 }

@@ -158,6 +158,14 @@ public class InMemoryLinks implements Links {
     }
 
     @Override
+    public LinkInfo createWireGuard(InterfaceName name, Integer mtu, String alias) {
+        if (links.containsKey(name)) {
+            throw new ConflictException("link exists: " + name);
+        }
+        return put(new FakeLink(name, ids.index(), "wireguard", mtu == null ? 1420 : mtu, null, alias, null)).info();
+    }
+
+    @Override
     public LinkInfo ensure(VethPair veth) {
         throw new UnsupportedOperationException();
     }

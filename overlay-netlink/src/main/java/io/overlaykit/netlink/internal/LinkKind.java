@@ -21,6 +21,8 @@ public record LinkKind(String kind, List<Attr> data) {
 
     public static final LinkKind BRIDGE = new LinkKind("bridge", List.of());
     public static final LinkKind VETH = new LinkKind("veth", List.of());
+    /** The kernel's WireGuard: no link attributes; keys and peers go through the generic-netlink family. */
+    public static final LinkKind WIREGUARD = new LinkKind("wireguard", List.of());
     /** linux/if_link.h IFLA_VXLAN_*. */
     public static final LinkKind VXLAN = new LinkKind("vxlan", List.of(
             new Attr("id", 1, Codec.U32),

@@ -100,7 +100,21 @@ public final class NetlinkSocket implements AutoCloseable {
      * @param timeoutMillis receive timeout
      */
     public static NetlinkSocket open(int groups, String where, int timeoutMillis) {
-        int fd = Sys.socket(LibC.AF_NETLINK, LibC.SOCK_RAW, Rtnl.NETLINK_ROUTE);
+        return open(Rtnl.NETLINK_ROUTE, groups, where, timeoutMillis);
+    }
+
+    /**
+     * {@link #open(int, String, int)} for another netlink protocol ({@link Genl#NETLINK_GENERIC}): the same
+     * extended ACKs, buffers and timeout.
+     *
+     * @param protocol the netlink protocol number
+     * @param groups multicast groups to join (0 for a request socket)
+     * @param where  the namespace's label, for messages
+     * @param timeoutMillis receive timeout
+     * @return the bound socket
+     */
+    public static NetlinkSocket open(int protocol, int groups, String where, int timeoutMillis) {
+        int fd = Sys.socket(LibC.AF_NETLINK, LibC.SOCK_RAW, protocol);
         try {
             byte[] one = intBytes(1);
             Sys.setsockopt(fd, Rtnl.SOL_NETLINK, Rtnl.NETLINK_EXT_ACK, one, "NETLINK_EXT_ACK");
@@ -146,8 +160,23 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /** {@link #request(NlWriter, String)} that first shows the request to {@code hook}; a throwing hook sends nothing. */
-    public synchronized List<NlMessage> request(NlWriter message, String operation, RequestHook hook) {
-        hook.beforeRequest(RequestHook.Backend.NETLINK, access(message), operation);
+    public List<NlMessage> request(NlWriter message, String operation, RequestHook hook) {
+        return request(message, operation, hook, access(message));
+    }
+
+    /**
+     * {@link #request(NlWriter, String, RequestHook)} for a protocol whose message types do not tell a GET
+     * (generic netlink: the type is the family id, the command decides).
+     *
+     * @param message the request
+     * @param operation what it does, for the hook and for messages
+     * @param hook sees the request first; a throwing hook sends nothing
+     * @param access whether the request reads or writes
+     * @return the replies before the ACK
+     */
+    public synchronized List<NlMessage> request(NlWriter message, String operation, RequestHook hook,
+                                                RequestHook.Access access) {
+        hook.beforeRequest(RequestHook.Backend.NETLINK, access, operation);
         return exchange(message, operation, false);
     }
 

@@ -5,7 +5,9 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +37,62 @@ public final class NlAttrs {
             off += (len + 3) & ~3;
         }
         return map.isEmpty() ? EMPTY : new NlAttrs(Collections.unmodifiableMap(map));
+    }
+
+    /** One attribute of a {@link #walk}: its type (flags masked off) and its value (a native-order view). */
+    public record Attr(int type, ByteBuffer value) {
+    }
+
+    /**
+     * Every attribute from {@code start} to {@code end} in order, repeats kept (the entries of a nested list).
+     * Unlike {@link #parse} it refuses what does not parse: a header cut short, a length below 4 or past the end.
+     *
+     * @param buf the bytes
+     * @param start the first attribute's offset
+     * @param end where the run ends
+     * @param what what the run is, for the message
+     * @return the attributes
+     * @throws NlFormatException when an attribute is malformed or truncated
+     */
+    public static List<Attr> walk(ByteBuffer buf, int start, int end, String what) {
+        List<Attr> out = new ArrayList<>();
+        int off = start;
+        while (off < end) {
+            if (end - off < 4) {
+                throw new NlFormatException("malformed " + what + ": " + (end - off) + " bytes at offset " + off
+                        + " are no attribute header");
+            }
+            int len = buf.getShort(off) & 0xFFFF;
+            int type = buf.getShort(off + 2) & Rtnl.NLA_TYPE_MASK;
+            if (len < 4 || len > end - off) {
+                throw new NlFormatException("malformed " + what + ": attribute " + type + " at offset " + off
+                        + " has length " + len + " with " + (end - off) + " bytes left");
+            }
+            ByteBuffer value = buf.duplicate();
+            value.limit(off + len).position(off + 4);
+            out.add(new Attr(type, value.slice().order(ByteOrder.nativeOrder())));
+            off += (len + 3) & ~3;
+        }
+        return out;
+    }
+
+    /** {@link #walk} of a whole nested value (as {@link #raw} returns it). */
+    public static List<Attr> walk(ByteBuffer nested, String what) {
+        return walk(nested, 0, nested.limit(), what);
+    }
+
+    /** {@link #parse} that refuses malformed attributes as {@link #walk} does (the last of duplicates wins). */
+    public static NlAttrs parseStrict(ByteBuffer buf, int start, int end, String what) {
+        Map<Integer, ByteBuffer> map = new LinkedHashMap<>();
+        for (Attr a : walk(buf, start, end, what)) {
+            map.put(a.type(), a.value());
+        }
+        return map.isEmpty() ? EMPTY : new NlAttrs(Collections.unmodifiableMap(map));
+    }
+
+    /** {@link #parseStrict} of a whole nested value. */
+    public static NlAttrs parseStrict(ByteBuffer nested, String what) {
+        return parseStrict(nested, 0, nested.limit(), what);
     }
 
     public boolean has(int type) {
@@ -74,6 +132,12 @@ public final class NlAttrs {
     public Integer u32(int type) {
         ByteBuffer b = byType.get(type);
         return b == null || b.remaining() < 4 ? null : b.getInt(0);
+    }
+
+    /** A 64-bit value in host byte order, or null. */
+    public Long u64(int type) {
+        ByteBuffer b = byType.get(type);
+        return b == null || b.remaining() < 8 ? null : b.getLong(0);
     }
 
     /** A string without its terminating NUL. */

@@ -133,7 +133,11 @@ final class WireGuardPlanner {
         }
     }
 
-    /** The WireGuard interface's steps: it must exist; address, MTU, up, keys and peers. */
+    /**
+     * The WireGuard interface's steps: it must exist, or be creatable as a kernel WireGuard link
+     * ({@link io.overlaykit.core.spi.WireGuardDevices#canCreate}: created with our alias, so teardown deletes it);
+     * address, MTU, up, keys and peers.
+     */
     static void add(PlanContext ctx, List<Step> steps) {
         if (!active(ctx.spec)) {
             return;
@@ -141,16 +145,16 @@ final class WireGuardPlanner {
         InterfaceName wg = ctx.names.wireguard(ctx.hostName);
         Optional<LinkInfo> link = ctx.snap.hostView.link(wg);
         Optional<WireGuardDevice> now = link.isPresent() ? ctx.snap.wireguard(wg) : Optional.empty();
-        if (link.isEmpty() || now.isEmpty()) {
+        boolean create = link.isEmpty() && ctx.snap.host.wireguard().canCreate(ctx.snap.host.namespace());
+        if (!create && (link.isEmpty() || now.isEmpty())) {
             throw new OverlayException("host " + ctx.hostName + ": the spec is encrypted (psk, WireGuard) and needs "
                     + ctx.snap.host.wireguard().requirement(wg) + " in " + ctx.snap.host.namespace().displayName()
-                    + "; " + (link.isEmpty() ? "no link " + wg + " exists there"
-                    : link.get().isKind("wireguard") ? "link " + wg + " is a kernel WireGuard link, which this version "
-                    + "cannot configure yet (the generic-netlink wireguard family is not implemented): delete it and run "
-                    + "wireguard-go " + wg + " instead"
+                    + "; " + (link.isEmpty() ? "no link " + wg + " exists there, and this host's WireGuard backend "
+                    + "cannot create one (it would take a kernel with the generic-netlink family \"wireguard\")"
+                    : link.get().isKind("wireguard") ? "link " + wg + " is a kernel WireGuard link that this host's "
+                    + "WireGuard backend cannot read (a UAPI-only backend, or no generic-netlink family \"wireguard\")"
                     : "link " + wg + " exists but answers no WireGuard configuration") + ". Nothing was changed.");
         }
-        LinkInfo l = link.get();
         List<Change> changes = new ArrayList<>();
         int mtu = ctx.uplinkMtu() - OVERHEAD;
         if (ctx.spec.mtu() != null && ctx.spec.mtu() > mtu - io.overlaykit.core.Mtu.VXLAN_OVERHEAD) {
@@ -159,11 +163,21 @@ final class WireGuardPlanner {
                     + " (uplink " + ctx.uplinkMtu() + " - WireGuard " + OVERHEAD + " - VXLAN "
                     + io.overlaykit.core.Mtu.VXLAN_OVERHEAD + "); leave \"mtu\" out to derive it");
         }
+        IpPrefix mine = new IpPrefix(transitAddress(ctx.spec, ctx.hostName), ctx.spec.transit().length());
+        WireGuardDevice want = config(ctx);
+        if (create) {
+            changes.add(net(new NetOp.CreateWireGuard(wg, mtu, ctx.names.alias()), new NetOp.DeleteLink(wg)));
+            ctx.created(Target.HOST, wg);
+            changes.add(net(new NetOp.AddAddress(wg, mine), new NetOp.DeleteAddress(wg, mine)));
+            changes.add(net(new NetOp.SetUp(wg, true), new NetOp.SetUp(wg, false)));
+            changes.add(new Change.WireGuard(Target.HOST, wg, want, null)); // undone by deleting the link
+            steps.add(step(ctx, wg, mine, mtu, "kernel wireguard " + wg + " (created)", changes));
+            return;
+        }
+        LinkInfo l = link.get();
         if (l.mtu() != mtu) {
             changes.add(net(new NetOp.SetMtu(wg, mtu), new NetOp.SetMtu(wg, l.mtu())));
         }
-        IpPrefix transit = ctx.spec.transit();
-        IpPrefix mine = new IpPrefix(transitAddress(ctx.spec, ctx.hostName), transit.length());
         boolean has = false;
         for (var a : ctx.snap.hostView.addresses()) {
             if (a.linkIndex() != l.index()) {
@@ -181,12 +195,16 @@ final class WireGuardPlanner {
         if (!l.up()) {
             changes.add(net(new NetOp.SetUp(wg, true), new NetOp.SetUp(wg, false)));
         }
-        WireGuardDevice want = config(ctx);
         if (!now.get().sameConfig(want)) {
             changes.add(new Change.WireGuard(Target.HOST, wg, want, now.get()));
         }
-        steps.add(Step.of("wireguard", "wireguard " + wg + " " + mine + " port " + ctx.spec.wireguardPort() + ", "
-                + (ctx.spec.hosts().size() - 1) + " peers, mtu " + mtu, changes));
+        steps.add(step(ctx, wg, mine, mtu, "wireguard " + wg, changes));
+    }
+
+    private static Step step(PlanContext ctx, InterfaceName wg, IpPrefix mine, int mtu, String what,
+                             List<Change> changes) {
+        return Step.of("wireguard", what + " " + mine + " port " + ctx.spec.wireguardPort() + ", "
+                + (ctx.spec.hosts().size() - 1) + " peers, mtu " + mtu, changes);
     }
 
     /** Our nft table's rule for the WireGuard port: only the other hosts' underlay addresses may reach it. */
@@ -251,8 +269,9 @@ final class WireGuardPlanner {
     }
 
     /**
-     * Teardown: our transit address off the WireGuard interface, and its keys and peers cleared (the interface
-     * itself belongs to the daemon or the kernel that made it, so it stays).
+     * Teardown: our transit address off the WireGuard interface, and its keys and peers cleared (an interface
+     * of a daemon, or a kernel link someone else made, stays). A kernel link this SDK created carries our alias:
+     * {@link TeardownPlanner} deletes it with its keys, so nothing is cleared here.
      */
     static void teardown(OverlaySpec spec, HostSnapshot snap, List<Step> steps) {
         if (spec.hosts().stream().noneMatch(h -> h.name().equals(snap.host.name()))) {
@@ -260,7 +279,7 @@ final class WireGuardPlanner {
         }
         InterfaceName wg = Names.of(spec.name()).wireguard(snap.host.name());
         Optional<LinkInfo> link = snap.hostView.link(wg);
-        if (link.isEmpty()) {
+        if (link.isEmpty() || Names.of(spec.name()).alias().equals(link.get().alias())) {
             return;
         }
         List<Change> changes = new ArrayList<>();

@@ -33,7 +33,7 @@ class WireGuardPlannerTest {
     Path tmp;
 
     /** WireGuard interfaces in memory, as a wireguard-go would hold them. */
-    static final class FakeWireGuard implements WireGuardDevices {
+    static class FakeWireGuard implements WireGuardDevices {
         final Map<InterfaceName, WireGuardDevice> devices = new HashMap<>();
 
         @Override
@@ -49,6 +49,37 @@ class WireGuardPlannerTest {
         @Override
         public String requirement(InterfaceName name) {
             return "a fake " + name;
+        }
+    }
+
+    /** A kernel with WireGuard: links of kind wireguard can be made, and configured once they exist. */
+    static final class KernelWireGuard extends FakeWireGuard {
+        final World world;
+
+        KernelWireGuard(World world) {
+            this.world = world;
+        }
+
+        @Override
+        public Optional<WireGuardDevice> read(NetNamespace ns, InterfaceName name) {
+            if (world.root().find(name).filter(l -> l.isKind("wireguard")).isEmpty()) {
+                devices.remove(name); // the link is gone, and its keys with it
+                return Optional.empty();
+            }
+            return Optional.of(devices.getOrDefault(name, new WireGuardDevice(Secret.of(new byte[32]), 0, List.of())));
+        }
+
+        @Override
+        public void configure(NetNamespace ns, InterfaceName name, WireGuardDevice config) {
+            if (world.root().find(name).isEmpty()) {
+                throw new io.overlaykit.core.NotFoundException("no wireguard link " + name);
+            }
+            super.configure(ns, name, config);
+        }
+
+        @Override
+        public boolean canCreate(NetNamespace ns) {
+            return true;
         }
     }
 
@@ -136,5 +167,60 @@ class WireGuardPlannerTest {
                 .isInstanceOf(io.overlaykit.core.ConflictException.class).hasMessageContaining("does not belong");
         // hostB's plan uses the spec's public key for hostA
         assertThat(WireGuardPlanner.publicKey(explicit, "hostA")).isEqualTo(pub);
+    }
+
+    @Test
+    void aKernelWithWireGuardGetsTheLinkCreatedThenConfiguredAndTeardownDeletesIt() {
+        World w = new World(tmp, "hostA", true);
+        KernelWireGuard wg = new KernelWireGuard(w);
+        InterfaceName link = Names.of(SPEC.name()).wireguard("hostA");
+        Host host = Host.builder("hostA").namespace(World.HOST_NS).stack(w.stack).ovs(w.sw).containers(w.runtime)
+                .stateRoot(tmp.resolve("state")).containerRoot(c -> tmp.resolve("roots").resolve(c.name()))
+                .wireguard(wg).build();
+        Plan plan = Engine.plan(SPEC, host);
+        List<Change> changes = plan.step("wireguard").changes();
+        assertThat(changes.get(0)).isInstanceOfSatisfying(Change.Net.class, n -> {
+            assertThat(n.op()).isEqualTo(new NetOp.CreateWireGuard(link, 1420, Names.of(SPEC.name()).alias()));
+            assertThat(n.inverse()).isInstanceOfSatisfying(Change.Net.class,
+                    u -> assertThat(u.op()).isEqualTo(new NetOp.DeleteLink(link)));
+        });
+        assertThat(changes).anyMatch(c -> c instanceof Change.Net n && n.op() instanceof NetOp.AddAddress a
+                && a.address().address().equals(WireGuardPlanner.transitAddress(SPEC, "hostA")));
+        assertThat(changes).anyMatch(c -> c instanceof Change.Net n && n.op().equals(new NetOp.SetUp(link, true)));
+        assertThat(changes.get(changes.size() - 1)).isInstanceOf(Change.WireGuard.class); // after the create
+        assertThat(plan.toText()).contains("create wireguard " + link);
+
+        Engine.apply(SPEC, host, ProgressListener.NONE);
+        assertThat(w.root().find(link)).hasValueSatisfying(l -> {
+            assertThat(l.kind()).isEqualTo("wireguard");
+            assertThat(l.alias()).isEqualTo(Names.of(SPEC.name()).alias());
+            assertThat(l.mtu()).isEqualTo(1420);
+        });
+        assertThat(wg.devices.get(link).peers()).singleElement()
+                .satisfies(p -> assertThat(p.publicKey()).isEqualTo(WireGuardPlanner.publicKey(SPEC, "hostB")));
+        assertThat(Engine.plan(SPEC, host).step("wireguard").isDone()).isTrue();
+
+        Plan down = TeardownPlanner.plan(SPEC, host, Observer.observeForTeardown(SPEC, host), null);
+        assertThat(down.toText()).contains("removed wireguard " + link).doesNotContain("cleared WireGuard");
+        Engine.teardown(SPEC, host);
+        assertThat(w.root().find(link)).isEmpty();
+    }
+
+    @Test
+    void withNeitherAWireGuardGoNorKernelWireGuardTheRefusalNamesWhatIsMissingAndNothingChanges() {
+        World w = new World(tmp, "hostA", true);
+        FakeWireGuard wg = new FakeWireGuard();
+        InterfaceName link = Names.of(SPEC.name()).wireguard("hostA");
+        Host host = Host.builder("hostA").namespace(World.HOST_NS).stack(w.stack).ovs(w.sw).containers(w.runtime)
+                .stateRoot(tmp.resolve("state")).wireguard(wg).build();
+        List<io.overlaykit.core.LinkInfo> before = w.root().list();
+        assertThatThrownBy(() -> Engine.apply(SPEC, host, ProgressListener.NONE))
+                .isInstanceOf(io.overlaykit.core.OverlayException.class)
+                .hasMessageContaining("a fake " + link)
+                .hasMessageContaining("no link " + link + " exists there")
+                .hasMessageContaining("cannot create one").hasMessageContaining("generic-netlink family \"wireguard\"")
+                .hasMessageContaining("Nothing was changed");
+        assertThat(w.root().list()).isEqualTo(before);
+        assertThat(wg.devices).isEmpty();
     }
 }
