@@ -135,16 +135,19 @@ public final class HostOracle {
     }
 
     /**
-     * Waits (at most 20 s) until the lab's container list has stayed the same for one second. A process killed
+     * Waits (at most 20 s, then fails) until the lab's container list has stayed the same for one second. A process killed
      * in the middle of a podman request leaves that request to the podman service, which carries it out after
      * the client is gone (a container created a moment later): a teardown that lists the containers before
      * then cannot see it, on a real host as here.
      */
     public static void awaitPodmanIdle(Lab lab) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        String last = null;
+        List<String> last = null;
         while (System.nanoTime() < deadline) {
-            String now = run("podman", "--url", lab.podmanUrl(), "ps", "-a", "--format", "json");
+            // ids, states and names only: "Status" ("Up 3 seconds") changes every second
+            List<String> now = new ArrayList<>();
+            parse(run("podman", "--url", lab.podmanUrl(), "ps", "-a", "--format", "json")).forEach(c ->
+                    now.add(c.path("Id").asText() + " " + c.path("State").asText() + " " + c.path("Names")));
             if (now.equals(last)) {
                 return;
             }
@@ -153,9 +156,11 @@ public final class HostOracle {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                throw new AssertionError("interrupted while waiting for podman to be idle", e);
             }
         }
+        // a test that went on would compare against a list podman is still changing
+        throw new AssertionError("podman's container list still changed after 20 s; last: " + last);
     }
 
     private static String in(NetNamespace ns, String... command) {
