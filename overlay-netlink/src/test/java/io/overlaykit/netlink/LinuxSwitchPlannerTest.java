@@ -96,6 +96,7 @@ class LinuxSwitchPlannerTest {
                 "tunnel h0: set " + DEV + " up in host",
                 "tunnel h0: append fdb 00:00:00:00:00:00 dev " + DEV + " dst 192.0.2.3 in host",
                 "tunnel h1: append fdb 00:00:00:00:00:00 dev " + DEV + " dst 192.0.2.4 in host",
+                "neigh suppress: set bridge port " + DEV + " neigh_suppress on in host",
                 "attach p1: enslave oklsp-p1 to oklsp-br in host");
         assertThat(p.hostRules()).containsExactly(new FirewallTable.Untracked(BR));
         execute(p);
