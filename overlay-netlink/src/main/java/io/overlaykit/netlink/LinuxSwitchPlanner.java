@@ -28,7 +28,7 @@ import java.util.Set;
 
 /**
  * The {@code linux} switch's part of a host's plan, from the host's namespace view alone (no request): the
- * bridge, {@code arp_ignore} on it, one VXLAN device per VNI with a flood entry per peer, neighbour suppression
+ * bridge with a MAC of its own ({@link #bridgeMac}), {@code arp_ignore} on it, one VXLAN device per VNI with a flood entry per peer, neighbour suppression
  * on its bridge port ({@link NeighSuppressPlanner}), each port enslaved, and conntrack skipped for bridged frames. Every change is a {@link Change.Net} of the host's
  * namespace, so the engine batches them with the other link changes.
  */
@@ -124,9 +124,11 @@ final class LinuxSwitchPlanner {
         InterfaceName br = intent.bridge().name();
         Optional<LinkInfo> now = view.bridgeLink();
         List<Change> changes = new ArrayList<>();
+        MacAddress mac = bridgeMac(alias, br);
         if (now.isEmpty()) {
             Bridge b = new Bridge(br, intent.bridge().mtu(), alias);
             changes.add(net(new NetOp.CreateBridge(b), new NetOp.DeleteLink(br)));
+            changes.add(net(new NetOp.SetMac(br, mac), null));
             changes.add(net(new NetOp.SetUp(br, true), null));
             return changes;
         }
@@ -136,6 +138,9 @@ final class LinuxSwitchPlanner {
                     + (l.kind() == null ? "a link without kind" : l.kind()) + ", not as a bridge");
         }
         checkOurs(l, "bridge", alias);
+        if (!mac.equals(l.mac())) {
+            changes.add(net(new NetOp.SetMac(br, mac), l.mac() == null ? null : new NetOp.SetMac(br, l.mac())));
+        }
         Integer mtu = intent.bridge().mtu();
         if (mtu != null && l.mtu() != mtu) {
             changes.add(net(new NetOp.SetMtu(br, mtu), new NetOp.SetMtu(br, l.mtu())));
@@ -254,6 +259,25 @@ final class LinuxSwitchPlanner {
             out.add(net(new NetOp.AddFdb(entry), now == null ? new NetOp.DeleteFdb(entry) : new NetOp.AddFdb(now)));
         }
         return out;
+    }
+
+    /**
+     * The bridge's own MAC, derived from (owner, bridge) with the locally administered bit set. A Linux bridge
+     * whose MAC was never set takes the lowest MAC of its ports, so it changes as ports come and go, and each
+     * change (NETDEV_CHANGEADDR) flushes every neighbour entry of the bridge, permanent ones included: the ones
+     * {@link NeighSuppressPlanner} puts there. A MAC set once stays.
+     */
+    static MacAddress bridgeMac(String alias, InterfaceName bridge) {
+        byte[] h;
+        try {
+            h = java.security.MessageDigest.getInstance("SHA-256").digest(("overlaykit bridge mac\0" + alias + "\0"
+                    + bridge.value()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+        byte[] mac = java.util.Arrays.copyOf(h, 6);
+        mac[0] = (byte) ((mac[0] & 0xFE) | 0x02); // unicast, locally administered
+        return MacAddress.ofBytes(mac);
     }
 
     private static VxlanTunnel tunnel(SwitchIntent intent, SwitchIntent.Peer peer) {

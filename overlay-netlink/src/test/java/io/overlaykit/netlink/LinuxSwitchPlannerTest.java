@@ -89,6 +89,7 @@ class LinuxSwitchPlannerTest {
         SwitchPlan p = plan(intent("192.0.2.3", "192.0.2.4"));
         assertThat(changes(p)).containsExactly(
                 "bridge: create bridge oklsp-br mtu 1450 in host",
+                "bridge: set address " + LinuxSwitchPlanner.bridgeMac("overlaykit:demo", BR) + " on oklsp-br in host",
                 "bridge: set oklsp-br up in host",
                 "bridge arp: sysctl net.ipv4.conf.oklsp-br.arp_ignore 1 in host",
                 "tunnel h0: create vxlan " + DEV + " vni 5000 local 192.0.2.2 dev eth0 dstport 4789 in host",

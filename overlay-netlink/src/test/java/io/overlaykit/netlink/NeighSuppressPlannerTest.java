@@ -260,4 +260,19 @@ class NeighSuppressPlannerTest {
                 "set bridge port " + DEV + " neigh_suppress on in host / undo set bridge port " + DEV
                         + " neigh_suppress off in host");
     }
+
+    @Test
+    void theBridgeGetsAMacOfItsOwnSoPortsComingAndGoingNeverFlushItsEntries() {
+        ports();
+        execute(plan(intent(List.of("hB"), A, B)));
+        MacAddress own = LinuxSwitchPlanner.bridgeMac("overlaykit:demo", BR);
+        assertThat(links.get(BR).mac()).isEqualTo(own);
+        links.setMac(BR, MA); // what the kernel does to a bridge whose MAC was never set: it takes a port's
+        assertThat(plan(intent(List.of("hB"), A, B)).bridge().get(0).changes())
+                .extracting(c -> c.describe() + " / undo " + c.inverse().describe())
+                .containsExactly("set address " + own + " on " + BR + " in host / undo set address " + MA + " on " + BR
+                        + " in host");
+        assertThat(own.toBytes()[0] & 0x03).as("unicast, locally administered").isEqualTo(0x02);
+        assertThat(LinuxSwitchPlanner.bridgeMac("overlaykit:other", BR)).isNotEqualTo(own);
+    }
 }
