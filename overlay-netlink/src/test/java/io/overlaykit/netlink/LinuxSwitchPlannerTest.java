@@ -16,14 +16,12 @@ import io.overlaykit.core.plan.Step;
 import io.overlaykit.core.plan.Target;
 import io.overlaykit.core.spi.FirewallTable;
 import io.overlaykit.core.spi.HostFacts;
-import io.overlaykit.core.spi.NamespaceView;
 import io.overlaykit.core.spi.NetOp;
 import io.overlaykit.core.spi.SwitchIntent;
 import io.overlaykit.core.spi.SwitchPlan;
 import io.overlaykit.core.testing.InMemoryLinks;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -48,22 +46,7 @@ class LinuxSwitchPlannerTest {
                         "txoff p1", false)));
     }
 
-    private final HostFacts facts = new HostFacts() {
-        @Override
-        public NamespaceView namespace(Target target) {
-            return links.observe();
-        }
-
-        @Override
-        public Optional<Boolean> txChecksum(Target target, InterfaceName link) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> sysctl(Target target, String key) {
-            return Optional.of("1");
-        }
-    };
+    private final HostFacts facts = new FakeHostFacts(links);
 
     private SwitchPlan plan(SwitchIntent intent) {
         return sw.plan(intent, sw.observe(intent, facts), facts);

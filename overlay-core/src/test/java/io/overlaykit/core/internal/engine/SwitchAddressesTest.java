@@ -13,20 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
  * derived MAC; gateways and anything outside the spec are no targets.
  */
 class SwitchAddressesTest {
-    private static final Names N = Names.of("oksupp");
+    private static final Names N = Names.of("okngh");
 
-    /** hostA: a (ours) and web (existing, in the spec); hostB: b; hostC: no containers at all. */
-    private static final String SPEC = """
-            {"name": "oksupp", "vni": 5000, "subnet": "172.16.0.0/24", "switch": "linux",
-             "hosts": [
-               {"name": "hostA", "underlay": "192.0.2.2", "gateway": "172.16.0.1",
-                "containers": [{"name": "a", "ip": "172.16.0.10", "image": "img"},
-                               {"name": "web", "ip": "172.16.0.20", "existing": true}]},
-               {"name": "hostB", "underlay": "192.0.2.3", "gateway": "172.16.0.2",
-                "containers": [{"name": "b", "ip": "172.16.0.11", "image": "img"}]},
-               {"name": "hostC", "underlay": "192.0.2.4", "gateway": "172.16.0.3"}
-             ]}
-            """;
+    /** NeighbourPlannerTest's spec: hostA: a (ours) and web (existing, in the spec); hostB: b; hostC: none. */
+    private static final String SPEC = NeighbourPlannerTest.SPEC;
 
     @TempDir
     Path tmp;
