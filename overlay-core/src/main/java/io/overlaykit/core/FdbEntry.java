@@ -8,14 +8,33 @@ import java.util.Objects;
  * permanent}): frames for {@code mac} go to the VTEP {@code remote}. The all-zero MAC
  * ({@link MacAddress#ZERO}) is the flood list: one such entry per peer makes broadcast and unknown
  * unicast reach every peer.
+ *
+ * <p>With {@code master}, the entry is the bridge's own, not the device's: a static entry of the Linux bridge
+ * that {@code device} is a port of ({@code bridge fdb replace MAC dev PORT master static}), so the bridge sends
+ * frames for {@code mac} to that port without learning it first, and its neighbour suppression knows where the MAC
+ * is ({@link #bridge}). Such an entry has no remote and no VNI.
  */
-public record FdbEntry(InterfaceName device, MacAddress mac, InetAddress remote, Integer vni) {
+public record FdbEntry(InterfaceName device, MacAddress mac, InetAddress remote, Integer vni, boolean master) {
     public FdbEntry {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(mac, "mac");
         if (vni != null) {
             Vni.of(vni);
         }
+        if (master && (remote != null || vni != null || mac.equals(MacAddress.ZERO))) {
+            throw new IllegalArgumentException("a bridge fdb entry has a unicast MAC and no remote or VNI: " + mac
+                    + " dev " + device);
+        }
+    }
+
+    /** An entry of the VXLAN device itself (NTF_SELF). */
+    public FdbEntry(InterfaceName device, MacAddress mac, InetAddress remote, Integer vni) {
+        this(device, mac, remote, vni, false);
+    }
+
+    /** A static entry of the bridge: frames for {@code mac} go out of its port {@code port}. */
+    public static FdbEntry bridge(InterfaceName port, MacAddress mac) {
+        return new FdbEntry(port, mac, null, null, true);
     }
 
     /** A flood-list entry: broadcast and unknown unicast on {@code device} also go to {@code remote}. */
@@ -30,6 +49,6 @@ public record FdbEntry(InterfaceName device, MacAddress mac, InetAddress remote,
     @Override
     public String toString() {
         return mac + " dev " + device + (remote == null ? "" : " dst " + remote.getHostAddress())
-                + (vni == null ? "" : " vni " + vni);
+                + (vni == null ? "" : " vni " + vni) + (master ? " master static" : "");
     }
 }

@@ -50,7 +50,10 @@ final class Dumps {
         this.links = links;
     }
 
-    /** Everything {@link NamespaceView} holds, by six dumps: links, addresses, routes, rules, neighbours, FDB. */
+    /**
+     * Everything {@link NamespaceView} holds, by six dumps: links (bridge ports with their {@code neigh_suppress}
+     * flag, from their slave data), addresses, routes, rules, neighbours (the bridges' own included), FDB.
+     */
     NamespaceView observe() {
         List<RawLink> raw = rawLinks();
         Map<Integer, String> names = new HashMap<>();
@@ -63,10 +66,13 @@ final class Dumps {
         }
         List<LinkInfo> infos = raw.stream().map(l -> links.toInfo(l, names)).toList();
         List<FdbEntry> fdb = new ArrayList<>();
-        // the devices' own entries (NTF_SELF: flood lists and static remotes); the bridge's learned entries
-        // (NTF_MASTER) would look the same in an FdbEntry, and OverlayKit never programs them
+        // the VXLAN devices' own entries (NTF_SELF: flood lists and static remotes), and the bridges' static
+        // entries (no NTF_SELF, NUD_NOARP) on any port: the ones a planner programs. The bridges' learned
+        // (NUD_REACHABLE, NUD_STALE) and local (NUD_PERMANENT: the ports' own MACs) entries are left out
         for (RawNeigh n : rawFdb()) {
-            FdbEntry e = vxlans.contains(n.index()) && (n.flags() & NTF_SELF) != 0 ? toFdb(n, names::get) : null;
+            boolean self = (n.flags() & NTF_SELF) != 0;
+            boolean keep = self ? vxlans.contains(n.index()) : isStatic(n);
+            FdbEntry e = keep ? toFdb(n, names::get) : null;
             if (e != null) {
                 fdb.add(e);
             }
@@ -323,11 +329,22 @@ final class Dumps {
         return out;
     }
 
+    /** A bridge's static entry ({@code bridge fdb add ... master static}): NUD_NOARP, not local (NUD_PERMANENT). */
+    private static boolean isStatic(RawNeigh n) {
+        return (n.state() & NUD_NOARP) != 0 && (n.state() & NUD_PERMANENT) == 0;
+    }
+
+    /**
+     * The entry, or null when it has no MAC or names an unknown link; an entry without NTF_SELF is the bridge's
+     * ({@link FdbEntry#master()}).
+     */
     private static FdbEntry toFdb(RawNeigh n, IntFunction<String> nameOf) {
         String name = nameOf.apply(n.index());
         if (n.lladdr() == null || n.lladdr().length != 6 || name == null) {
             return null;
         }
-        return new FdbEntry(InterfaceName.of(name), MacAddress.ofBytes(n.lladdr()), n.dst(), n.vni());
+        MacAddress mac = MacAddress.ofBytes(n.lladdr());
+        boolean master = (n.flags() & NTF_SELF) == 0 && n.dst() == null && n.vni() == null && !mac.equals(MacAddress.ZERO);
+        return new FdbEntry(InterfaceName.of(name), mac, n.dst(), n.vni(), master);
     }
 }

@@ -107,6 +107,6 @@ final class LinkKinds {
         // in another namespace it may equal our own index by coincidence, so take it as it is
         int peer = l.link();
         return new LinkInfo(l.index(), InterfaceName.of(l.name()), l.kind(), l.mtu(), mac, l.up(), l.master(), peer,
-                l.alias(), vx);
+                l.alias(), vx, l.neighSuppress());
     }
 }

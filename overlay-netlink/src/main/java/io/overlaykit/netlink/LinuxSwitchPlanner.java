@@ -28,8 +28,8 @@ import java.util.Set;
 
 /**
  * The {@code linux} switch's part of a host's plan, from the host's namespace view alone (no request): the
- * bridge, {@code arp_ignore} on it, one VXLAN device per VNI with a flood entry per peer, each port
- * enslaved, and conntrack skipped for bridged frames. Every change is a {@link Change.Net} of the host's
+ * bridge with a MAC of its own ({@link #bridgeMac}), {@code arp_ignore} on it, one VXLAN device per VNI with a flood entry per peer, neighbour suppression
+ * on its bridge port ({@link NeighSuppressPlanner}), each port enslaved, and conntrack skipped for bridged frames. Every change is a {@link Change.Net} of the host's
  * namespace, so the engine batches them with the other link changes.
  */
 final class LinuxSwitchPlanner {
@@ -96,7 +96,13 @@ final class LinuxSwitchPlanner {
                         : List.of(new Change.Sysctl(Target.HOST, key, "1", arpNow.orElse(null), false))));
         List<Step> tunnels = new ArrayList<>();
         List<Step> removals = new ArrayList<>();
-        tunnels(intent, view, alias, tunnels, removals);
+        InterfaceName dev = VxlanDevices.name(br, intent.vni());
+        Optional<LinkInfo> devNow = tunnels(intent, view, alias, tunnels, removals);
+        NeighSuppressPlanner.Parts suppress = NeighSuppressPlanner.plan(intent, view, dev, devNow);
+        if (!intent.peers().isEmpty()) {
+            tunnels.add(suppress.step());
+        }
+        removals.addAll(suppress.removals());
         Map<InterfaceName, Step> attach = new LinkedHashMap<>();
         boolean bridgeNew = !view.bridgeExists();
         for (SwitchIntent.Port p : intent.ports()) {
@@ -104,8 +110,12 @@ final class LinuxSwitchPlanner {
             Optional<LinkInfo> now = p.fresh() ? Optional.empty() : view.host().link(p.link());
             InterfaceName oldMaster = now.filter(LinkInfo::hasMaster)
                     .flatMap(l -> view.host().link(l.masterIndex())).map(LinkInfo::name).orElse(null);
-            attach.put(p.link(), Step.of(p.attachStep(), "plug " + p.link() + " into " + br, attached ? List.of()
-                    : List.of(net(new NetOp.SetMaster(p.link(), br), new NetOp.SetMaster(p.link(), oldMaster)))));
+            List<Change> changes = new ArrayList<>(attached ? List.of()
+                    : List.of(net(new NetOp.SetMaster(p.link(), br), new NetOp.SetMaster(p.link(), oldMaster))));
+            List<Change> fdb = suppress.ports().getOrDefault(p.link(), List.of());
+            changes.addAll(fdb);
+            attach.put(p.link(), Step.of(p.attachStep(), "plug " + p.link() + " into " + br
+                    + (fdb.isEmpty() ? "" : ", static bridge fdb entry for its MAC"), changes));
         }
         return new SwitchPlan(bridge, tunnels, attach, Map.of(), removals, List.of(new FirewallTable.Untracked(br)));
     }
@@ -114,9 +124,11 @@ final class LinuxSwitchPlanner {
         InterfaceName br = intent.bridge().name();
         Optional<LinkInfo> now = view.bridgeLink();
         List<Change> changes = new ArrayList<>();
+        MacAddress mac = bridgeMac(alias, br);
         if (now.isEmpty()) {
             Bridge b = new Bridge(br, intent.bridge().mtu(), alias);
             changes.add(net(new NetOp.CreateBridge(b), new NetOp.DeleteLink(br)));
+            changes.add(net(new NetOp.SetMac(br, mac), null));
             changes.add(net(new NetOp.SetUp(br, true), null));
             return changes;
         }
@@ -126,6 +138,9 @@ final class LinuxSwitchPlanner {
                     + (l.kind() == null ? "a link without kind" : l.kind()) + ", not as a bridge");
         }
         checkOurs(l, "bridge", alias);
+        if (!mac.equals(l.mac())) {
+            changes.add(net(new NetOp.SetMac(br, mac), l.mac() == null ? null : new NetOp.SetMac(br, l.mac())));
+        }
         Integer mtu = intent.bridge().mtu();
         if (mtu != null && l.mtu() != mtu) {
             changes.add(net(new NetOp.SetMtu(br, mtu), new NetOp.SetMtu(br, l.mtu())));
@@ -139,9 +154,11 @@ final class LinuxSwitchPlanner {
     /**
      * One VXLAN device for the spec's VNI, made (or re-made, when what the kernel cannot change in place
      * differs) in the first peer's step, and a flood entry per peer in that peer's step; flood entries to VTEPs
-     * that are no longer peers are removals, and so is the device when no peer is left.
+     * that are no longer peers are removals, and so is the device when no peer is left. Returns the device as
+     * observed, or empty when the plan (re)makes or removes it.
      */
-    private static void tunnels(SwitchIntent intent, View view, String alias, List<Step> steps, List<Step> removals) {
+    private static Optional<LinkInfo> tunnels(SwitchIntent intent, View view, String alias, List<Step> steps,
+                                              List<Step> removals) {
         InterfaceName br = intent.bridge().name();
         InterfaceName dev = VxlanDevices.name(br, intent.vni());
         Optional<LinkInfo> now = view.host().link(dev);
@@ -152,7 +169,7 @@ final class LinuxSwitchPlanner {
                 removals.add(Step.removal("remove vxlan " + dev, "remove " + dev + ": no peer is left",
                         List.of(net(new NetOp.DeleteLink(dev), null))));
             }
-            return;
+            return Optional.empty();
         }
         List<VxlanTunnel> group = intent.peers().stream().map(p -> tunnel(intent, p)).toList();
         VxlanTunnel want = VxlanDevices.deviceFor(br, intent.vni(), group, alias);
@@ -223,6 +240,7 @@ final class LinuxSwitchPlanner {
                         List.of(net(new NetOp.DeleteFdb(flood), null))));
             }
         }
+        return now;
     }
 
     /**
@@ -241,6 +259,25 @@ final class LinuxSwitchPlanner {
             out.add(net(new NetOp.AddFdb(entry), now == null ? new NetOp.DeleteFdb(entry) : new NetOp.AddFdb(now)));
         }
         return out;
+    }
+
+    /**
+     * The bridge's own MAC, derived from (owner, bridge) with the locally administered bit set. A Linux bridge
+     * whose MAC was never set takes the lowest MAC of its ports, so it changes as ports come and go, and each
+     * change (NETDEV_CHANGEADDR) flushes every neighbour entry of the bridge, permanent ones included: the ones
+     * {@link NeighSuppressPlanner} puts there. A MAC set once stays.
+     */
+    static MacAddress bridgeMac(String alias, InterfaceName bridge) {
+        byte[] h;
+        try {
+            h = java.security.MessageDigest.getInstance("SHA-256").digest(("overlaykit bridge mac\0" + alias + "\0"
+                    + bridge.value()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+        byte[] mac = java.util.Arrays.copyOf(h, 6);
+        mac[0] = (byte) ((mac[0] & 0xFE) | 0x02); // unicast, locally administered
+        return MacAddress.ofBytes(mac);
     }
 
     private static VxlanTunnel tunnel(SwitchIntent intent, SwitchIntent.Peer peer) {

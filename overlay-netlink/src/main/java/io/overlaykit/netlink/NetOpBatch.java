@@ -26,6 +26,8 @@ import java.util.TreeSet;
  * after it is sent.
  */
 final class NetOpBatch {
+    private static final System.Logger LOG = System.getLogger(NetOpBatch.class.getName());
+
     private final RtnetlinkLinks links;
     private final List<NetOp> ops;
     private final Step[] steps;
@@ -154,6 +156,7 @@ final class NetOpBatch {
         return ops.stream().anyMatch(o -> o instanceof NetOp.AddAddress || o instanceof NetOp.DeleteAddress
                 || o instanceof NetOp.AddRoute || o instanceof NetOp.DeleteRoute || o instanceof NetOp.AddNeighbour
                 || o instanceof NetOp.DeleteNeighbour || o instanceof NetOp.AddFdb || o instanceof NetOp.DeleteFdb
+                || o instanceof NetOp.SetNeighSuppress
                 || (o instanceof NetOp.SetMaster m && m.master() != null)
                 || (o instanceof NetOp.CreateVxlan v && v.vxlan().device() != null));
     }
@@ -187,6 +190,11 @@ final class NetOpBatch {
             } else if (o.status() == Status.REFUSED) {
                 if (main && steps[op].goneIsDone() && Requests.gone(o.errno())) {
                     applied[op] = true;
+                } else if (main && ops.get(op) instanceof NetOp.SetNeighSuppress n && notOffered(o.errno())) {
+                    applied[op] = true; // optional: the observed flag stays off, and status says so
+                    LOG.log(System.Logger.Level.WARNING, () -> links.label() + ": the kernel does not offer "
+                            + "neigh_suppress on " + n.link() + " (" + io.overlaykit.netlink.internal.Errno.name(o.errno())
+                            + "); ARP and ND for spec addresses keep flooding over the tunnels");
                 } else if (failure[op] == null) {
                     failure[op] = NetlinkException.typed(requests.get(k).operation(), links.label(), o.errno(),
                             o.extAck(), null);
@@ -220,6 +228,15 @@ final class NetOpBatch {
         } catch (RuntimeException e) {
             failure[i] = e;
         }
+    }
+
+    /**
+     * Whether a refused {@link NetOp.SetNeighSuppress} means the kernel does not offer the flag: EOPNOTSUPP (a
+     * master without bridge port settings). A kernel older than the flag (4.15) ignores the attribute instead, and
+     * the next observation shows it off.
+     */
+    private static boolean notOffered(int errno) {
+        return errno == io.overlaykit.netlink.internal.Errno.EOPNOTSUPP;
     }
 
     /** Throws {@link BatchException} unless every op took effect. */

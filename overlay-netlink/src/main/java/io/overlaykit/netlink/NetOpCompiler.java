@@ -221,10 +221,17 @@ final class NetOpCompiler {
             Integer index = table.index(o.entry().device());
             return index == null ? Step.nothing()
                     : Step.message(new Request(Requests.deleteFdb(o.entry(), index), "delete fdb " + o.entry()), true);
+        } else if (op instanceof NetOp.SetNeighSuppress o) {
+            return Step.message(new Request(RtnlMessages.setBridgePortFlag(index(o.link()), IFLA_BRPORT_NEIGH_SUPPRESS,
+                    o.on()), neighSuppressOp(o)), false);
         } else if (op instanceof NetOp.SetTxChecksum o) {
             return Step.ethtool(o);
         }
         throw new IllegalArgumentException("unknown op " + op);
+    }
+
+    static String neighSuppressOp(NetOp.SetNeighSuppress o) {
+        return "set neigh_suppress " + (o.on() ? "on" : "off") + " on bridge port '" + o.link() + "'";
     }
 
     /** A create, with an RTM_SETLINK for the alias when there is one (RTM_NEWLINK ignores IFLA_IFALIAS). */

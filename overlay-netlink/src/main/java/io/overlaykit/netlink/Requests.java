@@ -83,8 +83,16 @@ final class Requests {
                 null, null);
     }
 
-    /** A permanent NTF_SELF entry; the all-zero MAC is a flood list, so it is appended rather than replaced. */
+    /**
+     * A permanent NTF_SELF entry; the all-zero MAC is a flood list, so it is appended rather than replaced. A
+     * bridge's entry ({@link FdbEntry#master()}) is NTF_MASTER and static (NUD_NOARP: with NUD_PERMANENT the
+     * bridge would take the MAC as its own and deliver its frames locally), replacing a learned one.
+     */
     static NlWriter addFdb(FdbEntry e, int index) {
+        if (e.master()) {
+            return RtnlMessages.neigh(RTM_NEWNEIGH, RtnlMessages.CREATE_REPLACE, LibC.AF_BRIDGE, index, NUD_NOARP,
+                    NTF_MASTER, null, e.mac().toBytes(), null);
+        }
         int flags = e.isFlood() ? RtnlMessages.CREATE_APPEND : RtnlMessages.CREATE_REPLACE;
         return RtnlMessages.neigh(RTM_NEWNEIGH, flags, LibC.AF_BRIDGE, index, NUD_PERMANENT, NTF_SELF, e.remote(),
                 e.mac().toBytes(), e.vni());
@@ -95,6 +103,10 @@ final class Requests {
     }
 
     static NlWriter deleteFdb(FdbEntry e, int index) {
+        if (e.master()) {
+            return RtnlMessages.neigh(RTM_DELNEIGH, RtnlMessages.PLAIN, LibC.AF_BRIDGE, index, NUD_NOARP, NTF_MASTER,
+                    null, e.mac().toBytes(), null);
+        }
         return RtnlMessages.neigh(RTM_DELNEIGH, RtnlMessages.PLAIN, LibC.AF_BRIDGE, index, NUD_PERMANENT, NTF_SELF,
                 e.remote(), e.mac().toBytes(), e.vni());
     }

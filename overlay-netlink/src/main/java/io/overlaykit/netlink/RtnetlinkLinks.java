@@ -322,7 +322,7 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
         int index = l.get().index();
         boolean present = dumps.fdb(index, i -> i == index ? e.device().value() : null).stream()
                 .anyMatch(x -> x.mac().equals(e.mac()) && Objects.equals(x.remote(), e.remote())
-                        && (e.vni() == null || x.vni() == null || e.vni().equals(x.vni())));
+                        && (e.vni() == null || x.vni() == null || e.vni().equals(x.vni())) && x.master() == e.master());
         return present && NetOpBatch.executeOne(this, new NetOp.DeleteFdb(e), l.get());
     }
 
@@ -375,6 +375,15 @@ public final class RtnetlinkLinks implements Links, AutoCloseable {
     @Override
     public void disableTxChecksum(InterfaceName link) {
         offloads.setTxChecksum(link, false);
+    }
+
+    /**
+     * Sets the bridge port flag {@code neigh_suppress} of {@code port} (an AF_BRIDGE RTM_SETLINK); unlike in a batch,
+     * a kernel's refusal is thrown.
+     */
+    @Override
+    public void setNeighSuppress(InterfaceName port, boolean on) {
+        run(new NetOp.SetNeighSuppress(port, on));
     }
 
     /** Turns TX checksum offload on or off; on undoes an earlier off. */

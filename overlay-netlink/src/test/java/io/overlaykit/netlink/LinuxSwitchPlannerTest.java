@@ -16,14 +16,12 @@ import io.overlaykit.core.plan.Step;
 import io.overlaykit.core.plan.Target;
 import io.overlaykit.core.spi.FirewallTable;
 import io.overlaykit.core.spi.HostFacts;
-import io.overlaykit.core.spi.NamespaceView;
 import io.overlaykit.core.spi.NetOp;
 import io.overlaykit.core.spi.SwitchIntent;
 import io.overlaykit.core.spi.SwitchPlan;
 import io.overlaykit.core.testing.InMemoryLinks;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -48,22 +46,7 @@ class LinuxSwitchPlannerTest {
                         "txoff p1", false)));
     }
 
-    private final HostFacts facts = new HostFacts() {
-        @Override
-        public NamespaceView namespace(Target target) {
-            return links.observe();
-        }
-
-        @Override
-        public Optional<Boolean> txChecksum(Target target, InterfaceName link) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> sysctl(Target target, String key) {
-            return Optional.of("1");
-        }
-    };
+    private final HostFacts facts = new FakeHostFacts(links);
 
     private SwitchPlan plan(SwitchIntent intent) {
         return sw.plan(intent, sw.observe(intent, facts), facts);
@@ -89,6 +72,7 @@ class LinuxSwitchPlannerTest {
         SwitchPlan p = plan(intent("192.0.2.3", "192.0.2.4"));
         assertThat(changes(p)).containsExactly(
                 "bridge: create bridge oklsp-br mtu 1450 in host",
+                "bridge: set address " + LinuxSwitchPlanner.bridgeMac("overlaykit:demo", BR) + " on oklsp-br in host",
                 "bridge: set oklsp-br up in host",
                 "bridge arp: sysctl net.ipv4.conf.oklsp-br.arp_ignore 1 in host",
                 "tunnel h0: create vxlan " + DEV + " vni 5000 local 192.0.2.2 dev eth0 dstport 4789 in host",
@@ -96,6 +80,7 @@ class LinuxSwitchPlannerTest {
                 "tunnel h0: set " + DEV + " up in host",
                 "tunnel h0: append fdb 00:00:00:00:00:00 dev " + DEV + " dst 192.0.2.3 in host",
                 "tunnel h1: append fdb 00:00:00:00:00:00 dev " + DEV + " dst 192.0.2.4 in host",
+                "neigh suppress: set bridge port " + DEV + " neigh_suppress on in host",
                 "attach p1: enslave oklsp-p1 to oklsp-br in host");
         assertThat(p.hostRules()).containsExactly(new FirewallTable.Untracked(BR));
         execute(p);

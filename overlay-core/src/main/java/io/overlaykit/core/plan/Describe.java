@@ -60,6 +60,8 @@ final class Describe {
             return "append fdb " + o.entry();
         } else if (op instanceof NetOp.DeleteFdb o) {
             return "delete fdb " + o.entry();
+        } else if (op instanceof NetOp.SetNeighSuppress o) {
+            return "set bridge port " + o.link() + " neigh_suppress " + (o.on() ? "on" : "off");
         } else if (op instanceof NetOp.SetTxChecksum o) {
             return "tx checksum offload " + (o.on() ? "on" : "off") + " on " + o.link();
         }

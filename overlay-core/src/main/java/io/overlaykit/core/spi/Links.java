@@ -116,6 +116,14 @@ public interface Links {
 
     List<FdbEntry> fdb(InterfaceName link);
 
+    /**
+     * Sets the {@code neigh_suppress} flag of a bridge port ({@link NetOp.SetNeighSuppress}). The default
+     * refuses: a backend without bridge ports has nothing to set.
+     */
+    default void setNeighSuppress(InterfaceName port, boolean on) {
+        throw new UnsupportedOperationException("neigh_suppress is not supported by " + getClass().getName());
+    }
+
     /** Turns TX checksum offload off (needed on veths whose peer is a userspace-datapath port). */
     void disableTxChecksum(InterfaceName link);
 
@@ -178,6 +186,8 @@ public interface Links {
             neighbours.addAll(neighbours(l.name()));
             if (l.isKind("vxlan")) {
                 fdb.addAll(fdb(l.name()));
+            } else {
+                fdb(l.name()).stream().filter(FdbEntry::master).forEach(fdb::add); // a bridge's static entries
             }
         }
         return new NamespaceView(links, addresses, routes, rules, neighbours, fdb);

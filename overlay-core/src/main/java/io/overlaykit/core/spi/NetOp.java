@@ -239,6 +239,18 @@ public sealed interface NetOp {
         }
     }
 
+    /**
+     * Sets the {@code neigh_suppress} flag of a Linux bridge port (AF_BRIDGE {@code IFLA_BRPORT_NEIGH_SUPPRESS}):
+     * with it, the bridge answers ARP and neighbour solicitations for addresses it has a neighbour entry and an FDB
+     * entry behind this port for, and does not flood those requests out of this port. A kernel that does not offer
+     * the flag refuses it; executors take that refusal as done (the observed flag then stays off).
+     */
+    record SetNeighSuppress(InterfaceName link, boolean on) implements NetOp {
+        public SetNeighSuppress {
+            Objects.requireNonNull(link, "link");
+        }
+    }
+
     /** Turns TX checksum offload of a link on or off (off where a userspace datapath reads its frames). */
     record SetTxChecksum(InterfaceName link, boolean on) implements NetOp {
         public SetTxChecksum {

@@ -52,6 +52,8 @@ final class NetOps {
             links.deleteFdb(o.entry());
         } else if (op instanceof NetOp.SetTxChecksum o) {
             links.setTxChecksum(o.link(), o.on());
+        } else if (op instanceof NetOp.SetNeighSuppress o) {
+            links.setNeighSuppress(o.link(), o.on());
         } else {
             throw new IllegalArgumentException("unknown op " + op);
         }

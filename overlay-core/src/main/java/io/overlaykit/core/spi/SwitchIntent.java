@@ -20,9 +20,12 @@ import java.util.Objects;
  *                which a switch whose own tunnels need an L2 underlay must route around
  * @param peers   one entry per other host
  * @param ports   links to plug into the bridge (container veth host ends, the gateway port)
+ * @param addresses every overlay address of the spec's containers, on any host, with its MAC: what a switch
+ *                that answers ARP and neighbour solicitations itself (neighbour suppression) answers for
  */
 public record SwitchIntent(String owner, Bridge bridge, Vni vni, int udpPort, InetAddress local,
-                           InterfaceName device, boolean layer3Device, List<Peer> peers, List<Port> ports) {
+                           InterfaceName device, boolean layer3Device, List<Peer> peers, List<Port> ports,
+                           List<Address> addresses) {
 
     public SwitchIntent {
         Objects.requireNonNull(owner, "owner");
@@ -30,12 +33,35 @@ public record SwitchIntent(String owner, Bridge bridge, Vni vni, int udpPort, In
         Objects.requireNonNull(vni, "vni");
         peers = List.copyOf(peers);
         ports = List.copyOf(ports);
+        addresses = addresses == null ? List.of() : List.copyOf(addresses);
+    }
+
+    /** An intent without the spec's addresses (a switch then answers no ARP itself). */
+    public SwitchIntent(String owner, Bridge bridge, Vni vni, int udpPort, InetAddress local, InterfaceName device,
+                        boolean layer3Device, List<Peer> peers, List<Port> ports) {
+        this(owner, bridge, vni, udpPort, local, device, layer3Device, peers, ports, List.of());
     }
 
     /** An intent whose tunnels ride an ordinary (layer-2) underlay device. */
     public SwitchIntent(String owner, Bridge bridge, Vni vni, int udpPort, InetAddress local, InterfaceName device,
                         List<Peer> peers, List<Port> ports) {
         this(owner, bridge, vni, udpPort, local, device, false, peers, ports);
+    }
+
+    /** This intent with {@code addresses} as the spec's addresses. */
+    public SwitchIntent withAddresses(List<Address> addresses) {
+        return new SwitchIntent(owner, bridge, vni, udpPort, local, device, layer3Device, peers, ports, addresses);
+    }
+
+    /**
+     * An overlay address (IPv4 or IPv6) of a spec container: which host runs it, and its MAC.
+     */
+    public record Address(String host, InetAddress ip, io.overlaykit.core.MacAddress mac) {
+        public Address {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(ip, "ip");
+            Objects.requireNonNull(mac, "mac");
+        }
     }
 
     /**

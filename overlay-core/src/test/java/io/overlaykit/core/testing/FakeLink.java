@@ -16,6 +16,8 @@ public final class FakeLink {
     public boolean tx = true;
     public String alias;
     public int masterIndex;
+    /** The bridge port flag; null: not set since the link became a port (it reads as off). */
+    public Boolean neighSuppress;
     final VxlanTunnel vxlan;
     FakeLink peer;
     InMemoryLinks peerNs;
@@ -31,7 +33,8 @@ public final class FakeLink {
     }
 
     LinkInfo info() {
-        return new LinkInfo(index, name, kind, mtu, mac, up, masterIndex, peer == null ? 0 : peer.index, alias, vxlan);
+        return new LinkInfo(index, name, kind, mtu, mac, up, masterIndex, peer == null ? 0 : peer.index, alias, vxlan,
+                masterIndex == 0 ? null : neighSuppress != null && neighSuppress);
     }
 
     @Override

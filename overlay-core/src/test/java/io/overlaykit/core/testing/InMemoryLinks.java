@@ -219,6 +219,7 @@ public class InMemoryLinks implements Links {
         for (FakeLink l : links.values()) {
             if (l.masterIndex == gone.index) {
                 l.masterIndex = 0;
+                l.neighSuppress = null;
             }
         }
         if (gone.peer != null) {
@@ -259,7 +260,11 @@ public class InMemoryLinks implements Links {
     @Override
     public void setMaster(InterfaceName name, InterfaceName master) {
         int index = master == null ? 0 : need(master).index;
-        need(name).masterIndex = index;
+        FakeLink l = need(name);
+        if (l.masterIndex != index) {
+            l.neighSuppress = null; // a new port starts with the bridge's default flags
+        }
+        l.masterIndex = index;
     }
 
     @Override
@@ -370,11 +375,15 @@ public class InMemoryLinks implements Links {
     public void addFdb(FdbEntry entry) {
         need(entry.device());
         List<FdbEntry> entries = fdb.computeIfAbsent(entry.device(), k -> new ArrayList<>());
-        if (rejectDuplicateFdb && entries.contains(entry)) {
+        if (entry.master()) {
+            // the bridge's entry for a MAC is one, on one port: a replace moves it
+            fdb.values().forEach(l -> l.removeIf(e -> e.master() && e.mac().equals(entry.mac())));
+        } else if (rejectDuplicateFdb && entries.contains(entry)) {
             throw new ConflictException("fdb " + entry + " exists (EEXIST)");
         }
         if (!entry.isFlood()) {
-            entries.removeIf(e -> e.mac().equals(entry.mac())); // a unicast entry replaces, as NLM_F_REPLACE does
+            // a unicast entry replaces, as NLM_F_REPLACE does
+            entries.removeIf(e -> e.mac().equals(entry.mac()) && e.master() == entry.master());
         }
         entries.add(entry);
         fdbAppends++;
@@ -404,6 +413,16 @@ public class InMemoryLinks implements Links {
     @Override
     public void setTxChecksum(InterfaceName link, boolean on) {
         need(link).tx = on;
+    }
+
+    /** Sets the flag of a link that has a master (a bridge port); fails on one that has none, as the kernel does. */
+    @Override
+    public void setNeighSuppress(InterfaceName port, boolean on) {
+        FakeLink l = need(port);
+        if (l.masterIndex == 0) {
+            throw new IllegalStateException(port + " is no bridge port (EINVAL)");
+        }
+        l.neighSuppress = on;
     }
 
     @Override

@@ -72,11 +72,17 @@ public final class Rtnl {
     public static final int IFLA_MTU = 4;
     public static final int IFLA_LINK = 5;
     public static final int IFLA_MASTER = 10;
+    /** Protocol-specific link information; for AF_BRIDGE, the bridge port's IFLA_BRPORT_* attributes (nested). */
+    public static final int IFLA_PROTINFO = 12;
     public static final int IFLA_LINKINFO = 18;
     public static final int IFLA_IFALIAS = 20;
     public static final int IFLA_NET_NS_FD = 28;
     public static final int IFLA_INFO_KIND = 1;
     public static final int IFLA_INFO_DATA = 2;
+    public static final int IFLA_INFO_SLAVE_KIND = 4;
+    public static final int IFLA_INFO_SLAVE_DATA = 5;
+    /** if_link.h IFLA_BRPORT_*: a bridge port suppresses ARP/ND for the neighbours it knows (u8, since 4.15). */
+    public static final int IFLA_BRPORT_NEIGH_SUPPRESS = 32;
     public static final int VETH_INFO_PEER = 1;
 
     // if_addr.h

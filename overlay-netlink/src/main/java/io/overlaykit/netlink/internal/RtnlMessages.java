@@ -211,9 +211,12 @@ public final class RtnlMessages {
 
     // ---- decoding ----
 
-    /** A link as the kernel reports it (RTM_NEWLINK). */
+    /**
+     * A link as the kernel reports it (RTM_NEWLINK). {@code neighSuppress}: for a bridge port, its
+     * {@code neigh_suppress} flag from the port's slave data; null for other links or a kernel that does not send it.
+     */
     public record RawLink(int index, String name, int flags, int change, String kind, int mtu, byte[] mac,
-                          int master, int link, String alias, Map<String, Object> kindData) {
+                          int master, int link, String alias, Map<String, Object> kindData, Boolean neighSuppress) {
         public boolean up() {
             return (flags & IFF_UP) != 0;
         }
@@ -230,9 +233,27 @@ public final class RtnlMessages {
         Integer mtu = a.u32(IFLA_MTU);
         Integer master = a.u32(IFLA_MASTER);
         Integer link = a.u32(IFLA_LINK);
+        Boolean neighSuppress = null;
+        if ("bridge".equals(info.string(IFLA_INFO_SLAVE_KIND))) {
+            Integer flag = info.nested(IFLA_INFO_SLAVE_DATA).u8(IFLA_BRPORT_NEIGH_SUPPRESS);
+            neighSuppress = flag == null ? null : flag != 0;
+        }
         return new RawLink(m.u32(4), a.string(IFLA_IFNAME), m.u32(8), m.u32(12), kind, mtu == null ? 0 : mtu,
                 a.bytes(IFLA_ADDRESS), master == null ? 0 : master, link == null ? 0 : link, a.string(IFLA_IFALIAS),
-                data);
+                data, neighSuppress);
+    }
+
+    /**
+     * AF_BRIDGE RTM_SETLINK of the bridge port with ifindex {@code index} ({@code bridge link set dev PORT
+     * neigh_suppress on}): its IFLA_PROTINFO carries the one IFLA_BRPORT attribute. The kernel takes an
+     * IFLA_PROTINFO without NLA_F_NESTED as a bare port state, so it is always sent nested.
+     */
+    public static NlWriter setBridgePortFlag(int index, int attribute, boolean on) {
+        NlWriter w = new NlWriter(RTM_SETLINK, PLAIN).u8(LibC.AF_BRIDGE).u8(0).u16(0).u32(index).u32(0).u32(0);
+        int protinfo = w.begin(IFLA_PROTINFO);
+        w.attrU8(attribute, on ? 1 : 0);
+        w.end(protinfo);
+        return w;
     }
 
     /** An address (RTM_NEWADDR). */

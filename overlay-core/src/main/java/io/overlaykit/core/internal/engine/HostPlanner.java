@@ -82,7 +82,26 @@ public final class HostPlanner {
                 ctx.names.gatewayMac(ctx.hostName), ctx.hostSpec.gateway()));
         Bridge bridge = new Bridge(ctx.bridge, ctx.mtu, ctx.names.alias());
         return WireGuardPlanner.adapt(ctx, new SwitchIntent(ctx.names.owner(), bridge,
-                io.overlaykit.core.Vni.of(ctx.spec.vni()), ctx.spec.udpPort(), ctx.hostSpec.underlay(), ctx.uplink, peers, ports));
+                io.overlaykit.core.Vni.of(ctx.spec.vni()), ctx.spec.udpPort(), ctx.hostSpec.underlay(), ctx.uplink, peers, ports))
+                .withAddresses(addresses(ctx));
+    }
+
+    /** Every spec container's addresses (IPv4, then IPv6 for a dual-stack spec) with its derived MAC, in spec order. */
+    static List<SwitchIntent.Address> addresses(PlanContext ctx) {
+        List<SwitchIntent.Address> out = new ArrayList<>();
+        for (HostSpec h : ctx.spec.hosts()) {
+            for (ContainerSpec c : h.containers()) {
+                io.overlaykit.core.MacAddress mac = ctx.names.containerMac(c.name());
+                if (c.ip() != null) {
+                    out.add(new SwitchIntent.Address(h.name(), c.ip(), mac));
+                }
+                java.net.InetAddress ip6 = ctx.spec.ipv6(c);
+                if (ip6 != null) {
+                    out.add(new SwitchIntent.Address(h.name(), ip6, mac));
+                }
+            }
+        }
+        return out;
     }
 
     /** The intent for a snapshot, for the observer (which reads the switch's view from it). */

@@ -20,7 +20,7 @@ class NeighbourPlannerTest {
     private static final Names N = Names.of("okngh");
 
     /** hostA: a (ours) and web (existing); hostB: b; hostC: no containers at all. */
-    private static final String SPEC = """
+    static final String SPEC = """
             {"name": "okngh", "vni": 5000, "subnet": "172.16.0.0/24", "switch": "linux",
              "hosts": [
                {"name": "hostA", "underlay": "192.0.2.2", "gateway": "172.16.0.1",
