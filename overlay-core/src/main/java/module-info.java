@@ -8,8 +8,7 @@ module io.overlaykit.core {
     exports io.overlaykit.core.check;
     exports io.overlaykit.core.spec;
     exports io.overlaykit.core.plan;
-    // overlay-netlink serves kernel WireGuard and hands interfaces of a wireguard-go to this UAPI client.
-    exports io.overlaykit.core.internal.wireguard to io.overlaykit.netlink;
+    exports io.overlaykit.core.wireguard;
 
     // The spec's records are read by Jackson through reflection.
     opens io.overlaykit.core.spec to com.fasterxml.jackson.databind;

@@ -6,7 +6,7 @@ import io.overlaykit.core.spi.NetworkStack;
 import io.overlaykit.core.spi.OverlaySwitch;
 import io.overlaykit.core.spi.RequestHook;
 import io.overlaykit.core.spi.WireGuardDevices;
-import io.overlaykit.core.internal.wireguard.UapiWireGuard;
+import io.overlaykit.core.wireguard.UapiWireGuard;
 import io.overlaykit.netlink.internal.nft.Nft;
 import java.time.Duration;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package io.overlaykit.netlink;
 import io.overlaykit.core.BackendException;
 import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.NetNamespace;
-import io.overlaykit.core.internal.wireguard.UapiWireGuard;
+import io.overlaykit.core.wireguard.UapiWireGuard;
 import io.overlaykit.core.spi.RequestHook;
 import io.overlaykit.core.spi.WireGuardDevice;
 import io.overlaykit.core.spi.WireGuardDevices;

@@ -47,7 +47,7 @@ public interface NetworkStack extends AutoCloseable {
      * @return the WireGuard devices of this stack's hosts
      */
     default WireGuardDevices wireguard() {
-        return new io.overlaykit.core.internal.wireguard.UapiWireGuard(
-                io.overlaykit.core.internal.wireguard.UapiWireGuard.DEFAULT_DIR);
+        return new io.overlaykit.core.wireguard.UapiWireGuard(
+                io.overlaykit.core.wireguard.UapiWireGuard.DEFAULT_DIR);
     }
 }

@@ -1,9 +1,10 @@
-package io.overlaykit.core.internal.wireguard;
+package io.overlaykit.core.wireguard;
 
 import io.overlaykit.core.BackendException;
 import io.overlaykit.core.InterfaceName;
 import io.overlaykit.core.NetNamespace;
 import io.overlaykit.core.OverlayException;
+import io.overlaykit.core.internal.wireguard.UapiCodec;
 import io.overlaykit.core.spi.WireGuardDevice;
 import io.overlaykit.core.spi.WireGuardDevices;
 import java.io.ByteArrayOutputStream;
@@ -30,6 +31,11 @@ public final class UapiWireGuard implements WireGuardDevices {
 
     private final Path dir;
 
+    /**
+     * A client of the sockets in {@code dir}.
+     *
+     * @param dir where the daemons put their sockets, usually {@link #DEFAULT_DIR}
+     */
     public UapiWireGuard(Path dir) {
         this.dir = dir;
     }
