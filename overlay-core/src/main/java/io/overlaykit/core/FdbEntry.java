@@ -10,6 +10,10 @@ import java.util.Objects;
  * unicast reach every peer.
  */
 public record FdbEntry(InterfaceName device, MacAddress mac, InetAddress remote, Integer vni) {
+    /**
+     * Requires {@code device} and {@code mac}; {@code remote} and {@code vni} may be null.
+     * @throws InvalidSpecException if {@code vni} is not a valid {@link Vni}
+     */
     public FdbEntry {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(mac, "mac");
@@ -23,6 +27,7 @@ public record FdbEntry(InterfaceName device, MacAddress mac, InetAddress remote,
         return new FdbEntry(device, MacAddress.ZERO, Objects.requireNonNull(remote, "remote"), null);
     }
 
+    /** True for a flood-list entry (the all-zero MAC). */
     public boolean isFlood() {
         return mac.equals(MacAddress.ZERO);
     }
