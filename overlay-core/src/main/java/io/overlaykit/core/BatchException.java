@@ -11,9 +11,15 @@ import java.util.TreeSet;
  */
 public class BatchException extends BackendException {
     private static final long serialVersionUID = 1L;
+    /** Indexes of the changes that took effect. */
     private final SortedSet<Integer> applied;
+    /** Index of the first change that failed. */
     private final int failedIndex;
 
+    /**
+     * A batch failure whose first failure is {@code cause} at {@code failedIndex}; {@code applied} (copied) holds the
+     * indexes of the changes that took effect, which may include changes after {@code failedIndex}. Not retryable.
+     */
     public BatchException(String message, RuntimeException cause, Set<Integer> applied, int failedIndex) {
         super(message, cause, false);
         this.applied = new TreeSet<>(applied);

@@ -4,10 +4,12 @@ package io.overlaykit.core;
 public class ConflictException extends OverlayException {
     private static final long serialVersionUID = 1L;
 
+    /** A conflict; {@code message} names the object and how it differs. */
     public ConflictException(String message) {
         super(message);
     }
 
+    /** A conflict reported by {@code cause} (for example the kernel's {@code EEXIST}). */
     public ConflictException(String message, Throwable cause) {
         super(message, cause);
     }

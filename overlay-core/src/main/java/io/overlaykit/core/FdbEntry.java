@@ -15,6 +15,13 @@ import java.util.Objects;
  * is ({@link #bridge}). Such an entry has no remote and no VNI.
  */
 public record FdbEntry(InterfaceName device, MacAddress mac, InetAddress remote, Integer vni, boolean master) {
+    /**
+     * Requires {@code device} and {@code mac}; {@code remote} and {@code vni} may be null, and must be for a
+     * {@code master} entry, whose MAC is unicast.
+     *
+     * @throws InvalidSpecException if {@code vni} is not a valid {@link Vni}
+     * @throws IllegalArgumentException if a {@code master} entry has a remote, a VNI or the all-zero MAC
+     */
     public FdbEntry {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(mac, "mac");
@@ -42,6 +49,7 @@ public record FdbEntry(InterfaceName device, MacAddress mac, InetAddress remote,
         return new FdbEntry(device, MacAddress.ZERO, Objects.requireNonNull(remote, "remote"), null);
     }
 
+    /** True for a flood-list entry (the all-zero MAC). */
     public boolean isFlood() {
         return mac.equals(MacAddress.ZERO);
     }

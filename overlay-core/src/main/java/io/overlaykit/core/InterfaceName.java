@@ -11,6 +11,7 @@ public record InterfaceName(String value) implements Comparable<InterfaceName> {
     /** IFNAMSIZ minus the terminating NUL. */
     public static final int MAX_BYTES = 15;
 
+    /** @throws InvalidSpecException if {@code value} is not a valid interface name (see {@link #problem(String)}) */
     public InterfaceName {
         String problem = problem(value);
         if (problem != null) {

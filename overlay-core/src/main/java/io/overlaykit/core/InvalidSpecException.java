@@ -17,17 +17,21 @@ public class InvalidSpecException extends OverlayException {
         }
     }
 
+    /** Every rejected field, in the order found. */
     private final List<Problem> problems;
 
+    /** One exception for all of {@code problems} (at least one), so a caller sees every mistake at once. */
     public InvalidSpecException(List<Problem> problems) {
         super(render(problems));
         this.problems = List.copyOf(problems);
     }
 
+    /** A single problem: {@code value} (may be null; kept as text) at {@code path} is wrong because {@code reason}. */
     public InvalidSpecException(String path, Object value, String reason) {
         this(List.of(new Problem(path, value == null ? null : String.valueOf(value), reason)));
     }
 
+    /** Every rejected field, in the order found; never empty. */
     public List<Problem> problems() {
         return problems;
     }

@@ -11,6 +11,10 @@ import java.util.Arrays;
  */
 public record IpPrefix(InetAddress address, int length) {
 
+    /**
+     * @throws InvalidSpecException if {@code address} is null or {@code length} is outside 0..32 (IPv4) or
+     *     0..128 (IPv6)
+     */
     public IpPrefix {
         if (address == null) {
             throw new InvalidSpecException("prefix", null, "address is missing");
@@ -80,10 +84,12 @@ public record IpPrefix(InetAddress address, int length) {
         }
     }
 
+    /** The full prefix length for {@code address}'s family: 32 for IPv4, 128 for IPv6. */
     public static int maxLength(InetAddress address) {
         return address instanceof Inet4Address ? 32 : 128;
     }
 
+    /** True for an IPv4 address, false for IPv6. */
     public boolean isIpv4() {
         return address instanceof Inet4Address;
     }

@@ -17,10 +17,14 @@ public record LinkInfo(int index, InterfaceName name, String kind, int mtu, MacA
         this(index, name, kind, mtu, mac, up, masterIndex, peerIndex, alias, vxlan, null);
     }
 
+    /** True when this link's kind is {@code k} (never for a link without a kind). */
     public boolean isKind(String k) {
         return k.equals(kind);
     }
 
+    /**
+     * True when the link is enslaved to a master (a bridge or an OVS datapath); {@code masterIndex} is then its index.
+     */
     public boolean hasMaster() {
         return masterIndex > 0;
     }

@@ -4,8 +4,10 @@ import java.util.HexFormat;
 
 /** A 48-bit Ethernet address. {@link #ZERO} is the VXLAN flood (all-zero) FDB address. */
 public record MacAddress(long bits) {
+    /** The all-zero address {@code 00:00:00:00:00:00}. */
     public static final MacAddress ZERO = new MacAddress(0L);
 
+    /** @throws InvalidSpecException if {@code bits} has a bit set above the low 48 */
     public MacAddress {
         if ((bits & ~0xFFFF_FFFF_FFFFL) != 0) {
             throw new InvalidSpecException("mac", Long.toHexString(bits), "is wider than 48 bits");
@@ -32,6 +34,10 @@ public record MacAddress(long bits) {
         return new MacAddress(bits);
     }
 
+    /**
+     * The address in {@code six} bytes, most significant (first on the wire) first.
+     * @throws InvalidSpecException if {@code six} is not 6 bytes long
+     */
     public static MacAddress ofBytes(byte[] six) {
         if (six.length != 6) {
             throw new InvalidSpecException("mac", HexFormat.of().formatHex(six), "must be 6 bytes");
@@ -43,6 +49,7 @@ public record MacAddress(long bits) {
         return new MacAddress(bits);
     }
 
+    /** A new 6-byte array, most significant byte first. */
     public byte[] toBytes() {
         byte[] out = new byte[6];
         for (int i = 5; i >= 0; i--) {

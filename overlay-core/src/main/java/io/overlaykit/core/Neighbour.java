@@ -11,13 +11,33 @@ import java.util.Objects;
 public record Neighbour(InterfaceName device, InetAddress address, MacAddress mac, State state) {
 
     /** The kernel's NUD states ({@code ip neigh}'s names) of entries that carry a MAC address. */
-    public enum State { PERMANENT, NOARP, REACHABLE, STALE, DELAY, PROBE, FAILED, INCOMPLETE, NONE }
+    public enum State {
+        /** Static: never expires nor is verified ({@code NUD_PERMANENT}); what OverlayKit programs. */
+        PERMANENT,
+        /** Valid without resolution, on a device that needs none ({@code NUD_NOARP}). */
+        NOARP,
+        /** Confirmed reachable recently ({@code NUD_REACHABLE}). */
+        REACHABLE,
+        /** Learned, no longer confirmed; verified on its next use ({@code NUD_STALE}). */
+        STALE,
+        /** Used while stale; waiting briefly for a confirmation before probing ({@code NUD_DELAY}). */
+        DELAY,
+        /** Being probed by unicast solicitations ({@code NUD_PROBE}). */
+        PROBE,
+        /** Resolution failed: no answer to the probes ({@code NUD_FAILED}). */
+        FAILED,
+        /** Resolution in progress ({@code NUD_INCOMPLETE}). */
+        INCOMPLETE,
+        /** No state bit set ({@code NUD_NONE}), or one not listed here. */
+        NONE
+    }
 
     /** A permanent entry: what {@code addNeighbour} programs. */
     public Neighbour(InterfaceName device, InetAddress address, MacAddress mac) {
         this(device, address, mac, State.PERMANENT);
     }
 
+    /** Requires every component. */
     public Neighbour {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(address, "address");

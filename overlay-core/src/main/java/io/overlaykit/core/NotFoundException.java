@@ -4,10 +4,12 @@ package io.overlaykit.core;
 public class NotFoundException extends OverlayException {
     private static final long serialVersionUID = 1L;
 
+    /** A missing object; {@code message} names it and where it was looked for. */
     public NotFoundException(String message) {
         super(message);
     }
 
+    /** A missing object reported by {@code cause} (for example the kernel's {@code ENODEV}). */
     public NotFoundException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -42,6 +42,7 @@ public final class Overlay {
         return new Overlay(spec.validate());
     }
 
+    /** The validated spec this overlay was made from. */
     public OverlaySpec spec() {
         return spec;
     }

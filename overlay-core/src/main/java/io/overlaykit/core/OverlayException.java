@@ -9,10 +9,12 @@ package io.overlaykit.core;
 public class OverlayException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** A failure without an underlying cause. */
     public OverlayException(String message) {
         super(message);
     }
 
+    /** A failure caused by {@code cause} (may be null). */
     public OverlayException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -4,10 +4,12 @@ package io.overlaykit.core;
 public class OverlayTimeoutException extends OverlayException {
     private static final long serialVersionUID = 1L;
 
+    /** A timeout; {@code message} names the call and what it waited for. */
     public OverlayTimeoutException(String message) {
         super(message);
     }
 
+    /** A timeout whose underlying failure (or interruption) is {@code cause}. */
     public OverlayTimeoutException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -9,6 +9,10 @@ package io.overlaykit.core;
  */
 public record PolicyRule(int priority, Integer fwmark, IpPrefix from, int table) {
 
+    /**
+     * {@code fwmark} and {@code from} may be null (match any).
+     * @throws InvalidSpecException if {@code priority} is negative or {@code table} is not positive
+     */
     public PolicyRule {
         if (priority < 0) {
             throw new InvalidSpecException("rule priority", priority, "must not be negative");

@@ -18,6 +18,10 @@ public record Route(IpPrefix destination, InetAddress gateway, InterfaceName dev
 
     /** One path of a multipath route ({@code ip route ... nexthop via G dev D weight W}). */
     public record NextHop(InetAddress gateway, InterfaceName device, int weight, boolean onLink) {
+        /**
+         * {@code gateway} or {@code device} may be null, not both.
+         * @throws InvalidSpecException if both are null or {@code weight} is outside 1..256
+         */
         public NextHop {
             if (gateway == null && device == null) {
                 throw new InvalidSpecException("route nexthop", "empty", "needs a gateway or a device");
@@ -40,6 +44,13 @@ public record Route(IpPrefix destination, InetAddress gateway, InterfaceName dev
         this(destination, gateway, device, onLink, table, metric, List.of());
     }
 
+    /**
+     * {@code destination}, {@code gateway}, {@code device} and {@code metric} may be null; a null {@code nexthops} is
+     * empty (and the list is copied).
+     * @throws InvalidSpecException if a multipath route also has a gateway, a device or {@code onLink}; if a
+     *     route has no destination, gateway, device nor nexthops; if {@code table} is not positive; or if the
+     *     gateway's address family differs from the destination's
+     */
     public Route {
         nexthops = nexthops == null ? List.of() : List.copyOf(nexthops);
         if (!nexthops.isEmpty() && (gateway != null || device != null || onLink)) {

@@ -13,6 +13,11 @@ import java.util.Objects;
 public record VethPair(InterfaceName name, InterfaceName peerName, NetNamespace peerNamespace, Integer mtu,
                        MacAddress peerMac, String alias) {
 
+    /**
+     * Requires both names; {@code peerNamespace} (null: the same namespace), {@code mtu}, {@code peerMac} and
+     * {@code alias} may be null.
+     * @throws InvalidSpecException if {@code mtu} is out of range, or if both ends share a namespace and a name
+     */
     public VethPair {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(peerName, "peerName");

@@ -21,6 +21,11 @@ public record VxlanTunnel(InterfaceName name, Vni vni, InetAddress remote, InetA
     /** The IANA VXLAN UDP port, this type's default (the Linux kernel's own default is the legacy 8472). */
     public static final int IANA_PORT = 4789;
 
+    /**
+     * Requires {@code name} and {@code vni}; the other references may be null (unset). Prefer {@link #builder}.
+     * @throws InvalidSpecException if {@code dstPort} is not 1..65535, {@code ttl} not 0..255, {@code mtu} out of
+     *     range, both {@code remote} and {@code group} are set, {@code group} is not multicast, or {@code psk} is empty
+     */
     public VxlanTunnel {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(vni, "vni");

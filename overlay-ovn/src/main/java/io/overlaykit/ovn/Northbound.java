@@ -30,6 +30,7 @@ public final class Northbound {
     /** A {@code Logical_Switch} row. */
     public record LogicalSwitch(UUID uuid, String name, Set<UUID> ports, Set<UUID> dnsRecords,
                                 Map<String, String> externalIds) {
+        /** Copies the sets and the map. */
         public LogicalSwitch {
             ports = Set.copyOf(ports);
             dnsRecords = Set.copyOf(dnsRecords);
@@ -40,6 +41,7 @@ public final class Northbound {
     /** A {@code Logical_Switch_Port} row: {@code addresses} and {@code port_security} as OVN spells them. */
     public record LogicalSwitchPort(UUID uuid, String name, Set<String> addresses, Set<String> portSecurity,
                                     Map<String, String> externalIds) {
+        /** Copies the sets and the map. */
         public LogicalSwitchPort {
             addresses = Set.copyOf(addresses);
             portSecurity = Set.copyOf(portSecurity);
@@ -49,6 +51,7 @@ public final class Northbound {
 
     /** A {@code DNS} row: host name to address records. */
     public record Dns(UUID uuid, Map<String, String> records, Map<String, String> externalIds) {
+        /** Copies the maps. */
         public Dns {
             records = Map.copyOf(records);
             externalIds = Map.copyOf(externalIds);
@@ -57,6 +60,7 @@ public final class Northbound {
 
     /** One snapshot of the three tables. */
     public record View(Map<UUID, LogicalSwitch> switches, Map<UUID, LogicalSwitchPort> ports, Map<UUID, Dns> dns) {
+        /** Copies the maps. */
         public View {
             switches = Map.copyOf(switches);
             ports = Map.copyOf(ports);

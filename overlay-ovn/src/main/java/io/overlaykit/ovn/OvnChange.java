@@ -17,6 +17,9 @@ public sealed interface OvnChange extends SwitchChange {
 
     /** Sets {@code put} and removes {@code remove} in the host's {@code Open_vSwitch external_ids}. */
     record Chassis(Map<String, String> put, Set<String> remove, Map<String, String> before) implements OvnChange {
+        /**
+         * Copies the maps and the set; {@code before} holds the previous values of the keys touched, for the inverse.
+         */
         public Chassis {
             put = Map.copyOf(put);
             remove = Set.copyOf(remove);
@@ -47,6 +50,7 @@ public sealed interface OvnChange extends SwitchChange {
 
     /** Creates ({@code create}) or deletes the integration bridge. */
     record IntegrationBridge(InterfaceName name, boolean create) implements OvnChange {
+        /** Requires {@code name}. */
         public IntegrationBridge {
             Objects.requireNonNull(name, "name");
         }
@@ -65,6 +69,9 @@ public sealed interface OvnChange extends SwitchChange {
     /** Plugs a veth end into the integration bridge with {@code external_ids:iface-id} = its logical port. */
     record Plug(InterfaceName bridge, InterfaceName link, String logicalPort, String owner, Long ifindex)
             implements OvnChange {
+        /**
+         * Requires {@code bridge}, {@code link} and {@code logicalPort}; {@code owner} and {@code ifindex} may be null.
+         */
         public Plug {
             Objects.requireNonNull(bridge, "bridge");
             Objects.requireNonNull(link, "link");
@@ -127,6 +134,7 @@ public sealed interface OvnChange extends SwitchChange {
      */
     record EnsurePort(String switchName, String name, String mac, String ip, boolean ipSecurity,
                       Map<String, String> externalIds, Northbound.LogicalSwitchPort before) implements OvnChange {
+        /** Copies {@code externalIds}; {@code before} is the row as it was, or null when the port is new. */
         public EnsurePort {
             externalIds = Map.copyOf(externalIds);
         }

@@ -62,6 +62,7 @@ public final class OvnSwitch implements OverlaySwitch {
      */
     public record Config(String chassis, String northbound, String southbound, String encap, String datapathType,
                          InterfaceName integrationBridge) {
+        /** Requires every component. */
         public Config {
             Objects.requireNonNull(chassis, "chassis");
             Objects.requireNonNull(northbound, "northbound");

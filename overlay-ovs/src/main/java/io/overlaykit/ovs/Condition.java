@@ -8,16 +8,19 @@ import java.util.Objects;
  */
 public record Condition(String column, String function, Object value) {
 
+    /** Requires every component; {@code function} is an RFC 7047 function ({@code ==}, {@code includes}, ...). */
     public Condition {
         Objects.requireNonNull(column, "column");
         Objects.requireNonNull(function, "function");
         Objects.requireNonNull(value, "value");
     }
 
+    /** The column equals {@code value}. */
     public static Condition eq(String column, Object value) {
         return new Condition(column, "==", value);
     }
 
+    /** The column differs from {@code value}. */
     public static Condition ne(String column, Object value) {
         return new Condition(column, "!=", value);
     }
@@ -27,6 +30,7 @@ public record Condition(String column, String function, Object value) {
         return new Condition(column, "includes", value);
     }
 
+    /** For sets and maps: the column contains no element (or key/value pair) of {@code value}. */
     public static Condition excludes(String column, Object value) {
         return new Condition(column, "excludes", value);
     }

@@ -13,7 +13,16 @@ public final class DatabaseSchema {
      * How a column's datum is shaped: a single atom, a set, an optional value (a set of at most one: ovsdb-server's
      * {@code update2} sends its new value, not a diff), or a map.
      */
-    public enum Shape { ATOM, SET, OPTIONAL, MAP }
+    public enum Shape {
+        /** Exactly one value. */
+        ATOM,
+        /** A set that may hold more than one element. */
+        SET,
+        /** A set of zero or one element. */
+        OPTIONAL,
+        /** A map of keys to values. */
+        MAP
+    }
 
     private final String name;
     private final String version;
@@ -59,22 +68,27 @@ public final class DatabaseSchema {
         return min == 1 && maxOne ? Shape.ATOM : maxOne ? Shape.OPTIONAL : Shape.SET;
     }
 
+    /** The database's name ({@code Open_vSwitch}, {@code OVN_Northbound}, ...). */
     public String name() {
         return name;
     }
 
+    /** The schema's version, or empty when the schema gives none. */
     public String version() {
         return version;
     }
 
+    /** The names of the database's tables, in the schema's order. */
     public Set<String> tables() {
         return tables.keySet();
     }
 
+    /** True when the database has {@code table}. */
     public boolean hasTable(String table) {
         return tables.containsKey(table);
     }
 
+    /** True when {@code table} exists and has {@code column} ({@code _uuid} and {@code _version} included). */
     public boolean hasColumn(String table, String column) {
         Map<String, Shape> cols = tables.get(table);
         return cols != null && cols.containsKey(column);

@@ -14,6 +14,7 @@ import java.util.Objects;
 public final class MonitorRequest {
     /** One monitored table: its columns (empty: all) and, for monitor_cond, conditions (empty: all rows). */
     public record TableSpec(String table, List<String> columns, List<Condition> where) {
+        /** Requires {@code table}; copies {@code columns} and {@code where}. */
         public TableSpec {
             Objects.requireNonNull(table, "table");
             columns = List.copyOf(columns);
@@ -29,14 +30,17 @@ public final class MonitorRequest {
         this.conditional = conditional;
     }
 
+    /** A builder for a {@code monitor_cond} request (see {@link Builder#conditional(boolean)}). */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The monitored tables (a new list, in no particular order). */
     public List<TableSpec> tables() {
         return new ArrayList<>(tables.values());
     }
 
+    /** True for {@code monitor_cond}, false for the plain {@code monitor}. */
     public boolean conditional() {
         return conditional;
     }
@@ -72,6 +76,10 @@ public final class MonitorRequest {
             return this;
         }
 
+        /**
+         * The request.
+         * @throws IllegalStateException without a table, or with row conditions on a plain {@code monitor}
+         */
         public MonitorRequest build() {
             if (tables.isEmpty()) {
                 throw new IllegalStateException("a monitor needs at least one table");

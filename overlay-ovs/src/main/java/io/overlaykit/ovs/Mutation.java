@@ -11,6 +11,11 @@ import java.util.Set;
 public record Mutation(String column, String mutator, Object value) {
     private static final Set<String> MUTATORS = Set.of("+=", "-=", "*=", "/=", "%=", "insert", "delete");
 
+    /**
+     * Requires {@code column} and {@code value}.
+     * @throws IllegalArgumentException if {@code mutator} is not one of RFC 7047's ({@code +=}, ..., {@code insert},
+     *     {@code delete})
+     */
     public Mutation {
         Objects.requireNonNull(column, "column");
         Objects.requireNonNull(value, "value");
@@ -29,6 +34,7 @@ public record Mutation(String column, String mutator, Object value) {
         return new Mutation(column, "delete", setOrMap);
     }
 
+    /** Adds {@code amount} to an integer column ({@code +=}). */
     public static Mutation add(String column, long amount) {
         return new Mutation(column, "+=", amount);
     }

@@ -10,12 +10,17 @@ import java.util.regex.Pattern;
 public record NamedUuid(String name) {
     private static final Pattern ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+    /**
+     * @throws io.overlaykit.core.InvalidSpecException if {@code name} is null or not an identifier
+     *     ({@code [A-Za-z_][A-Za-z0-9_]*})
+     */
     public NamedUuid {
         if (name == null || !ID.matcher(name).matches()) {
             throw new InvalidSpecException("named-uuid", name, "must match [A-Za-z_][A-Za-z0-9_]*");
         }
     }
 
+    /** Shorthand for {@code new NamedUuid(name)}. */
     public static NamedUuid of(String name) {
         return new NamedUuid(name);
     }

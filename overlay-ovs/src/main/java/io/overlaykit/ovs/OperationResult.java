@@ -8,6 +8,7 @@ import java.util.UUID;
  * and delete, {@code rows} for select; the other fields are null (rows: empty).
  */
 public record OperationResult(UUID uuid, Long count, List<Row> rows) {
+    /** Copies {@code rows}; null is empty. */
     public OperationResult {
         rows = rows == null ? List.of() : List.copyOf(rows);
     }

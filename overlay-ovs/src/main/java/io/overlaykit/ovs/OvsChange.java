@@ -10,6 +10,7 @@ import java.util.Objects;
  * of a port that cannot be re-created (no interface, no owner) has none.
  */
 public record OvsChange(PortChange port) implements SwitchChange {
+    /** Requires {@code port}. */
     public OvsChange {
         Objects.requireNonNull(port, "port");
     }

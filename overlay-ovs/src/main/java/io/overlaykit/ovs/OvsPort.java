@@ -15,6 +15,7 @@ import java.util.Objects;
  */
 public record OvsPort(InterfaceName name, String type, Map<String, String> options) {
 
+    /** Requires {@code name}; a null or {@code system} type is {@code ""}, null options are empty (copied). */
     public OvsPort {
         Objects.requireNonNull(name, "name");
         type = type == null || type.equals("system") ? "" : type;

@@ -108,10 +108,12 @@ public final class OvsSwitch implements OverlaySwitch {
         return new OvsSwitch(client, ownsClient, datapathType, Objects.requireNonNull(timeout, "timeout"));
     }
 
+    /** The OVSDB client this switch talks through (closed with the switch only when the switch opened it). */
     public OvsdbClient client() {
         return client;
     }
 
+    /** The datapath type of the bridges this switch creates ({@code system}: kernel, {@code netdev}: userspace). */
     public String datapathType() {
         return datapathType;
     }

@@ -20,6 +20,7 @@ public final class OvsView {
     /** A bridge row; {@code ports} are port names, the bridge's own internal port included, sorted. */
     public record BridgeState(String name, UUID uuid, String datapathType, String failMode,
                               Map<String, String> externalIds, List<String> ports) {
+        /** Requires {@code name}; copies {@code externalIds} and sorts {@code ports}. */
         public BridgeState {
             Objects.requireNonNull(name, "name");
             externalIds = Map.copyOf(externalIds);
@@ -51,6 +52,7 @@ public final class OvsView {
     public record PortState(String name, UUID uuid, String bridge, Map<String, String> externalIds,
                             boolean isProtected, UUID interfaceUuid, String type, Map<String, String> options,
                             Long ofport, String error, Long ifindex, Long mtuRequest) {
+        /** Requires {@code name}; copies the maps; a null or {@code system} type is {@code ""}. */
         public PortState {
             Objects.requireNonNull(name, "name");
             externalIds = Map.copyOf(externalIds);

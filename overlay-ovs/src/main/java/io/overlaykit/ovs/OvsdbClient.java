@@ -54,6 +54,7 @@ public final class OvsdbClient implements AutoCloseable {
             this.request = request;
         }
 
+        /** What this monitor mirrors. */
         public MonitorRequest request() {
             return request;
         }
@@ -174,6 +175,7 @@ public final class OvsdbClient implements AutoCloseable {
         return remote;
     }
 
+    /** The options this client was made with. */
     public OvsdbClientOptions options() {
         return options;
     }
@@ -196,6 +198,7 @@ public final class OvsdbClient implements AutoCloseable {
         return session.schema();
     }
 
+    /** True while the session to the server is up (false between a lost connection and the reconnect). */
     public boolean isConnected() {
         return session.isConnected();
     }
@@ -308,6 +311,7 @@ public final class OvsdbClient implements AutoCloseable {
         return lockCall("steal", lockId);
     }
 
+    /** Releases the lock, or leaves its queue; the client no longer asks for it after a reconnect. */
     public void unlock(String lockId) {
         wantedLocks.remove(lockId);
         session.call("unlock", F.arrayNode().add(lockId), null);

@@ -30,6 +30,11 @@ public record OvsdbClientOptions(String database, Duration callTimeout, Duration
                 null);
     }
 
+    /**
+     * Requires {@code database}.
+     * @throws IllegalArgumentException if a timeout, the probe interval or a backoff is null, zero or negative, or
+     *     {@code maxFrameBytes} is below 1024
+     */
     public OvsdbClientOptions {
         Objects.requireNonNull(database, "database");
         positive(callTimeout, "callTimeout");

@@ -11,10 +11,18 @@ import java.util.Objects;
  */
 public final class OvsdbRemote {
     /** The transport of a remote. */
-    public enum Kind { UNIX, TCP, SSL }
+    public enum Kind {
+        /** A Unix domain socket ({@code unix:PATH}). */
+        UNIX,
+        /** Plain TCP ({@code tcp:HOST:PORT}). */
+        TCP,
+        /** TLS over TCP with client certificates ({@code ssl:HOST:PORT}). */
+        SSL
+    }
 
     /** PEM files for mutual TLS: the client's private key (PKCS#8), its certificate, the CA certificate. */
     public record TlsFiles(Path privateKey, Path certificate, Path caCertificate) {
+        /** Requires every path (read when connecting, not here). */
         public TlsFiles {
             Objects.requireNonNull(privateKey, "privateKey");
             Objects.requireNonNull(certificate, "certificate");

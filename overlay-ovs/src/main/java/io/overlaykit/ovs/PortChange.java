@@ -32,6 +32,10 @@ public sealed interface PortChange permits PortChange.Add, PortChange.Remove, Po
      */
     record Add(InterfaceName bridge, OvsPort ovsPort, String owner, boolean isProtected, Long deviceIfindex)
             implements PortChange {
+        /**
+         * Requires {@code bridge} and {@code ovsPort}.
+         * @throws io.overlaykit.core.InvalidSpecException if {@code owner} is null or blank
+         */
         public Add {
             Objects.requireNonNull(bridge, "bridge");
             Objects.requireNonNull(ovsPort, "ovsPort");
@@ -58,6 +62,7 @@ public sealed interface PortChange permits PortChange.Add, PortChange.Remove, Po
      */
     record Remove(InterfaceName bridge, InterfaceName port, OvsPort before, String owner, boolean wasProtected)
             implements PortChange {
+        /** Requires {@code bridge} and {@code port}. */
         public Remove {
             Objects.requireNonNull(bridge, "bridge");
             Objects.requireNonNull(port, "port");
@@ -79,6 +84,7 @@ public sealed interface PortChange permits PortChange.Add, PortChange.Remove, Po
 
     /** Sets {@code protected} (split horizon) of an existing port to {@code value}. */
     record SetProtected(InterfaceName bridge, InterfaceName port, boolean value) implements PortChange {
+        /** Requires {@code bridge} and {@code port}. */
         public SetProtected {
             Objects.requireNonNull(bridge, "bridge");
             Objects.requireNonNull(port, "port");

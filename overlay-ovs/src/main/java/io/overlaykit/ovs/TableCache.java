@@ -68,10 +68,12 @@ public final class TableCache {
         return generation;
     }
 
+    /** Tells {@code listener} (not null) about every row change from now on. */
     public void addListener(Listener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** Stops telling {@code listener}; nothing happens when it was not added. */
     public void removeListener(Listener listener) {
         listeners.remove(listener);
     }

@@ -5,10 +5,12 @@ import java.util.UUID;
 
 /** The results of a committed transaction, one per operation, in order. */
 public record TransactResult(List<OperationResult> results) {
+    /** Copies {@code results}. */
     public TransactResult {
         results = List.copyOf(results);
     }
 
+    /** The result of operation {@code index}. */
     public OperationResult get(int index) {
         return results.get(index);
     }
@@ -23,6 +25,7 @@ public record TransactResult(List<OperationResult> results) {
         return results.get(index).rows();
     }
 
+    /** The rows operation {@code index} updated, mutated or deleted (0 for other operations). */
     public long count(int index) {
         Long c = results.get(index).count();
         return c == null ? 0 : c;

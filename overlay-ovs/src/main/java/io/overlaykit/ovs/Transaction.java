@@ -42,6 +42,7 @@ public final class Transaction {
         this.secrets = List.copyOf(secrets);
     }
 
+    /** A builder of an empty transaction; operations run in the order added. */
     public static Builder builder() {
         return new Builder();
     }
@@ -147,6 +148,7 @@ public final class Transaction {
             return this;
         }
 
+        /** Inserts {@code row} without a name for other operations to refer to it by. */
         public Builder insert(String table, Row row) {
             return insert(table, row, null);
         }
@@ -168,6 +170,7 @@ public final class Transaction {
             return this;
         }
 
+        /** Deletes every row of {@code table} matching {@code where} (empty: every row). */
         public Builder delete(String table, Collection<Condition> where) {
             op("delete", table).set("where", OvsdbData.encodeWhere(where));
             return this;
@@ -217,6 +220,10 @@ public final class Transaction {
             return this;
         }
 
+        /**
+         * The transaction.
+         * @throws IllegalStateException without an operation
+         */
         public Transaction build() {
             if (ops.isEmpty()) {
                 throw new IllegalStateException("a transaction needs at least one operation");

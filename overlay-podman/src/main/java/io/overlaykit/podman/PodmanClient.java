@@ -53,7 +53,11 @@ import java.util.function.Consumer;
 public final class PodmanClient implements ContainerRuntime {
     /** Where a rootful podman service listens by default. */
     public static final Path ROOTFUL_SOCKET = Path.of("/run/podman/podman.sock");
+    /** How long {@link #connect(Path)} waits for the socket to accept the connection: 5 s. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long {@link #connect(Path)} lets any one read of an answer wait: 60 s (stop and exec add their own timeout).
+     */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
     private static final String P = LibpodCalls.PREFIX;
     private static final int MAX_INSPECT_BYTES = 16 * 1024 * 1024;

@@ -51,6 +51,7 @@ public final class HostOracle {
 
     /** One host's views; {@link #differences} compares two. */
     public record Snapshot(String host, Map<String, List<String>> views) {
+        /** Copies {@code views} (view name to its lines). */
         public Snapshot {
             views = Map.copyOf(views);
         }

@@ -9,6 +9,7 @@ import java.util.List;
 public record CheckReport(List<Probe> rows) {
     private static final String[] HEADERS = {"FROM", "TO", "KIND", "RESULT", "MS", "ERROR"};
 
+    /** Copies {@code rows}, which must not be null nor hold nulls. */
     public CheckReport {
         rows = List.copyOf(rows);
     }

@@ -9,6 +9,7 @@ import java.util.Objects;
  * address it answers on there. {@code name} labels the endpoint in reports.
  */
 public record Endpoint(String name, NetNamespace namespace, InetAddress address) {
+    /** Requires every component. */
     public Endpoint {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(namespace, "namespace");

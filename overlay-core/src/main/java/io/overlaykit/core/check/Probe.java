@@ -16,6 +16,11 @@ public record Probe(String from, String to, Kind kind, boolean ok, long millis, 
         TCP
     }
 
+    /**
+     * Requires {@code from}, {@code to} and {@code kind}; a failed probe without an {@code error} gets
+     * {@code "failed"}.
+     * @throws IllegalArgumentException if a successful probe has an error
+     */
     public Probe {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");

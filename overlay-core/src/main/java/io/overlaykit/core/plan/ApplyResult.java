@@ -23,14 +23,17 @@ public record ApplyResult(String spec, String host, List<StepOutcome> steps, Dur
         }
     }
 
+    /** Copies {@code steps}. */
     public ApplyResult {
         steps = List.copyOf(steps);
     }
 
+    /** How many steps changed something. */
     public long changed() {
         return steps.stream().filter(StepOutcome::changed).count();
     }
 
+    /** How many steps found the host already as they leave it. */
     public long unchanged() {
         return steps.size() - changed();
     }

@@ -22,6 +22,7 @@ public sealed interface Change permits Change.Net, Change.Veth, Change.Sysctl, C
 
     /** Links, addresses, routes, rules, neighbours or FDB entries of one namespace. */
     record Net(Target target, NetOp op, NetOp undo) implements Change {
+        /** Requires {@code target} and {@code op}; a null {@code undo} means nothing to undo. */
         public Net {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(op, "op");
@@ -44,6 +45,10 @@ public sealed interface Change permits Change.Net, Change.Veth, Change.Sysctl, C
      * Runs in the same batch as the {@link Net} changes of {@code target}.
      */
     record Veth(Target target, io.overlaykit.core.VethPair pair, Target peerTarget) implements Change {
+        /**
+         * Requires every component.
+         * @throws IllegalArgumentException if {@code pair} names a peer namespace (it comes from {@code peerTarget})
+         */
         public Veth {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(pair, "pair");
@@ -72,6 +77,7 @@ public sealed interface Change permits Change.Net, Change.Veth, Change.Sysctl, C
      * {@code ifPresent}, a kernel that lacks the key (an IPv6 key without IPv6) skips it.
      */
     record Sysctl(Target target, String key, String value, String before, boolean ifPresent) implements Change {
+        /** Requires {@code target}, {@code key} and {@code value}. */
         public Sysctl {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(key, "key");
@@ -96,6 +102,7 @@ public sealed interface Change permits Change.Net, Change.Veth, Change.Sysctl, C
      */
     record Firewall(Target target, String name, FirewallTable table, FirewallTable before, boolean existed)
             implements Change {
+        /** Requires {@code target} and {@code name}. */
         public Firewall {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(name, "name");
@@ -132,6 +139,7 @@ public sealed interface Change permits Change.Net, Change.Veth, Change.Sysctl, C
             REQUIRE_RUNNING
         }
 
+        /** Requires {@code action} and {@code name}; {@code request} too for {@link Action#RUN}. */
         public Container {
             Objects.requireNonNull(action, "action");
             Objects.requireNonNull(name, "name");
@@ -166,6 +174,7 @@ public sealed interface Change permits Change.Net, Change.Veth, Change.Sysctl, C
      * {@code content} (null: removed); {@code before} is what it held (null: it did not exist).
      */
     record File(Target target, String path, String content, String before) implements Change {
+        /** Requires {@code target} and {@code path}. */
         public File {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(path, "path");
@@ -187,6 +196,7 @@ public sealed interface Change permits Change.Net, Change.Veth, Change.Sysctl, C
      * {@code before} is what it held.
      */
     record State(String key, String value, String before) implements Change {
+        /** Requires {@code key}. */
         public State {
             Objects.requireNonNull(key, "key");
         }
@@ -208,6 +218,7 @@ public sealed interface Change permits Change.Net, Change.Veth, Change.Sysctl, C
      */
     record WireGuard(Target target, io.overlaykit.core.InterfaceName link, io.overlaykit.core.spi.WireGuardDevice config,
                      io.overlaykit.core.spi.WireGuardDevice before) implements Change {
+        /** Requires {@code target}, {@code link} and {@code config}. */
         public WireGuard {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(link, "link");

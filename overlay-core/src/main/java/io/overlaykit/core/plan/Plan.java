@@ -13,6 +13,7 @@ import java.util.Map;
  */
 public record Plan(String spec, String host, List<Step> steps) {
 
+    /** Copies {@code steps}. */
     public Plan {
         steps = List.copyOf(steps);
     }

@@ -11,6 +11,7 @@ public interface ProgressListener {
     ProgressListener NONE = new ProgressListener() {
     };
 
+    /** The step is about to run; throwing here aborts the apply as if the step had failed. */
     default void stepStarted(Step step) {
     }
 

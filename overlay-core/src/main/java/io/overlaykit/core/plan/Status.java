@@ -23,8 +23,16 @@ public record Status(String spec, String host, List<Drift> drift, List<String> w
     }
 
     /** What kind of difference. */
-    public enum Kind { MISSING, EXTRA, UNKNOWN }
+    public enum Kind {
+        /** A step of the plan still has changes to make: something the spec asks for is absent or differs. */
+        MISSING,
+        /** An object of ours that the spec no longer has (a removal step). */
+        EXTRA,
+        /** A part of the host the caller could not observe. */
+        UNKNOWN
+    }
 
+    /** Copies {@code drift}; a null {@code warnings} is empty. */
     public Status {
         drift = List.copyOf(drift);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);

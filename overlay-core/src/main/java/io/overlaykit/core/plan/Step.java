@@ -11,6 +11,7 @@ import java.util.Objects;
  */
 public record Step(String id, String description, List<Change> changes, boolean removal) {
 
+    /** Requires {@code id} and {@code description}; copies {@code changes}. */
     public Step {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(description, "description");

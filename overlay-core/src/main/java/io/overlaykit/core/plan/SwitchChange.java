@@ -16,6 +16,7 @@ public non-sealed interface SwitchChange extends Change {
 
     /** Creates the bridge, tagged with {@code owner}, and sets it up. */
     record EnsureBridge(Bridge bridge, String owner) implements SwitchChange {
+        /** Requires every component. */
         public EnsureBridge {
             Objects.requireNonNull(bridge, "bridge");
             Objects.requireNonNull(owner, "owner");
@@ -34,6 +35,7 @@ public non-sealed interface SwitchChange extends Change {
 
     /** Deletes the bridge with its ports; cannot be undone. */
     record DeleteBridge(InterfaceName bridge) implements SwitchChange {
+        /** Requires {@code bridge}. */
         public DeleteBridge {
             Objects.requireNonNull(bridge, "bridge");
         }
@@ -51,6 +53,7 @@ public non-sealed interface SwitchChange extends Change {
 
     /** Adds tunnels to peers. */
     record AddTunnels(InterfaceName bridge, List<VxlanTunnel> tunnels, String owner) implements SwitchChange {
+        /** Requires every component; copies {@code tunnels}. */
         public AddTunnels {
             Objects.requireNonNull(bridge, "bridge");
             tunnels = List.copyOf(tunnels);
@@ -70,6 +73,7 @@ public non-sealed interface SwitchChange extends Change {
 
     /** Removes tunnels. */
     record RemoveTunnels(InterfaceName bridge, List<VxlanTunnel> tunnels) implements SwitchChange {
+        /** Requires every component; copies {@code tunnels}. */
         public RemoveTunnels {
             Objects.requireNonNull(bridge, "bridge");
             tunnels = List.copyOf(tunnels);
@@ -88,6 +92,7 @@ public non-sealed interface SwitchChange extends Change {
 
     /** Plugs links into the bridge (re-plugging ports whose device died). */
     record Attach(InterfaceName bridge, List<InterfaceName> links, String owner) implements SwitchChange {
+        /** Requires every component; copies {@code links}. */
         public Attach {
             Objects.requireNonNull(bridge, "bridge");
             links = List.copyOf(links);
@@ -107,6 +112,7 @@ public non-sealed interface SwitchChange extends Change {
 
     /** Unplugs links from the bridge. */
     record Detach(InterfaceName bridge, List<InterfaceName> links) implements SwitchChange {
+        /** Requires every component; copies {@code links}. */
         public Detach {
             Objects.requireNonNull(bridge, "bridge");
             links = List.copyOf(links);

@@ -19,6 +19,9 @@ public record TunnelStatus(String host, String peer, String encryption, Instant 
     /** WireGuard's REJECT_AFTER_TIME: a handshake older than this means the peer cannot be reached. */
     public static final Duration REKEY_WINDOW = Duration.ofSeconds(180);
 
+    /**
+     * Requires {@code host}, {@code peer} and {@code encryption}; {@code lastHandshake} and {@code age} may be null.
+     */
     public TunnelStatus {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(peer, "peer");

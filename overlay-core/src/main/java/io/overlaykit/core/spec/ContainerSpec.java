@@ -11,6 +11,7 @@ import java.util.List;
 public record ContainerSpec(String name, InetAddress ip, String image, List<String> command, boolean existing,
                             InetAddress ip6) {
 
+    /** Copies {@code command}; null is empty. Checked as part of the whole spec ({@link OverlaySpec#validate()}). */
     public ContainerSpec {
         command = command == null ? List.of() : List.copyOf(command);
     }

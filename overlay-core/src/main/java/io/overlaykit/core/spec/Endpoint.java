@@ -10,6 +10,10 @@ import java.util.Objects;
 /** An {@code IP:PORT} pair as written in a forward ({@code 192.0.2.5:1234}, {@code [2001:db8::1]:80}). */
 public record Endpoint(InetAddress address, int port) {
 
+    /**
+     * Requires {@code address}.
+     * @throws io.overlaykit.core.InvalidSpecException if {@code port} is not 1..65535
+     */
     public Endpoint {
         Objects.requireNonNull(address, "address");
         Ports.check("port", port, port);

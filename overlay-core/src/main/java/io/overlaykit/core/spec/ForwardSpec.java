@@ -8,11 +8,22 @@ package io.overlaykit.core.spec;
 public record ForwardSpec(Endpoint listen, Endpoint target, Mode mode, Protocol protocol, boolean proxyProtocol) {
 
     /** How a forward is carried out. */
-    public enum Mode { DNAT, USERSPACE }
+    public enum Mode {
+        /** Kernel NAT (nftables DNAT): TCP or UDP, the target sees the client's address. */
+        DNAT,
+        /** A TCP forwarder in the JVM ({@code overlay serve}), optionally with a PROXY protocol v2 header. */
+        USERSPACE
+    }
 
     /** Transport protocol of a forward. */
-    public enum Protocol { TCP, UDP }
+    public enum Protocol {
+        /** TCP. */
+        TCP,
+        /** UDP ({@link Mode#DNAT} only). */
+        UDP
+    }
 
+    /** A null {@code mode} is {@link Mode#DNAT}, a null {@code protocol} {@link Protocol#TCP}. */
     public ForwardSpec {
         mode = mode == null ? Mode.DNAT : mode;
         protocol = protocol == null ? Protocol.TCP : protocol;

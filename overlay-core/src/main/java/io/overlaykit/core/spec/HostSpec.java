@@ -16,6 +16,7 @@ public record HostSpec(String name, InetAddress underlay, InetAddress gateway, I
                        boolean egress, List<ContainerSpec> containers, List<ForwardSpec> forwards,
                        InetAddress gateway6, String publicKey) {
 
+    /** Copies {@code containers} and {@code forwards}; null is empty. Checked as part of the whole spec. */
     public HostSpec {
         containers = containers == null ? List.of() : List.copyOf(containers);
         forwards = forwards == null ? List.of() : List.copyOf(forwards);

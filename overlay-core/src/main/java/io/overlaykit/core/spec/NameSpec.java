@@ -17,6 +17,7 @@ public record NameSpec(String domain, boolean serve, List<InetAddress> upstream)
     /** No domain of its own, no DNS served. */
     public static final NameSpec DEFAULT = new NameSpec(null, false, List.of());
 
+    /** Copies {@code upstream}; null is empty. */
     public NameSpec {
         upstream = upstream == null ? List.of() : List.copyOf(upstream);
     }

@@ -28,6 +28,10 @@ public record OverlaySpec(String name, int vni, IpPrefix subnet, SwitchKind swit
     /** The IANA VXLAN port, used when the spec gives none. */
     public static final int DEFAULT_UDP_PORT = io.overlaykit.core.VxlanTunnel.IANA_PORT;
 
+    /**
+     * Copies the lists (null is empty) and fills the defaults of {@code names} and {@code encryption}; checks
+     * nothing else: {@link #validate()} does.
+     */
     public OverlaySpec {
         dns = dns == null ? List.of() : List.copyOf(dns);
         hosts = hosts == null ? List.of() : List.copyOf(hosts);

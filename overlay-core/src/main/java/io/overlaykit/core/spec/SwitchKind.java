@@ -7,7 +7,12 @@ import java.util.Locale;
  * OVN (logical switches in a northbound database, {@code ovn-controller} on every host computes the tunnels).
  */
 public enum SwitchKind {
-    OVS, LINUX, OVN;
+    /** Open vSwitch: a bridge with a VXLAN port per peer, through ovsdb-server. */
+    OVS,
+    /** A Linux bridge with one kernel VXLAN device and static FDB entries. */
+    LINUX,
+    /** OVN: logical switches in a northbound database; {@code ovn-controller} makes the tunnels. */
+    OVN;
 
     /** The spec's spelling: {@code ovs}, {@code linux} or {@code ovn}. */
     public String id() {

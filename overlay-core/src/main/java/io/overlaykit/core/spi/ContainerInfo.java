@@ -7,6 +7,7 @@ import java.util.Map;
 public record ContainerInfo(String id, String name, String image, boolean running, long pid,
                             Map<String, String> labels) {
 
+    /** Copies {@code labels}; null is empty. */
     public ContainerInfo {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
     }

@@ -16,6 +16,7 @@ public record ContainerRequest(String name, String image, List<String> command, 
                                Map<String, String> labels, String hostname, List<String> dnsServers,
                                Map<String, String> sysctls, List<String> capAdd) {
 
+    /** Requires {@code name} and {@code image}; copies the lists and maps, which must not be null. */
     public ContainerRequest {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");

@@ -16,6 +16,7 @@ public interface ContainerRuntime extends AutoCloseable {
     /** Starts an existing, stopped container. */
     ContainerInfo start(String nameOrId);
 
+    /** The container with this name or id, or empty when there is none. */
     Optional<ContainerInfo> inspect(String nameOrId);
 
     /** Stops a container, killing it after {@code timeout}. */
@@ -62,6 +63,7 @@ public interface ContainerRuntime extends AutoCloseable {
 
     /** The result of {@link #exec}: exit code and the two output streams. */
     record ExecResult(int exitCode, String stdout, String stderr) {
+        /** True when the command exited with 0. */
         public boolean succeeded() {
             return exitCode == 0;
         }
@@ -69,6 +71,20 @@ public interface ContainerRuntime extends AutoCloseable {
 
     /** A lifecycle event of a container. */
     record ContainerEvent(Type type, String id, String name, Map<String, String> labels) {
-        public enum Type { CREATE, START, DIED, STOP, REMOVE, OTHER }
+        /** The runtime's event, reduced to what OverlayKit reacts to. */
+        public enum Type {
+            /** The container was created. */
+            CREATE,
+            /** The container started. */
+            START,
+            /** The container's process exited. */
+            DIED,
+            /** The container was stopped. */
+            STOP,
+            /** The container was removed. */
+            REMOVE,
+            /** Any other event. */
+            OTHER
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.Objects;
  */
 public record FirewallTable(String name, List<Rule> rules) {
 
+    /** Requires {@code name}; copies {@code rules}. */
     public FirewallTable {
         Objects.requireNonNull(name, "name");
         rules = List.copyOf(rules);
@@ -65,10 +66,17 @@ public record FirewallTable(String name, List<Rule> rules) {
      * port that only the overlay's other hosts may reach); an empty list drops them all.
      */
     public record UdpOnlyFrom(int port, java.util.List<java.net.InetAddress> sources) implements Rule {
+        /** Copies {@code sources}. */
         public UdpOnlyFrom {
             sources = java.util.List.copyOf(sources);
         }
     }
 
-    public enum Protocol { TCP, UDP }
+    /** A transport protocol a rule matches. */
+    public enum Protocol {
+        /** TCP. */
+        TCP,
+        /** UDP. */
+        UDP
+    }
 }

@@ -34,12 +34,16 @@ import java.util.function.Consumer;
  */
 public interface Links {
 
+    /** The namespace these links live in. */
     NetNamespace namespace();
 
+    /** Creates the pair (the peer directly in its namespace, when one is given) and returns this end as read back. */
     LinkInfo create(VethPair veth);
 
+    /** Creates a Linux bridge and returns it as read back. */
     LinkInfo create(Bridge bridge);
 
+    /** Creates a kernel VXLAN device and returns it as read back. */
     LinkInfo create(VxlanTunnel vxlan);
 
     /**
@@ -52,68 +56,93 @@ public interface Links {
      */
     LinkInfo createWireGuard(InterfaceName name, Integer mtu, String alias);
 
+    /** Creates the pair, or returns the existing one when it matches; otherwise fails naming what differs. */
     LinkInfo ensure(VethPair veth);
 
+    /** Creates the bridge, or returns the existing one when it matches; otherwise fails naming what differs. */
     LinkInfo ensure(Bridge bridge);
 
+    /**
+     * Creates the VXLAN device, or returns the existing one when it matches; otherwise fails naming what differs.
+     */
     LinkInfo ensure(VxlanTunnel vxlan);
 
+    /** The link named {@code name}, or empty. */
     Optional<LinkInfo> find(InterfaceName name);
 
     /** @throws io.overlaykit.core.NotFoundException when there is no such link */
     LinkInfo get(InterfaceName name);
 
+    /** Every link of the namespace, including kinds OverlayKit does not model. */
     List<LinkInfo> list();
 
+    /** Deletes the link (a veth takes its peer with it); false when it was already gone. */
     boolean delete(InterfaceName name);
 
+    /** Sets the link administratively up. */
     void setUp(InterfaceName name);
 
+    /** Sets the link administratively down. */
     void setDown(InterfaceName name);
 
+    /** Sets the link's MTU in bytes. */
     void setMtu(InterfaceName name, int mtu);
 
+    /** Sets the link's Ethernet address. */
     void setMac(InterfaceName name, MacAddress mac);
 
     /** Enslaves {@code name} to {@code master}; null releases it. */
     void setMaster(InterfaceName name, InterfaceName master);
 
+    /** Sets the link alias, the tag that marks a link as ours for teardown and crash sweeps. */
     void setAlias(InterfaceName name, String alias);
 
+    /** Renames the link to {@code newName}. */
     void rename(InterfaceName name, InterfaceName newName);
 
     /** Moves a link to another namespace (keeping its name). */
     void moveTo(InterfaceName name, NetNamespace target);
 
+    /** Adds an address; fails with a conflict when it is there already. */
     void addAddress(InterfaceName link, IpPrefix address);
 
+    /** Adds the address, or updates it when it is there already. */
     void replaceAddress(InterfaceName link, IpPrefix address);
 
+    /** Deletes an address; false when it was already gone. */
     boolean deleteAddress(InterfaceName link, IpPrefix address);
 
     /** Addresses of {@code link}, or of every link when null. */
     List<AddressInfo> addresses(InterfaceName link);
 
+    /** Adds a route; fails with a conflict when one for the same destination exists in its table. */
     void addRoute(Route route);
 
+    /** Adds the route, or replaces the one for the same destination in its table. */
     void replaceRoute(Route route);
 
+    /** Deletes a route; false when it was already gone. */
     boolean deleteRoute(Route route);
 
     /** Routes of one table (IPv4 and IPv6). */
     List<Route> routes(int table);
 
+    /** Adds a permanent ARP/NDP entry. */
     void addNeighbour(Neighbour neighbour);
 
+    /** Deletes an ARP/NDP entry; false when it was already gone. */
     boolean deleteNeighbour(Neighbour neighbour);
 
+    /** The ARP/NDP entries of {@code link}, in whatever state the kernel keeps them. */
     List<Neighbour> neighbours(InterfaceName link);
 
     /** Appends an FDB entry (NTF_SELF, permanent); several entries for one MAC make a flood list. */
     void addFdb(FdbEntry entry);
 
+    /** Deletes one FDB entry; false when it was already gone. */
     boolean deleteFdb(FdbEntry entry);
 
+    /** The FDB entries of VXLAN device {@code link}. */
     List<FdbEntry> fdb(InterfaceName link);
 
     /**
@@ -238,8 +267,18 @@ public interface Links {
 
     /** A change seen on a subscription; an {@link Type#OVERFLOW} event carries neither link nor address. */
     record LinkEvent(Type type, LinkInfo link, AddressInfo address) {
+        /** What changed. */
         public enum Type {
-            LINK_ADDED, LINK_CHANGED, LINK_REMOVED, ADDRESS_ADDED, ADDRESS_REMOVED,
+            /** A link appeared. */
+            LINK_ADDED,
+            /** A link's settings or state changed. */
+            LINK_CHANGED,
+            /** A link went away. */
+            LINK_REMOVED,
+            /** An address was added. */
+            ADDRESS_ADDED,
+            /** An address was removed. */
+            ADDRESS_REMOVED,
             /** Events were lost (the subscription fell behind the kernel): re-read the state you track. */
             OVERFLOW
         }

@@ -23,6 +23,7 @@ public record NamespaceView(List<LinkInfo> links, List<AddressInfo> addresses, L
     public static final NamespaceView EMPTY = new NamespaceView(List.of(), List.of(), List.of(), List.of(),
             List.of(), List.of());
 
+    /** Copies every list, none of which may be null. */
     public NamespaceView {
         links = List.copyOf(links);
         addresses = List.copyOf(addresses);

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class RequestCounter implements RequestHook {
     private final Map<Backend, LongAdder[]> counts = new EnumMap<>(Backend.class);
 
+    /** A counter at zero for every backend and access. */
     public RequestCounter() {
         for (Backend b : Backend.values()) {
             counts.put(b, new LongAdder[] {new LongAdder(), new LongAdder()});

@@ -20,10 +20,30 @@ package io.overlaykit.core.spi;
 public interface RequestHook {
 
     /** Which backend sends the request. */
-    enum Backend { NETLINK, OVSDB, PODMAN, NFTABLES, SYSCTL, ETHTOOL, WIREGUARD }
+    enum Backend {
+        /** rtnetlink: links, addresses, routes, rules, neighbours, FDB. */
+        NETLINK,
+        /** An ovsdb-server (Open vSwitch or OVN). */
+        OVSDB,
+        /** The podman REST API. */
+        PODMAN,
+        /** nftables tables. */
+        NFTABLES,
+        /** {@code /proc/sys} reads and writes. */
+        SYSCTL,
+        /** ethtool ioctls (offload settings). */
+        ETHTOOL,
+        /** WireGuard device configuration. */
+        WIREGUARD
+    }
 
     /** Whether the request only reads (a dump, a select, a list) or may change something. */
-    enum Access { READ, WRITE }
+    enum Access {
+        /** Reads only. */
+        READ,
+        /** May change something. */
+        WRITE
+    }
 
     /** The hook that does nothing. */
     RequestHook NONE = (backend, access, operation) -> { };

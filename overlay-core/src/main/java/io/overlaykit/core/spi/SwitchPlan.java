@@ -16,6 +16,7 @@ public record SwitchPlan(List<Step> bridge, List<Step> tunnels, Map<InterfaceNam
                          Map<InterfaceName, Step> portSettings, Map<InterfaceName, Step> peerSettings,
                          List<Step> removals, List<FirewallTable.Rule> hostRules) {
 
+    /** Copies every list and map, keeping the maps' iteration (port) order. */
     public SwitchPlan {
         bridge = List.copyOf(bridge);
         tunnels = List.copyOf(tunnels);
