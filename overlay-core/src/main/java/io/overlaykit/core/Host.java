@@ -75,6 +75,7 @@ public final class Host {
         return namespace;
     }
 
+    /** The kernel-side backend this host runs on (links, firewall and namespaces of every namespace). */
     public NetworkStack stack() {
         return stack;
     }
@@ -89,10 +90,12 @@ public final class Host {
         return stack.links(ns);
     }
 
+    /** The firewall (our nft table) of this host's namespace. */
     public Firewall firewall() {
         return stack.firewall(namespace);
     }
 
+    /** How namespaces (this host's and its containers') are opened and entered. */
     public Namespaces namespaces() {
         return stack.namespaces();
     }

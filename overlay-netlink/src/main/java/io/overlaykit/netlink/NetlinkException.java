@@ -15,11 +15,24 @@ import io.overlaykit.netlink.internal.Errno;
  */
 public final class NetlinkException extends BackendException {
     private static final long serialVersionUID = 1L;
+    /** What was asked, e.g. {@code create veth 'podA-ovs'}. */
     private final String operation;
+    /** The display name of the namespace it was asked in. */
     private final String namespace;
+    /** The kernel's errno (positive). */
     private final int errno;
+    /** The kernel's extended-ACK text, or null. */
     private final String kernelMessage;
 
+    /**
+     * A refusal; EAGAIN and EBUSY make it retryable.
+     *
+     * @param operation what was asked, e.g. {@code create veth 'podA-ovs'}
+     * @param namespace the namespace's display name
+     * @param errno the kernel's errno (positive)
+     * @param kernelMessage the extended-ACK text, or null
+     * @param cause the underlying error, or null
+     */
     public NetlinkException(String operation, String namespace, int errno, String kernelMessage, Throwable cause) {
         super(render(operation, namespace, errno, kernelMessage), cause, errno == Errno.EAGAIN || errno == Errno.EBUSY);
         this.operation = operation;
@@ -43,6 +56,7 @@ public final class NetlinkException extends BackendException {
         return namespace;
     }
 
+    /** The kernel's errno (positive), e.g. 17 for EEXIST. */
     public int errno() {
         return errno;
     }

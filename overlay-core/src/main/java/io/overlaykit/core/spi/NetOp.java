@@ -25,6 +25,7 @@ public sealed interface NetOp {
 
     /** Creates a veth pair; its peer is created directly in its namespace when the pair names one. */
     record CreateVeth(VethPair veth) implements NetOp {
+        /** Requires {@code veth}. */
         public CreateVeth {
             Objects.requireNonNull(veth, "veth");
         }
@@ -37,6 +38,7 @@ public sealed interface NetOp {
 
     /** Creates a Linux bridge. */
     record CreateBridge(Bridge bridge) implements NetOp {
+        /** Requires {@code bridge}. */
         public CreateBridge {
             Objects.requireNonNull(bridge, "bridge");
         }
@@ -49,6 +51,7 @@ public sealed interface NetOp {
 
     /** Creates a kernel VXLAN device. */
     record CreateVxlan(VxlanTunnel vxlan) implements NetOp {
+        /** Requires {@code vxlan}. */
         public CreateVxlan {
             Objects.requireNonNull(vxlan, "vxlan");
         }
@@ -69,6 +72,7 @@ public sealed interface NetOp {
      * @param alias the tag that marks it as ours (null: none)
      */
     record CreateWireGuard(InterfaceName name, Integer mtu, String alias) implements NetOp {
+        /** Requires {@code name}; checks the MTU when one is given ({@link io.overlaykit.core.Mtu#check}). */
         public CreateWireGuard {
             Objects.requireNonNull(name, "name");
             if (mtu != null) {
@@ -84,6 +88,7 @@ public sealed interface NetOp {
 
     /** Deletes a link (both ends, for a veth). */
     record DeleteLink(InterfaceName link) implements NetOp {
+        /** Requires {@code link}. */
         public DeleteLink {
             Objects.requireNonNull(link, "link");
         }
@@ -91,6 +96,7 @@ public sealed interface NetOp {
 
     /** Sets a link up or down. */
     record SetUp(InterfaceName link, boolean up) implements NetOp {
+        /** Requires {@code link}. */
         public SetUp {
             Objects.requireNonNull(link, "link");
         }
@@ -98,6 +104,7 @@ public sealed interface NetOp {
 
     /** Sets a link's MTU. */
     record SetMtu(InterfaceName link, int mtu) implements NetOp {
+        /** Requires {@code link}; checks the MTU ({@link io.overlaykit.core.Mtu#check}). */
         public SetMtu {
             Objects.requireNonNull(link, "link");
             io.overlaykit.core.Mtu.check("link " + link + " mtu", mtu);
@@ -106,6 +113,7 @@ public sealed interface NetOp {
 
     /** Sets a link's MAC address. */
     record SetMac(InterfaceName link, MacAddress mac) implements NetOp {
+        /** Requires {@code link} and {@code mac}. */
         public SetMac {
             Objects.requireNonNull(link, "link");
             Objects.requireNonNull(mac, "mac");
@@ -114,6 +122,7 @@ public sealed interface NetOp {
 
     /** Enslaves a link to {@code master}; a null master releases it. */
     record SetMaster(InterfaceName link, InterfaceName master) implements NetOp {
+        /** Requires {@code link}. */
         public SetMaster {
             Objects.requireNonNull(link, "link");
         }
@@ -121,6 +130,7 @@ public sealed interface NetOp {
 
     /** Sets a link's alias (the tag that marks it as ours). */
     record SetAlias(InterfaceName link, String alias) implements NetOp {
+        /** Requires {@code link} and {@code alias}. */
         public SetAlias {
             Objects.requireNonNull(link, "link");
             Objects.requireNonNull(alias, "alias");
@@ -129,6 +139,7 @@ public sealed interface NetOp {
 
     /** Adds an address to a link. */
     record AddAddress(InterfaceName link, IpPrefix address) implements NetOp {
+        /** Requires {@code link} and {@code address}. */
         public AddAddress {
             Objects.requireNonNull(link, "link");
             Objects.requireNonNull(address, "address");
@@ -137,6 +148,7 @@ public sealed interface NetOp {
 
     /** Deletes an address from a link. */
     record DeleteAddress(InterfaceName link, IpPrefix address) implements NetOp {
+        /** Requires {@code link} and {@code address}. */
         public DeleteAddress {
             Objects.requireNonNull(link, "link");
             Objects.requireNonNull(address, "address");
@@ -145,6 +157,7 @@ public sealed interface NetOp {
 
     /** Adds a route. */
     record AddRoute(Route route) implements NetOp {
+        /** Requires {@code route}. */
         public AddRoute {
             Objects.requireNonNull(route, "route");
         }
@@ -157,6 +170,7 @@ public sealed interface NetOp {
 
     /** Deletes a route. */
     record DeleteRoute(Route route) implements NetOp {
+        /** Requires {@code route}. */
         public DeleteRoute {
             Objects.requireNonNull(route, "route");
         }
@@ -169,6 +183,7 @@ public sealed interface NetOp {
 
     /** Adds a policy-routing rule. */
     record AddRule(PolicyRule rule) implements NetOp {
+        /** Requires {@code rule}. */
         public AddRule {
             Objects.requireNonNull(rule, "rule");
         }
@@ -181,6 +196,7 @@ public sealed interface NetOp {
 
     /** Deletes a policy-routing rule. */
     record DeleteRule(PolicyRule rule) implements NetOp {
+        /** Requires {@code rule}. */
         public DeleteRule {
             Objects.requireNonNull(rule, "rule");
         }
@@ -193,6 +209,7 @@ public sealed interface NetOp {
 
     /** Adds a permanent neighbour (ARP/NDP) entry. */
     record AddNeighbour(Neighbour neighbour) implements NetOp {
+        /** Requires {@code neighbour}. */
         public AddNeighbour {
             Objects.requireNonNull(neighbour, "neighbour");
         }
@@ -205,6 +222,7 @@ public sealed interface NetOp {
 
     /** Deletes a neighbour entry. */
     record DeleteNeighbour(Neighbour neighbour) implements NetOp {
+        /** Requires {@code neighbour}. */
         public DeleteNeighbour {
             Objects.requireNonNull(neighbour, "neighbour");
         }
@@ -217,6 +235,7 @@ public sealed interface NetOp {
 
     /** Appends a permanent FDB entry (several for one MAC make a flood list). */
     record AddFdb(FdbEntry entry) implements NetOp {
+        /** Requires {@code entry}. */
         public AddFdb {
             Objects.requireNonNull(entry, "entry");
         }
@@ -229,6 +248,7 @@ public sealed interface NetOp {
 
     /** Deletes an FDB entry. */
     record DeleteFdb(FdbEntry entry) implements NetOp {
+        /** Requires {@code entry}. */
         public DeleteFdb {
             Objects.requireNonNull(entry, "entry");
         }
@@ -246,6 +266,7 @@ public sealed interface NetOp {
      * the flag refuses it; executors take that refusal as done (the observed flag then stays off).
      */
     record SetNeighSuppress(InterfaceName link, boolean on) implements NetOp {
+        /** Requires {@code link}. */
         public SetNeighSuppress {
             Objects.requireNonNull(link, "link");
         }
@@ -253,6 +274,7 @@ public sealed interface NetOp {
 
     /** Turns TX checksum offload of a link on or off (off where a userspace datapath reads its frames). */
     record SetTxChecksum(InterfaceName link, boolean on) implements NetOp {
+        /** Requires {@code link}. */
         public SetTxChecksum {
             Objects.requireNonNull(link, "link");
         }

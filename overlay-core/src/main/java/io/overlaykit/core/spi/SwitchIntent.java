@@ -27,6 +27,7 @@ public record SwitchIntent(String owner, Bridge bridge, Vni vni, int udpPort, In
                            InterfaceName device, boolean layer3Device, List<Peer> peers, List<Port> ports,
                            List<Address> addresses) {
 
+    /** Requires {@code owner}, {@code bridge} and {@code vni}; copies the lists (null {@code addresses}: none). */
     public SwitchIntent {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(bridge, "bridge");
@@ -57,6 +58,7 @@ public record SwitchIntent(String owner, Bridge bridge, Vni vni, int udpPort, In
      * An overlay address (IPv4 or IPv6) of a spec container: which host runs it, and its MAC.
      */
     public record Address(String host, InetAddress ip, io.overlaykit.core.MacAddress mac) {
+        /** Requires every component. */
         public Address {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(ip, "ip");
@@ -71,6 +73,7 @@ public record SwitchIntent(String owner, Bridge bridge, Vni vni, int udpPort, In
      */
     public record Peer(String host, InetAddress remote, InterfaceName tunnel, String stepId,
                        java.util.List<io.overlaykit.core.MacAddress> macs) {
+        /** Requires all but {@code macs} (null: none known); copies {@code macs}. */
         public Peer {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(remote, "remote");
@@ -97,6 +100,7 @@ public record SwitchIntent(String owner, Bridge bridge, Vni vni, int udpPort, In
     public record Port(InterfaceName link, Target peerTarget, InterfaceName peerLink, String attachStep,
                        String settingsStep, boolean fresh, String name, io.overlaykit.core.MacAddress mac,
                        InetAddress address) {
+        /** Requires {@code link}, {@code attachStep} and {@code settingsStep}; the rest may be null. */
         public Port {
             Objects.requireNonNull(link, "link");
             Objects.requireNonNull(attachStep, "attachStep");

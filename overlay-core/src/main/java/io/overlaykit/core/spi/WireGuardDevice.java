@@ -15,6 +15,7 @@ import java.util.Optional;
  */
 public record WireGuardDevice(Secret privateKey, int listenPort, List<Peer> peers) {
 
+    /** Requires {@code privateKey} and {@code peers}; copies {@code peers}. */
     public WireGuardDevice {
         Objects.requireNonNull(privateKey, "privateKey");
         peers = List.copyOf(peers);
@@ -53,6 +54,7 @@ public record WireGuardDevice(Secret privateKey, int listenPort, List<Peer> peer
      */
     public record Peer(String publicKey, Secret presharedKey, InetSocketAddress endpoint, List<IpPrefix> allowedIps,
                        int keepalive, Instant lastHandshake, long rxBytes, long txBytes) {
+        /** Requires {@code publicKey} and {@code allowedIps}; copies {@code allowedIps}. */
         public Peer {
             Objects.requireNonNull(publicKey, "publicKey");
             allowedIps = List.copyOf(allowedIps);
