@@ -58,6 +58,27 @@ public record MacAddress(long bits) {
         return out;
     }
 
+    /**
+     * A locally administered unicast address derived from {@code seed}: the first six bytes of its SHA-256 (UTF-8),
+     * the multicast bit cleared and the local bit set. The one rule for every MAC OverlayKit makes up (gateways,
+     * containers, bridges), so that any host computes the same address from the same seed.
+     *
+     * @param seed what identifies the owner of the address, e.g. spec and container name
+     * @return the derived address
+     */
+    public static MacAddress derived(String seed) {
+        byte[] h;
+        try {
+            h = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+        byte[] mac = java.util.Arrays.copyOf(h, 6);
+        mac[0] = (byte) ((mac[0] & 0xFC) | 0x02);
+        return ofBytes(mac);
+    }
+
     /** True for the locally administered, unicast addresses we generate. */
     public boolean isLocallyAdministered() {
         return (bits >>> 40 & 0x02) != 0;

@@ -97,7 +97,7 @@ final class LinuxSwitchPlanner {
         List<Step> tunnels = new ArrayList<>();
         List<Step> removals = new ArrayList<>();
         InterfaceName dev = VxlanDevices.name(br, intent.vni());
-        Optional<LinkInfo> devNow = tunnels(intent, view, alias, tunnels, removals);
+        Optional<LinkInfo> devNow = tunnels(intent, view, alias, dev, tunnels, removals);
         NeighSuppressPlanner.Parts suppress = NeighSuppressPlanner.plan(intent, view, dev, devNow);
         if (!intent.peers().isEmpty()) {
             tunnels.add(suppress.step());
@@ -157,10 +157,9 @@ final class LinuxSwitchPlanner {
      * that are no longer peers are removals, and so is the device when no peer is left. Returns the device as
      * observed, or empty when the plan (re)makes or removes it.
      */
-    private static Optional<LinkInfo> tunnels(SwitchIntent intent, View view, String alias, List<Step> steps,
-                                              List<Step> removals) {
+    private static Optional<LinkInfo> tunnels(SwitchIntent intent, View view, String alias, InterfaceName dev,
+                                              List<Step> steps, List<Step> removals) {
         InterfaceName br = intent.bridge().name();
-        InterfaceName dev = VxlanDevices.name(br, intent.vni());
         Optional<LinkInfo> now = view.host().link(dev);
         Set<InetAddress> peers = new HashSet<>();
         intent.peers().forEach(p -> peers.add(p.remote()));
@@ -268,16 +267,7 @@ final class LinuxSwitchPlanner {
      * {@link NeighSuppressPlanner} puts there. A MAC set once stays.
      */
     static MacAddress bridgeMac(String alias, InterfaceName bridge) {
-        byte[] h;
-        try {
-            h = java.security.MessageDigest.getInstance("SHA-256").digest(("overlaykit bridge mac\0" + alias + "\0"
-                    + bridge.value()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
-        byte[] mac = java.util.Arrays.copyOf(h, 6);
-        mac[0] = (byte) ((mac[0] & 0xFE) | 0x02); // unicast, locally administered
-        return MacAddress.ofBytes(mac);
+        return MacAddress.derived("overlaykit bridge mac\0" + alias + "\0" + bridge.value());
     }
 
     private static VxlanTunnel tunnel(SwitchIntent intent, SwitchIntent.Peer peer) {

@@ -24,18 +24,7 @@ public final class NlAttrs {
     /** Parses attributes in {@code buf} from {@code start} to {@code end}; stops at a malformed one. */
     public static NlAttrs parse(ByteBuffer buf, int start, int end) {
         Map<Integer, ByteBuffer> map = new LinkedHashMap<>();
-        int off = start;
-        while (off + 4 <= end) {
-            int len = buf.getShort(off) & 0xFFFF;
-            int type = buf.getShort(off + 2) & Rtnl.NLA_TYPE_MASK;
-            if (len < 4 || off + len > end) {
-                break;
-            }
-            ByteBuffer value = buf.duplicate();
-            value.limit(off + len).position(off + 4);
-            map.put(type, value.slice().order(ByteOrder.nativeOrder()));
-            off += (len + 3) & ~3;
-        }
+        scan(buf, start, end, null, map::put); // a dump's hot path: straight into the map
         return map.isEmpty() ? EMPTY : new NlAttrs(Collections.unmodifiableMap(map));
     }
 
@@ -56,24 +45,40 @@ public final class NlAttrs {
      */
     public static List<Attr> walk(ByteBuffer buf, int start, int end, String what) {
         List<Attr> out = new ArrayList<>();
+        scan(buf, start, end, java.util.Objects.requireNonNull(what, "what"),
+                (type, value) -> out.add(new Attr(type, value)));
+        return out;
+    }
+
+    /**
+     * The one attribute loop: with {@code what} null (lenient) it stops at the first malformed attribute, else it
+     * throws naming {@code what}.
+     */
+    private static void scan(ByteBuffer buf, int start, int end, String what,
+                             java.util.function.BiConsumer<Integer, ByteBuffer> sink) {
         int off = start;
         while (off < end) {
             if (end - off < 4) {
+                if (what == null) {
+                    break;
+                }
                 throw new NlFormatException("malformed " + what + ": " + (end - off) + " bytes at offset " + off
                         + " are no attribute header");
             }
             int len = buf.getShort(off) & 0xFFFF;
             int type = buf.getShort(off + 2) & Rtnl.NLA_TYPE_MASK;
             if (len < 4 || len > end - off) {
+                if (what == null) {
+                    break;
+                }
                 throw new NlFormatException("malformed " + what + ": attribute " + type + " at offset " + off
                         + " has length " + len + " with " + (end - off) + " bytes left");
             }
             ByteBuffer value = buf.duplicate();
             value.limit(off + len).position(off + 4);
-            out.add(new Attr(type, value.slice().order(ByteOrder.nativeOrder())));
+            sink.accept(type, value.slice().order(ByteOrder.nativeOrder()));
             off += (len + 3) & ~3;
         }
-        return out;
     }
 
     /** {@link #walk} of a whole nested value (as {@link #raw} returns it). */
@@ -84,9 +89,7 @@ public final class NlAttrs {
     /** {@link #parse} that refuses malformed attributes as {@link #walk} does (the last of duplicates wins). */
     public static NlAttrs parseStrict(ByteBuffer buf, int start, int end, String what) {
         Map<Integer, ByteBuffer> map = new LinkedHashMap<>();
-        for (Attr a : walk(buf, start, end, what)) {
-            map.put(a.type(), a.value());
-        }
+        scan(buf, start, end, java.util.Objects.requireNonNull(what, "what"), map::put);
         return map.isEmpty() ? EMPTY : new NlAttrs(Collections.unmodifiableMap(map));
     }
 

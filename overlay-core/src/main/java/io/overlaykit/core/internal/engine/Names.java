@@ -100,11 +100,7 @@ public final class Names {
     }
 
     private MacAddress derivedMac(String what) {
-        byte[] h = sha256(spec + what);
-        byte[] mac = new byte[6];
-        System.arraycopy(h, 0, mac, 0, 6);
-        mac[0] = (byte) ((mac[0] & 0xFC) | 0x02);
-        return MacAddress.ofBytes(mac);
+        return MacAddress.derived(spec + what);
     }
 
     /** Our nftables table (the same name on the host and inside containers). */
