@@ -8,6 +8,7 @@ import io.overlaykit.core.spec.ContainerSpec;
 import io.overlaykit.core.spec.HostSpec;
 import io.overlaykit.core.spec.OverlaySpec;
 import io.overlaykit.testkit.Lab;
+import io.overlaykit.testkit.LabHost;
 import io.overlaykit.testkit.LabOverlay;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The scale the kernel's shared neighbour table broke (issue 14): 4 hosts x 25 containers on one flat overlay.
  * An all-pairs ping mesh with iputils {@code ping} (every container pings all 99 others, the containers at the
- * same time) loses nothing, the kernel log gains no "neighbor table overflow", the engine's own connectivity
+ * same time; a pair whose first echo goes unanswered within 5 s sends a second) loses no pair, the kernel log gains no "neighbor table overflow", the engine's own connectivity
  * matrix passes, and a capture on the lab wire during the mesh sees no ARP request between two spec containers.
  * The size comes from {@code -Dmesh.hosts} and {@code -Dmesh.containers} (defaults 4 and 25), so the same test
  * is the large soak ({@code -Dmesh.containers=100}).
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class AbstractMeshIT {
+    private static final Pattern SOCKET_DROPS = Pattern.compile(",d(\\d+)\\)");
     private static final Pattern ARP_REQUEST = Pattern.compile("Request who-has (\\S+) tell (\\S+)");
     static final int HOSTS = Integer.getInteger("mesh.hosts", 4);
     static final int CONTAINERS = Integer.getInteger("mesh.containers", 25);
@@ -113,6 +115,7 @@ abstract class AbstractMeshIT {
         Set<String> containerIps = new HashSet<>();
         all.forEach(c -> containerIps.add(c.ip().getHostAddress()));
         int overflowsBefore = overflows();
+        long backlogDropsBefore = backlogDrops();
         Path pcap = Files.createTempFile("overlaykit-mesh-", ".pcap");
         Process capture = new ProcessBuilder("ip", "netns", "exec", lab.wireNamespace().name(), "tcpdump", "-i", "any",
                 "-n", "-U", "-w", pcap.toString(), "udp").redirectErrorStream(true)
@@ -128,9 +131,13 @@ abstract class AbstractMeshIT {
                     if (peer == all.get(i)) {
                         continue;
                     }
-                    // up to 11 pings at a time per container, every container at once
-                    script.append("(ping -c 1 -W 5 -q ").append(peer.ip().getHostAddress())
-                            .append(" >/dev/null 2>&1 || echo LOST ").append(peer.ip().getHostAddress()).append(") &\n");
+                    // Up to 11 pings at a time per container, every container at once. A pair whose one echo got
+                    // no reply within 5 s tries once more, still inside the storm: it counts as lost only when the
+                    // second echo is unanswered too. A missing neighbour fails both (and shows in the kernel log).
+                    String ip = peer.ip().getHostAddress();
+                    script.append("(ping -c 1 -W 5 -q ").append(ip).append(" >/dev/null 2>&1 || { echo RETRIED ")
+                            .append(ip).append("; ping -c 1 -W 5 -q ").append(ip).append(" >/dev/null 2>&1; } || echo LOST ")
+                            .append(ip).append(") &\n");
                     if (++n % 11 == 0) {
                         script.append("wait\n");
                     }
@@ -140,6 +147,7 @@ abstract class AbstractMeshIT {
                         script.toString()).redirectErrorStream(true).start());
             }
             List<String> lost = new ArrayList<>();
+            List<String> retried = new ArrayList<>();
             for (int i = 0; i < pingers.size(); i++) {
                 Process p = pingers.get(i);
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -147,12 +155,22 @@ abstract class AbstractMeshIT {
                 for (String line : out.split("\n")) {
                     if (line.startsWith("LOST ")) {
                         lost.add(all.get(i).name() + " -> " + line.substring(5));
+                    } else if (line.startsWith("RETRIED ")) {
+                        retried.add(all.get(i).name() + " -> " + line.substring(8));
                     }
                 }
             }
             int pairs = all.size() * (all.size() - 1);
-            System.out.printf("[%s] ping mesh: %d pairs, %d lost, %d ms%n", specName(), pairs, lost.size(), ms(t0));
-            assertThat(lost).as("pairs that got no echo reply").isEmpty();
+            long backlogDrops = backlogDrops() - backlogDropsBefore;
+            System.out.printf("[%s] ping mesh: %d pairs, %d answered only the second echo, %d lost, %d ms; "
+                    + "%d frames dropped by full backlog queues%n", specName(), pairs, retried.size(), lost.size(),
+                    ms(t0), backlogDrops);
+            if (!retried.isEmpty()) {
+                System.out.printf("[%s] answered only the second echo: %s%n%s", specName(), retried, diagnostics());
+            }
+            String why = lost.isEmpty() ? "" : " (again one at a time: " + reprobe(lost, all, namespaces)
+                    + "; backlog drops " + backlogDrops + ")\n" + diagnostics();
+            assertThat(lost).as("pairs that got no reply to either echo" + why).isEmpty();
             Thread.sleep(500);
         } finally {
             capture.destroy();
@@ -189,6 +207,101 @@ abstract class AbstractMeshIT {
         System.out.printf("[%s] verify: %s in %d ms; slowest %s%n", specName(), report.summary(), took,
                 report.slowest(3));
         assertThat(report.failures()).as("failed probes").isEmpty();
+    }
+
+    /**
+     * Pings each lost pair again on its own (three echo requests), after the storm: tells a pair the overlay
+     * cannot reach from one whose reply was lost under load. Only printed, for the failure's reader.
+     */
+    private static List<String> reprobe(List<String> lost, List<ContainerSpec> all, List<NetNamespace> namespaces) {
+        List<String> still = new ArrayList<>();
+        for (String pair : lost) {
+            String from = pair.substring(0, pair.indexOf(" -> "));
+            String to = pair.substring(pair.indexOf(" -> ") + 4);
+            int i = 0;
+            while (!all.get(i).name().equals(from)) {
+                i++;
+            }
+            try {
+                Oracle.in(namespaces.get(i), "ping", "-c", "3", "-i", "0.2", "-W", "2", "-q", to);
+            } catch (AssertionError e) {
+                still.add(pair);
+            }
+        }
+        return still.isEmpty() ? List.of("all answer") : still;
+    }
+
+    /**
+     * What each host's switch says of its flows, drops and warnings, and what the kernel log says of neighbours:
+     * the lines a reader of a lost pair needs first.
+     */
+    private String diagnostics() {
+        StringBuilder out = new StringBuilder();
+        for (LabHost h : lab.hosts()) {
+            if (!h.hasOvs()) {
+                continue;
+            }
+            String ctl = "--target=" + h.ovsRunDir().resolve("ovs-vswitchd.ctl");
+            for (String line : appctl(ctl, "upcall/show").split("\n")) {
+                if (line.contains("flows") || line.contains("dump duration")) {
+                    out.append(h.name()).append(" upcall/show: ").append(line.trim()).append('\n');
+                }
+            }
+            for (String line : appctl(ctl, "coverage/show").split("\n")) {
+                if (line.matches("(?i).*(drop|neigh|miss|lost|fail|overflow).*total: [1-9].*")) {
+                    out.append(h.name()).append(" coverage: ").append(line.trim()).append('\n');
+                }
+            }
+            // Packet sockets (the userspace datapath reads its ports through them) with drops: skmem's d<n>.
+            for (String socket : h.exec("ss", "-0", "-m", "-n", "-p").split("\n")) {
+                Matcher drops = SOCKET_DROPS.matcher(socket);
+                if (drops.find() && !drops.group(1).equals("0")) {
+                    out.append(h.name()).append(" packet socket with drops: ").append(socket.trim()).append('\n');
+                }
+            }
+            for (String line : appctl(ctl, "tnl/neigh/show").split("\n")) {
+                if (spec.hosts().stream().anyMatch(u -> line.startsWith(u.underlay().getHostAddress() + " "))) {
+                    out.append(h.name()).append(" tunnel neighbour: ").append(line.trim()).append('\n');
+                }
+            }
+            try {
+                for (String line : Files.readAllLines(h.ovsRunDir().resolve("ovs-vswitchd.log"))) {
+                    boolean noise = line.contains("Network is down") || line.contains("ETHTOOL");
+                    if (!noise && (line.contains("|WARN|") || line.contains("|ERR|") || line.contains("|EMER|"))) {
+                        out.append(h.name()).append(" log: ").append(line).append('\n');
+                    }
+                }
+            } catch (java.io.IOException e) {
+                out.append(h.name()).append(" log: ").append(e).append('\n');
+            }
+        }
+        for (String line : Oracle.run("dmesg").split("\n")) {
+            if (line.contains("neighbour") || line.contains("neighbor") || line.contains("hung") || line.contains("oom")) {
+                out.append("dmesg: ").append(line).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static String appctl(String target, String command) {
+        try {
+            return Oracle.run("ovs-appctl", target, command);
+        } catch (AssertionError e) {
+            return "(" + e.getMessage().trim() + ")";
+        }
+    }
+
+    /** Frames the kernel dropped because a CPU's input backlog was full (column 2 of /proc/net/softnet_stat). */
+    private static long backlogDrops() {
+        try {
+            long n = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/net/softnet_stat"))) {
+                n += Long.parseLong(line.trim().split("\\s+")[1], 16);
+            }
+            return n;
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot read /proc/net/softnet_stat", e);
+        }
     }
 
     /** Lines of the kernel log that say the neighbour table overflowed. */
