@@ -42,7 +42,7 @@ public final class OverlayExtension implements ExecutionCondition, BeforeAllCall
             return ConditionEvaluationResult.enabled("no @WithOverlay");
         }
         return LabExtension.decide(LabPrerequisites.missing(needsOvs(scope.get()), true),
-                "true".equals(System.getenv("CI")));
+                LabPrerequisites.underCi());
     }
 
     @Override
