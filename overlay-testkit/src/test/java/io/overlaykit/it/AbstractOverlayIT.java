@@ -205,6 +205,26 @@ abstract class AbstractOverlayIT {
     }
 
     @Test
+    @Order(4)
+    void anIpv4OnlySpecGivesTheVethsOfItsContainersNoIpv6() {
+        // Without IPv6 the links have no link-local address, so they send no router solicitation, DAD or MLD
+        // frame that the switch would flood to every port.
+        Overlay o = Overlay.of(spec);
+        for (HostSpec h : spec.hosts()) {
+            for (ContainerSpec c : h.containers()) {
+                NetNamespace ns = overlay.container(spec, h.name(), c.name()).namespace();
+                assertThat(Oracle.in(ns, "ip", "-j", "-6", "addr", "show", "dev", "eth0"))
+                        .as("IPv6 addresses of eth0 in " + c.name()).doesNotContain("\"local\"");
+                assertThat(Oracle.in(ns, "sysctl", "-n", "net.ipv6.conf.eth0.disable_ipv6").trim())
+                        .as("disable_ipv6 of eth0 in " + c.name()).isEqualTo("1");
+                String hostEnd = o.containerInterface(c.name()).value();
+                assertThat(Oracle.in(lab.host(h.name()).namespace(), "ip", "-j", "-6", "addr", "show", "dev", hostEnd))
+                        .as("IPv6 addresses of " + hostEnd + " on " + h.name()).doesNotContain("\"local\"");
+            }
+        }
+    }
+
+    @Test
     @Order(5)
     void pingAndTcpEchoAcrossHostsWithToolsWeDidNotWrite() {
         // From each container: ping a container on every other host and every gateway (iputils ping)

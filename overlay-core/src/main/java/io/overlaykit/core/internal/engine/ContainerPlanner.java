@@ -29,6 +29,7 @@ final class ContainerPlanner {
     static final Map<String, String> SYSCTLS = sysctls();
     /** Keys a kernel without IPv6 lacks: skipped there. */
     static final String IPV6_AUTOCONF = "net.ipv6.conf.eth0.autoconf";
+    private static final String DISABLE_IPV6 = "net.ipv6.conf.eth0.disable_ipv6";
     /**
      * What a dual-stack container gets on top: IPv6 on, and no duplicate address detection (the spec gives every
      * address once, checked by the validator; DAD would hold the address tentative for a second or more).
@@ -45,7 +46,7 @@ final class ContainerPlanner {
             return SYSCTLS;
         }
         Map<String, String> m = new LinkedHashMap<>(SYSCTLS);
-        m.put("net.ipv6.conf.eth0.disable_ipv6", "0");
+        m.put(DISABLE_IPV6, "0");
         m.put("net.ipv6.conf.eth0.accept_dad", "0");
         return java.util.Collections.unmodifiableMap(m);
     }
@@ -54,6 +55,9 @@ final class ContainerPlanner {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(IPV6_AUTOCONF, "0");
         m.put("net.ipv4.conf.eth0.arp_notify", "1");
+        // No IPv6 in the spec: no link-local address, so no router solicitations, DAD or MLD reports, which a
+        // switch floods to every port (at 1000 ports that kept ovs-vswitchd's main thread flooding for minutes).
+        m.put(DISABLE_IPV6, "1");
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -108,9 +112,19 @@ final class ContainerPlanner {
         return Step.of("mtu " + c.name(), "mtu " + ctx.mtu + " on " + hostEnd + " and " + ETH0, changes);
     }
 
+    /**
+     * The host end up. A host end this plan makes is a switch port and nothing more, so it gets no IPv6 (no
+     * link-local address, router solicitations or MLD reports flooded to every other port); our link, no undo.
+     */
     static Step up(PlanContext ctx, ContainerSpec c) {
         InterfaceName hostEnd = ctx.names.containerVeth(c.name());
-        return Step.of("up " + c.name(), "set " + hostEnd + " up", LinkChanges.up(ctx, Target.HOST, hostEnd));
+        List<Change> changes = new ArrayList<>();
+        if (ctx.isCreated(Target.HOST, hostEnd)) {
+            changes.add(new Change.Sysctl(Target.HOST, "net.ipv6.conf." + hostEnd.value() + ".disable_ipv6", "1", null,
+                    true));
+        }
+        changes.addAll(LinkChanges.up(ctx, Target.HOST, hostEnd));
+        return Step.of("up " + c.name(), "set " + hostEnd + " up", changes);
     }
 
     /**
@@ -160,7 +174,8 @@ final class ContainerPlanner {
         all.forEach((key, want) -> {
             if (fresh) {
                 // new: their defaults are not worth undoing (a rollback deletes the veth, or the container)
-                changes.add(new Change.Sysctl(t, key, want, null, key.equals(IPV6_AUTOCONF)));
+                // a kernel without IPv6 lacks the IPv6 keys; a spec with IPv6 needs them
+                changes.add(new Change.Sysctl(t, key, want, null, key.startsWith("net.ipv6.") && !ctx.spec.hasIpv6()));
                 return;
             }
             String now = ctx.snap.eagerSysctl(t, key);

@@ -55,7 +55,8 @@ class ApplyTest {
         assertThat(podA.get(ETH0).up()).isTrue();
         assertThat(podA.txChecksum(ETH0)).isFalse();
         assertThat(podA.routes(254)).extracting(Object::toString).containsExactly("default via 172.16.0.1 dev eth0");
-        assertThat(podA.sysctls).containsEntry("net.ipv6.conf.eth0.autoconf", "0").containsEntry("net.ipv4.conf.eth0.arp_notify", "1");
+        assertThat(podA.sysctls).containsEntry("net.ipv6.conf.eth0.autoconf", "0").containsEntry("net.ipv4.conf.eth0.arp_notify", "1")
+                .as("no IPv6 in the spec: none on eth0").containsEntry("net.ipv6.conf.eth0.disable_ipv6", "1");
         assertThat(podA.tables()).containsExactly("overlaykit_okcore");
         assertThat(podA.rules()).hasSize(1);
         assertThat(podA.routes(podA.rules().get(0).table())).extracting(Object::toString)
