@@ -25,9 +25,11 @@ import java.util.Optional;
 final class ContainerPlanner {
     static final InterfaceName ETH0 = Names.CONTAINER_IF;
     static final InterfaceName LO = InterfaceName.of("lo");
-    /** Sysctls every wired container gets: no SLAAC from stray router adverts; announce the MAC at once. */
+    /**
+     * Sysctls every wired container gets: no SLAAC from stray router adverts; announce the MAC at once; no IPv6
+     * unless the spec has it. On an IPv4-only spec the {@code net.ipv6.} keys are skipped by a kernel without IPv6.
+     */
     static final Map<String, String> SYSCTLS = sysctls();
-    /** Keys a kernel without IPv6 lacks: skipped there. */
     static final String IPV6_AUTOCONF = "net.ipv6.conf.eth0.autoconf";
     private static final String DISABLE_IPV6 = "net.ipv6.conf.eth0.disable_ipv6";
     /**
